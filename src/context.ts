@@ -1,0 +1,45 @@
+/** @module The request-independent context every service receives: db, config, clock, logger. */
+import type { Config, LogLevel } from './config';
+import type { Db } from './db/client';
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+export interface AppContext {
+  db: Db;
+  config: Config;
+  /** The clock; tests and the domain rules take time from here, never from `Date.now()` directly. */
+  now: () => Date;
+  logger: Logger;
+}
+
+/** JSON lines on the console: Workers Logs and any Node log shipper read them as structured logs. */
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export function consoleLogger(base: LogFields = {}, minLevel: LogLevel = 'info'): Logger {
+  const write = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
+    if (RANK[level] < RANK[minLevel]) return;
+    const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...base, ...fields });
+    if (level === 'error') console.error(line);
+    else if (level === 'warn') console.warn(line);
+    else console.log(line);
+  };
+  return {
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
+    child: (fields) => consoleLogger({ ...base, ...fields }, minLevel),
+  };
+}
+
+/** The use-case signature of every service: `({ ctx, input })`. */
+export interface UseCase<I> {
+  ctx: AppContext;
+  input: I;
+}

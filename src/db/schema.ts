@@ -1,0 +1,3 @@
+/** @module The whole drizzle schema, one import for the client factories and drizzle-kit. */
+export * from './publishers';
+export * from './readers';

@@ -1,0 +1,135 @@
+/**
+ * @module Membership state and the entitlement it grants: pure rules, the clock passed in.
+ *
+ * Every end time is exclusive: a membership that ends at T is entitled at T - 1 s and not at T.
+ */
+
+export const MEMBERSHIP_STATUSES = [
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'expired',
+  'comped',
+] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
+
+export const PLANS = ['monthly', 'annual'] as const;
+export type Plan = (typeof PLANS)[number];
+
+/** Why a reader is not entitled; the `reason` of a 402 `not_entitled`. */
+export const DENIAL_REASONS = [
+  'trial_expired',
+  'canceled',
+  'payment_failed',
+  'no_membership',
+  'deleted',
+] as const;
+export type DenialReason = (typeof DENIAL_REASONS)[number];
+
+/** What an `expired` membership records about how it ended. */
+export type EndedReason = Extract<DenialReason, 'trial_expired' | 'canceled' | 'payment_failed'>;
+
+export interface Membership {
+  status: MembershipStatus;
+  plan: Plan | null;
+  trialEndsAt: Date | null;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  graceUntil: Date | null;
+  compUntil: Date | null;
+  endedReason: EndedReason | null;
+}
+
+/** The kind of entitlement, as carried by the token's `membership` claim. */
+export type EntitlementKind = 'trial' | 'paid' | 'grace' | 'comp';
+
+export type Entitlement =
+  | { entitled: true; kind: EntitlementKind; reason: null; until: Date | null }
+  | { entitled: false; kind: null; reason: DenialReason; until: null };
+
+/**
+ * A paid period is honoured this long past its end: Stripe renews at period end and its webhook
+ * may arrive minutes (or, during an incident, hours) later; a paying reader must not be locked
+ * out meanwhile. A renewal that fails turns the membership `past_due` explicitly.
+ */
+export const RENEWAL_LEEWAY_SECONDS = 48 * 3600;
+
+function until(kind: EntitlementKind, end: Date | null, now: Date, otherwise: DenialReason): Entitlement {
+  if (end === null || now.getTime() < end.getTime())
+    return { entitled: true, kind, reason: null, until: end };
+  return { entitled: false, kind: null, reason: otherwise, until: null };
+}
+
+function addSeconds(date: Date, seconds: number): Date {
+  return new Date(date.getTime() + seconds * 1000);
+}
+
+/** The entitlement a membership grants at `now`. */
+export function entitlementOf(membership: Membership | null, now: Date): Entitlement {
+  if (membership === null) return { entitled: false, kind: null, reason: 'no_membership', until: null };
+  switch (membership.status) {
+    case 'trialing':
+      // A trial always has an end; a row without one is treated as ended rather than endless.
+      return until('trial', membership.trialEndsAt ?? new Date(0), now, 'trial_expired');
+    case 'active':
+      return until(
+        'paid',
+        membership.currentPeriodEnd && addSeconds(membership.currentPeriodEnd, RENEWAL_LEEWAY_SECONDS),
+        now,
+        'canceled',
+      );
+    case 'past_due':
+      return until('grace', membership.graceUntil ?? new Date(0), now, 'payment_failed');
+    case 'canceled':
+      return until('paid', membership.currentPeriodEnd ?? new Date(0), now, 'canceled');
+    case 'comped':
+      return until('comp', membership.compUntil ?? new Date(0), now, 'canceled');
+    case 'expired':
+      return { entitled: false, kind: null, reason: membership.endedReason ?? 'canceled', until: null };
+  }
+}
+
+/** A reader's entitlement: a deleted reader has none, whatever the membership row says. */
+export function readerEntitlement(
+  reader: { deletedAt: Date | null },
+  membership: Membership | null,
+  now: Date,
+): Entitlement {
+  if (reader.deletedAt !== null) return { entitled: false, kind: null, reason: 'deleted', until: null };
+  return entitlementOf(membership, now);
+}
+
+/**
+ * Token expiry: `min(iat + ttl, entitled_until)`, in epoch seconds. An entitlement without an end
+ * (an active subscription whose period Stripe has not told us yet) is bounded by the TTL alone.
+ */
+export function tokenLifetime(
+  entitlement: Extract<Entitlement, { entitled: true }>,
+  issuedAt: number,
+  ttlSeconds: number,
+): { exp: number; entitledUntil: number } {
+  const ttlEnd = issuedAt + ttlSeconds;
+  if (entitlement.until === null) return { exp: ttlEnd, entitledUntil: ttlEnd };
+  const entitledUntil = Math.floor(entitlement.until.getTime() / 1000);
+  return { exp: Math.min(ttlEnd, entitledUntil), entitledUntil };
+}
+
+/**
+ * The membership with the ends that time alone brings applied: a trial, a canceled period or a comp
+ * that has run out reads as `expired`. Stored rows change only on events (webhooks, admin actions);
+ * what readers and admins are shown is this view.
+ */
+export function effectiveMembership(membership: Membership, now: Date): Membership {
+  const entitlement = entitlementOf(membership, now);
+  if (entitlement.entitled) return membership;
+  switch (membership.status) {
+    case 'trialing':
+      return { ...membership, status: 'expired', endedReason: 'trial_expired' };
+    case 'canceled':
+    case 'comped':
+      return { ...membership, status: 'expired', endedReason: 'canceled' };
+    default:
+      return membership;
+  }
+}

@@ -1,0 +1,47 @@
+/** @module Byte encodings shared by the service: base64url, hex and base32 (no Node Buffer, runs on Workers). */
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+export function base64url(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += `${B64URL.charAt((n >> 18) & 63)}${B64URL.charAt((n >> 12) & 63)}${B64URL.charAt((n >> 6) & 63)}${B64URL.charAt(n & 63)}`;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] ?? 0) << 16;
+    out += `${B64URL.charAt((n >> 18) & 63)}${B64URL.charAt((n >> 12) & 63)}`;
+  } else if (rest === 2) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out += `${B64URL.charAt((n >> 18) & 63)}${B64URL.charAt((n >> 12) & 63)}${B64URL.charAt((n >> 6) & 63)}`;
+  }
+  return out;
+}
+
+export function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** RFC 4648 base32, lower case, no padding: the alphabet of our prefixed ids. */
+export function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += B32.charAt((value >>> (bits - 5)) & 31);
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += B32.charAt((value << (5 - bits)) & 31);
+  return out;
+}
+
+export const utf8 = new TextEncoder();

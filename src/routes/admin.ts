@@ -1,0 +1,146 @@
+/** @module Admin API (this stage): publishers and the trial end of a member. */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env';
+import { setTrialEnd } from '../services/admin';
+import { createPublisher, listPublishers } from '../services/publishers';
+import {
+  MembershipSchema,
+  PublisherSchema,
+  presentMembership,
+  presentPublisher,
+  problemResponses,
+} from './shapes';
+
+/** An origin (`https://news.example` or `http://localhost:3000`): scheme, host, port and nothing else. */
+export const OriginSchema = z
+  .string()
+  .max(2048)
+  .transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'Must be an absolute URL like https://news.example' });
+      return z.NEVER;
+    }
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Must be an origin: http(s)://host[:port], no path, query or credentials',
+      });
+      return z.NEVER;
+    }
+    return url.origin;
+  })
+  .openapi({ type: 'string', example: 'https://news.example' });
+
+const admin: Record<string, string[]>[] = [{ adminKey: [] }];
+
+const createPublisherRoute = createRoute({
+  method: 'post',
+  path: '/v1/admin/publishers',
+  tags: ['Admin'],
+  summary: 'Onboard a publisher; its API key is shown this once',
+  security: admin,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              name: z.string().trim().min(1).max(200).openapi({ example: 'The Daily Example' }),
+              origins: z.array(OriginSchema).min(1).max(20),
+            })
+            .openapi('NewPublisher'),
+        },
+      },
+    },
+  },
+  responses: {
+    201: {
+      description: 'Created',
+      content: {
+        'application/json': {
+          schema: z.object({
+            publisher: PublisherSchema,
+            api_key: z.string().openapi({ description: 'Shown once; store it as a secret.' }),
+          }),
+        },
+      },
+    },
+    ...problemResponses(400, 401, 403, 415),
+  },
+});
+
+const listPublishersRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/publishers',
+  tags: ['Admin'],
+  summary: 'List publishers',
+  security: admin,
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      cursor: z.string().max(64).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'A page of publishers',
+      content: {
+        'application/json': {
+          schema: z.object({ data: z.array(PublisherSchema), next_cursor: z.string().nullable() }),
+        },
+      },
+    },
+    ...problemResponses(400, 401),
+  },
+});
+
+const trialRoute = createRoute({
+  method: 'post',
+  path: '/v1/admin/members/{id}/trial',
+  tags: ['Admin'],
+  summary: "Set a member's free-trial end (a time in the past ends it)",
+  security: admin,
+  request: {
+    params: z.object({ id: z.string().max(64).openapi({ example: 'rdr_abcdefghijklmnopqrst' }) }),
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({
+            ends_at: z.iso.datetime({ offset: true }).openapi({ example: '2026-12-11T22:50:00Z' }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'The membership', content: { 'application/json': { schema: MembershipSchema } } },
+    ...problemResponses(400, 401, 403, 404, 409, 415),
+  },
+});
+
+export const adminRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(createPublisherRoute, async (c) => {
+    const { publisher, apiKey } = await createPublisher({ ctx: c.var.ctx, input: c.req.valid('json') });
+    return c.json({ publisher: presentPublisher(publisher), api_key: apiKey }, 201);
+  })
+  .openapi(listPublishersRoute, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const page = await listPublishers({ ctx: c.var.ctx, input: { limit, cursor } });
+    return c.json({ data: page.data.map(presentPublisher), next_cursor: page.nextCursor }, 200);
+  })
+  .openapi(trialRoute, async (c) => {
+    const ctx = c.var.ctx;
+    const membership = await setTrialEnd({
+      ctx,
+      input: { readerId: c.req.valid('param').id, endsAt: new Date(c.req.valid('json').ends_at) },
+    });
+    const shown = presentMembership(membership, ctx.now());
+    if (!shown) throw new Error('membership vanished');
+    return c.json(shown, 200);
+  });

@@ -1,0 +1,766 @@
+/** @module Offline verification of OnePass entitlement tokens (ES256 JWS) against the issuer's cached JWKS. */
+
+/**
+ * Why a token was refused. Stable: branch on it, never on the message.
+ *
+ * `not_yet_valid` is an extension of the contract's six codes: the token's `iat` or `nbf` lies more
+ * than the clock tolerance in the future (usually a badly skewed clock on one side).
+ *
+ * @example
+ * ```ts
+ * const code: EntitlementErrorCode = 'expired';
+ * ```
+ */
+export type EntitlementErrorCode =
+  | 'expired'
+  | 'invalid_signature'
+  | 'wrong_audience'
+  | 'wrong_issuer'
+  | 'malformed'
+  | 'unknown_key'
+  | 'not_yet_valid';
+
+/**
+ * Why the reader is entitled: a free trial, a paid membership, the grace period after a failed
+ * payment, or a complimentary membership granted by an operator.
+ *
+ * @example
+ * ```ts
+ * const showUpsell = (m: EntitlementMembership) => m === 'trial' || m === 'grace';
+ * ```
+ */
+export type EntitlementMembership = 'trial' | 'paid' | 'grace' | 'comp';
+
+/**
+ * The verified claims of an entitlement token. The object is frozen and, for a token seen before,
+ * the very same object is returned again, so treat it as read-only.
+ *
+ * @example
+ * ```ts
+ * const claims: EntitlementClaims = await verifier.verify(token);
+ * if (claims.article === undefined || claims.article === articleId) renderFullText();
+ * ```
+ */
+export interface EntitlementClaims {
+  /** The issuer: the paywall service's public URL. */
+  readonly iss: string;
+  /** The publisher id (`pub_…`) the token was issued to, or a list containing it. */
+  readonly aud: string | readonly string[];
+  /** The reader's pairwise id: stable for this publisher, different for every other publisher. */
+  readonly sub: string;
+  /** Issued at, epoch seconds. */
+  readonly iat: number;
+  /** Expiry, epoch seconds. */
+  readonly exp: number;
+  /** Not before, epoch seconds, when present. */
+  readonly nbf?: number;
+  /** Unique token id. */
+  readonly jti: string;
+  /** Always `full_text`. */
+  readonly scope: 'full_text';
+  /** Why the reader is entitled. */
+  readonly membership: EntitlementMembership;
+  /** Epoch seconds at which the entitlement ends if nothing changes. */
+  readonly entitled_until: number;
+  /** The article the token was asked for, when it was asked for one. */
+  readonly article?: string;
+}
+
+/**
+ * A public JSON Web Key as published in the issuer's JWKS. Only EC P-256 keys with a `kid` (and,
+ * when present, `alg: "ES256"` and `use: "sig"`) are used; every other key is ignored.
+ *
+ * @example
+ * ```ts
+ * const jwk: EntitlementJwk = { kty: 'EC', crv: 'P-256', x: '…', y: '…', kid: 'k1', alg: 'ES256', use: 'sig' };
+ * ```
+ */
+export interface EntitlementJwk {
+  readonly kty?: string;
+  readonly crv?: string;
+  readonly x?: string;
+  readonly y?: string;
+  readonly kid?: string;
+  readonly alg?: string;
+  readonly use?: string;
+  readonly key_ops?: readonly string[];
+  readonly [member: string]: unknown;
+}
+
+/**
+ * A JSON Web Key Set, the shape of `/.well-known/jwks.json`.
+ *
+ * @example
+ * ```ts
+ * const jwks: EntitlementJwks = await (await fetch('https://paywall.example/.well-known/jwks.json')).json();
+ * ```
+ */
+export interface EntitlementJwks {
+  readonly keys: readonly EntitlementJwk[];
+}
+
+/**
+ * Options of {@link createEntitlementVerifier}. Every value is checked when the verifier is
+ * created: a misconfiguration throws a `TypeError` there, never later on a reader's request.
+ *
+ * @example
+ * ```ts
+ * const options: EntitlementVerifierOptions = {
+ *   issuer: 'https://paywall.example',
+ *   publisherId: 'pub_4x7q2m9k3h8w1z6c5v0b',
+ * };
+ * ```
+ */
+export interface EntitlementVerifierOptions {
+  /** The token issuer, compared exactly with `iss` (the paywall service's `PUBLIC_URL`). */
+  issuer: string;
+  /** Your publisher id (`pub_…`), which must be the token's `aud`. */
+  publisherId: string;
+  /**
+   * Where to fetch the public keys. Defaults to `${issuer}/.well-known/jwks.json`. Must be `https`,
+   * except on a loopback host or when `fetch` is given (e.g. a Worker service binding).
+   */
+  jwksUrl?: string;
+  /** Static public keys. When given, nothing is ever fetched; not combinable with `jwksUrl` or `fetch`. */
+  jwks?: EntitlementJwks;
+  /**
+   * The fetch used for the JWKS, e.g. `(input, init) => env.PAYWALL.fetch(input, init)` for a Worker
+   * service binding. Defaults to the global `fetch`.
+   */
+  fetch?: typeof fetch;
+  /** Allowed clock skew for `exp`, `iat` and `nbf`, in seconds: 0 to 60, default 30. */
+  clockToleranceSeconds?: number;
+  /** How many verified tokens to remember until they expire; default 10 000, 0 disables the cache. */
+  maxCachedTokens?: number;
+  /** The clock, epoch milliseconds; for tests. Defaults to `Date.now`. */
+  now?: () => number;
+  /** After this many seconds the key set is refreshed in the background on the next verify; default 300. */
+  jwksMaxAgeSeconds?: number;
+  /** An unknown `kid` triggers at most one JWKS refetch per this many seconds; default 30. */
+  unknownKidCooldownSeconds?: number;
+}
+
+/**
+ * Verifies entitlement tokens. Create one per process (or per Worker isolate) and reuse it: it
+ * holds the imported keys and the cache of tokens already verified.
+ *
+ * @example
+ * ```ts
+ * const verifier: EntitlementVerifier = createEntitlementVerifier({ issuer, publisherId });
+ * const claims = await verifier.verify(token);
+ * ```
+ */
+export interface EntitlementVerifier {
+  /**
+   * Resolves with the token's claims, or rejects with an {@link EntitlementError}.
+   *
+   * @example
+   * ```ts
+   * const claims = await verifier.verify(token);
+   * ```
+   */
+  verify(token: string, context?: EntitlementVerifyContext): Promise<EntitlementClaims>;
+}
+
+/**
+ * Per-request hooks for {@link EntitlementVerifier.verify}. On Cloudflare Workers, pass the
+ * request's `waitUntil` so that a background JWKS refresh is not cancelled when the response is
+ * sent; the Hono middleware does this by itself. Elsewhere it is not needed.
+ *
+ * @example
+ * ```ts
+ * export default {
+ *   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+ *     const claims = await verifier.verify(token, { waitUntil: (promise) => ctx.waitUntil(promise) });
+ *     return new Response(claims.sub);
+ *   },
+ * };
+ * ```
+ */
+export interface EntitlementVerifyContext {
+  /** Keeps the runtime alive for a promise that outlives the request (Workers' `ctx.waitUntil`). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * The error every refused token rejects with. `code` is stable; `message` is for logs and may
+ * change.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await verifier.verify(token);
+ * } catch (error) {
+ *   if (error instanceof EntitlementError && error.code === 'expired') return renewToken();
+ *   throw error;
+ * }
+ * ```
+ */
+export class EntitlementError extends Error {
+  /** Why the token was refused. */
+  readonly code: EntitlementErrorCode;
+
+  constructor(code: EntitlementErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EntitlementError';
+    this.code = code;
+  }
+}
+
+// Our tokens are well under 1 KiB; the cap keeps hostile input from costing memory or CPU.
+const MAX_TOKEN_LENGTH = 8192;
+const MAX_KID_LENGTH = 256;
+const MAX_CACHED_HEADERS = 64;
+const MAX_JWKS_LENGTH = 256 * 1024;
+// A hanging JWKS endpoint must not hold readers' requests for long.
+const JWKS_FETCH_TIMEOUT_MS = 5000;
+// A fetch still pending well after its own timeout can only be one the runtime dropped (Workers
+// cancel a request's leftover I/O once it has answered); it must not block every later refresh.
+const STALE_FETCH_MS = 3 * JWKS_FETCH_TIMEOUT_MS;
+const MAX_CLOCK_TOLERANCE_SECONDS = 60;
+const TOKEN_TYPE = 'entitlement+jwt';
+const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' };
+const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' };
+const MEMBERSHIPS: readonly EntitlementMembership[] = ['trial', 'paid', 'grace', 'comp'];
+const PUBLISHER_ID = /^pub_[A-Za-z0-9_-]{1,128}$/;
+
+// ignoreBOM keeps a byte-order mark in the text, where JSON.parse then refuses it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
+const NOT_BASE64URL = 64;
+// A raw ES256 signature (r || s) is 64 bytes, which is 86 characters of unpadded base64url.
+const SIGNATURE_BYTES = 64;
+const SIGNATURE_CHARS = 86;
+const SEXTETS = (() => {
+  const table = new Uint8Array(128).fill(NOT_BASE64URL);
+  for (let i = 0; i < BASE64URL_ALPHABET.length; i++) table[BASE64URL_ALPHABET.charCodeAt(i)] = i;
+  return table;
+})();
+
+// Both decoders are strict on purpose (no padding, no `+` `/`, no stray low bits): a token has
+// exactly one spelling, so the cache cannot be fed endless variants of the same token.
+
+// For the JSON parts: the runtime's atob is much faster than a decoder written in JS. The bytes
+// come back as a binary string, one char per byte.
+function decodeBase64UrlToBinary(input: string): string | null {
+  const rest = input.length & 3;
+  if (rest === 1 || !BASE64URL_TEXT.test(input)) return null;
+  if (rest !== 0) {
+    const last = BASE64URL_ALPHABET.indexOf(input.charAt(input.length - 1));
+    if ((last & (rest === 2 ? 15 : 3)) !== 0) return null;
+  }
+  return atob(input.replaceAll('-', '+').replaceAll('_', '/'));
+}
+
+// For the signature, which is short and needed as bytes: decodes text[start..] into bytes, which
+// must be exactly the right size. Returns false on anything but canonical base64url.
+function decodeBase64UrlInto(text: string, start: number, bytes: Uint8Array): boolean {
+  let buffer = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? (SEXTETS[code] ?? NOT_BASE64URL) : NOT_BASE64URL;
+    if (value === NOT_BASE64URL) return false;
+    buffer = ((buffer << 6) | value) & 0xfff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[o++] = buffer >> bits;
+    }
+  }
+  return o === bytes.length && (buffer & ((1 << bits) - 1)) === 0;
+}
+
+function binaryToBytes(binary: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+}
+
+function isMembership(value: unknown): value is EntitlementMembership {
+  return MEMBERSHIPS.some((membership) => membership === value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function parseJsonSegment(segment: string): Record<string, unknown> | null {
+  const binary = decodeBase64UrlToBinary(segment);
+  if (binary === null) return null;
+  try {
+    // Pure ASCII is already its own UTF-8 decoding, which spares a decoder call on every token.
+    const text = NON_ASCII.test(binary) ? utf8.decode(binaryToBytes(binary)) : binary;
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function malformed(message: string): EntitlementError {
+  return new EntitlementError('malformed', message);
+}
+
+function expired(exp: number): EntitlementError {
+  const at = new Date(exp * 1000);
+  // A date outside what Date can print must not turn the refusal into a RangeError.
+  const when = Number.isNaN(at.getTime()) ? `${exp} (epoch seconds)` : at.toISOString();
+  return new EntitlementError('expired', `The token expired at ${when}`);
+}
+
+// Returns the kid of a header that passes every check; throws otherwise.
+function parseHeader(segment: string): string {
+  const header = parseJsonSegment(segment);
+  if (header === null) throw malformed('The token header is not base64url-encoded JSON');
+  // The algorithm is pinned: `none`, HS256 with a public key as secret and the like never reach a key.
+  if (header.alg !== 'ES256') {
+    throw new EntitlementError('invalid_signature', 'The token algorithm is not ES256');
+  }
+  if (header.typ !== TOKEN_TYPE) throw malformed(`The token typ is not ${TOKEN_TYPE}`);
+  // We implement no JWS extension, so any critical one must make us refuse (RFC 7515, 4.1.11).
+  if (header.crit !== undefined) throw malformed('The token has critical header parameters');
+  // jku, x5u, jwk and x5c are deliberately never read: keys come from our JWKS only.
+  const kid = header.kid;
+  if (!isNonEmptyString(kid) || kid.length > MAX_KID_LENGTH) {
+    throw malformed('The token kid is missing or invalid');
+  }
+  return kid;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+function checkSeconds(name: string, value: number | undefined, fallback: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  if (!isFiniteNumber(value) || value < 0 || value > max) {
+    const range = max === Infinity ? 'a non-negative number' : `between 0 and ${max}`;
+    throw new TypeError(`createEntitlementVerifier: ${name} must be ${range} of seconds`);
+  }
+  return value;
+}
+
+function resolveJwksUrl(options: EntitlementVerifierOptions): string {
+  if (options.jwksUrl !== undefined && !isNonEmptyString(options.jwksUrl)) {
+    throw new TypeError('createEntitlementVerifier: jwksUrl must be a URL string');
+  }
+  const raw = options.jwksUrl ?? `${options.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TypeError(`createEntitlementVerifier: the JWKS URL ${JSON.stringify(raw)} is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError('createEntitlementVerifier: the JWKS URL must be http(s)');
+  }
+  // Keys fetched over plain http from a remote host could be swapped by anyone on the path.
+  if (url.protocol === 'http:' && options.fetch === undefined && !isLoopbackHost(url.hostname)) {
+    throw new TypeError(
+      'createEntitlementVerifier: the JWKS URL must use https (plain http is only allowed on a loopback host)',
+    );
+  }
+  return url.href;
+}
+
+interface UsableJwk {
+  readonly kid: string;
+  readonly x: string;
+  readonly y: string;
+}
+
+function usableJwk(jwk: unknown): UsableJwk | null {
+  if (!isRecord(jwk)) return null;
+  const { kty, crv, kid, x, y, alg, use, key_ops: keyOps } = jwk;
+  if (kty !== 'EC' || crv !== 'P-256' || !isNonEmptyString(kid) || kid.length > MAX_KID_LENGTH) return null;
+  if (typeof x !== 'string' || typeof y !== 'string') return null;
+  if ((alg !== undefined && alg !== 'ES256') || (use !== undefined && use !== 'sig')) return null;
+  if (keyOps !== undefined && !(Array.isArray(keyOps) && keyOps.includes('verify'))) return null;
+  return { kid, x, y };
+}
+
+async function importKeySet(subtle: SubtleCrypto, jwks: readonly unknown[]): Promise<Map<string, CryptoKey>> {
+  const usable = jwks.map(usableJwk).filter((jwk): jwk is UsableJwk => jwk !== null);
+  const imported = await Promise.all(
+    usable.map(async ({ kid, x, y }) => {
+      try {
+        // Only the public members are passed on: a stray `d` or `key_ops` must not change what is imported.
+        const key = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x, y }, ECDSA_P256, false, [
+          'verify',
+        ]);
+        return { kid, key };
+      } catch {
+        // One bad key must not take the others down with it.
+        return null;
+      }
+    }),
+  );
+  const keys = new Map<string, CryptoKey>();
+  for (const entry of imported) {
+    if (entry !== null && !keys.has(entry.kid)) keys.set(entry.kid, entry.key);
+  }
+  return keys;
+}
+
+/**
+ * Creates a verifier of entitlement tokens for one publisher.
+ *
+ * It pins ES256, checks `typ`, `iss`, `aud`, `exp`, `iat`/`nbf` and the claim types, fetches the
+ * JWKS once and refreshes it in the background (never per request), refetches it once on an
+ * unknown `kid` (rate-limited), keeps serving with the cached keys when the JWKS endpoint is down,
+ * and remembers verified tokens until they expire.
+ *
+ * @throws TypeError when the options are invalid.
+ *
+ * @example
+ * ```ts
+ * import { createEntitlementVerifier, EntitlementError } from 'onepass-paywall/verify';
+ *
+ * const verifier = createEntitlementVerifier({
+ *   issuer: 'https://paywall.example',
+ *   publisherId: 'pub_4x7q2m9k3h8w1z6c5v0b',
+ * });
+ *
+ * try {
+ *   const claims = await verifier.verify(token);
+ *   console.log(claims.sub, claims.membership);
+ * } catch (error) {
+ *   if (error instanceof EntitlementError) console.log('teaser only:', error.code);
+ *   else throw error;
+ * }
+ * ```
+ */
+export function createEntitlementVerifier(options: EntitlementVerifierOptions): EntitlementVerifier {
+  if (!isRecord(options)) throw new TypeError('createEntitlementVerifier: options are required');
+  const { issuer, publisherId } = options;
+  if (!isNonEmptyString(issuer)) {
+    throw new TypeError('createEntitlementVerifier: issuer is required (the paywall service URL)');
+  }
+  if (typeof publisherId !== 'string' || !PUBLISHER_ID.test(publisherId)) {
+    throw new TypeError('createEntitlementVerifier: publisherId must be a publisher id like "pub_…"');
+  }
+  const leeway = checkSeconds(
+    'clockToleranceSeconds',
+    options.clockToleranceSeconds,
+    30,
+    MAX_CLOCK_TOLERANCE_SECONDS,
+  );
+  const maxAgeMs = checkSeconds('jwksMaxAgeSeconds', options.jwksMaxAgeSeconds, 300) * 1000;
+  const cooldownMs = checkSeconds('unknownKidCooldownSeconds', options.unknownKidCooldownSeconds, 30) * 1000;
+  const maxCachedTokens = options.maxCachedTokens ?? 10_000;
+  if (!Number.isSafeInteger(maxCachedTokens) || maxCachedTokens < 0) {
+    throw new TypeError('createEntitlementVerifier: maxCachedTokens must be a non-negative integer');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new TypeError('createEntitlementVerifier: now must be a function returning epoch milliseconds');
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new TypeError('createEntitlementVerifier: fetch must be a function');
+  }
+  const now = options.now ?? Date.now;
+  if (typeof crypto === 'undefined' || typeof crypto.subtle === 'undefined') {
+    throw new TypeError('createEntitlementVerifier: this runtime has no WebCrypto (crypto.subtle)');
+  }
+  const subtle = crypto.subtle;
+
+  const staticJwks = options.jwks;
+  let loadKeys: () => Promise<Map<string, CryptoKey>>;
+  let source: string;
+  if (staticJwks !== undefined) {
+    if (options.jwksUrl !== undefined || options.fetch !== undefined) {
+      throw new TypeError(
+        'createEntitlementVerifier: give either jwks (static keys) or jwksUrl/fetch, not both',
+      );
+    }
+    if (!isRecord(staticJwks) || !Array.isArray(staticJwks.keys)) {
+      throw new TypeError('createEntitlementVerifier: jwks must be a JWKS object ({ keys: [...] })');
+    }
+    if (!staticJwks.keys.some((jwk) => usableJwk(jwk) !== null)) {
+      throw new TypeError('createEntitlementVerifier: jwks holds no EC P-256 (ES256) public key with a kid');
+    }
+    // Copied so that later changes to the caller's object cannot change what we trust.
+    const keys = staticJwks.keys.slice();
+    source = 'the static jwks option';
+    loadKeys = async () => {
+      const imported = await importKeySet(subtle, keys);
+      if (imported.size === 0) throw new Error('none of its keys could be imported');
+      return imported;
+    };
+  } else {
+    const jwksUrl = resolveJwksUrl(options);
+    const customFetch = options.fetch;
+    const doFetch: typeof fetch = customFetch ?? ((input, init) => globalThis.fetch(input, init));
+    source = jwksUrl;
+    loadKeys = async () => {
+      const response = await doFetch(jwksUrl, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS),
+      });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new Error(`the JWKS endpoint answered HTTP ${response.status}`);
+      }
+      const text = await response.text();
+      if (text.length > MAX_JWKS_LENGTH) throw new Error('the JWKS document is too large');
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch {
+        throw new Error('the JWKS document is not JSON');
+      }
+      if (!isRecord(document) || !Array.isArray(document.keys)) {
+        throw new Error('the JWKS document has no keys array');
+      }
+      const imported = await importKeySet(subtle, document.keys);
+      // An empty set is far more likely a broken deploy than a wish to refuse every reader.
+      if (imported.size === 0) throw new Error('the JWKS document has no usable ES256 key');
+      return imported;
+    };
+  }
+  const remote = staticJwks === undefined;
+
+  let keys: Map<string, CryptoKey> | null = null;
+  let inflight: Promise<void> | null = null;
+  let inflightSince = 0;
+  let loads = 0;
+  let lastError: unknown = null;
+  let refreshDueAt = 0;
+  let lastLoadAttemptAt = Number.NEGATIVE_INFINITY;
+  let lastKidRefetchAt = Number.NEGATIVE_INFINITY;
+  const cache = new Map<string, EntitlementClaims>();
+
+  function pending(): Promise<void> | null {
+    if (inflight !== null && now() - inflightSince >= STALE_FETCH_MS) inflight = null;
+    return inflight;
+  }
+
+  // Never rejects: a failed refresh keeps the keys we have, so that publishers keep serving.
+  function refresh(): Promise<void> {
+    const already = pending();
+    if (already !== null) return already;
+    const load = ++loads;
+    const current = loadKeys().then(
+      (fresh) => {
+        // A dropped fetch that answers after its replacement holds the older key set.
+        if (load !== loads) return;
+        keys = fresh;
+        lastError = null;
+        refreshDueAt = remote ? now() + maxAgeMs : Number.POSITIVE_INFINITY;
+      },
+      (error: unknown) => {
+        if (load !== loads) return;
+        lastError = error;
+        // Retry a failed background refresh only after the cooldown, not on every request.
+        refreshDueAt = now() + cooldownMs;
+      },
+    );
+    const tracked = current.finally(() => {
+      // A stale fetch that settles late must not clear the one that replaced it.
+      if (inflight === tracked) inflight = null;
+    });
+    inflight = tracked;
+    inflightSince = now();
+    return tracked;
+  }
+
+  async function resolveMissingKey(kid: string): Promise<CryptoKey> {
+    const already = pending();
+    if (already !== null) {
+      await already;
+    } else if (keys === null) {
+      if (now() - lastLoadAttemptAt >= cooldownMs) {
+        lastLoadAttemptAt = now();
+        await refresh();
+      }
+    } else if (remote && now() - lastKidRefetchAt >= cooldownMs) {
+      // A new kid usually means a key rotation; random kids from an attacker hit the cooldown.
+      lastKidRefetchAt = now();
+      await refresh();
+    }
+    const key = keys?.get(kid);
+    if (key !== undefined) return key;
+    if (keys === null) {
+      throw new EntitlementError(
+        'unknown_key',
+        `No signing keys are available: loading them from ${source} failed (${describe(lastError)}); ` +
+          `the next attempt is made after ${cooldownMs / 1000} s`,
+        { cause: lastError },
+      );
+    }
+    // The kid itself is attacker-controlled, so it stays out of the message (and out of logs).
+    throw new EntitlementError('unknown_key', "The token's kid is not in the issuer's key set");
+  }
+
+  function checkClaims(payload: Record<string, unknown>, nowSeconds: number): EntitlementClaims {
+    if (payload.iss !== issuer) {
+      throw new EntitlementError('wrong_issuer', 'The token was issued by another issuer');
+    }
+    const aud = payload.aud;
+    if (aud !== publisherId && !(Array.isArray(aud) && aud.includes(publisherId))) {
+      throw new EntitlementError('wrong_audience', 'The token was issued for another publisher');
+    }
+    const exp = payload.exp;
+    if (!isFiniteNumber(exp)) throw malformed('The token has no numeric exp claim');
+    if (nowSeconds >= exp + leeway) throw expired(exp);
+    const { iat, nbf } = payload;
+    if (!isFiniteNumber(iat)) throw malformed('The token has no numeric iat claim');
+    if (nbf !== undefined && !isFiniteNumber(nbf)) throw malformed('The nbf claim is not a number');
+    if (iat > nowSeconds + leeway || (nbf !== undefined && nbf > nowSeconds + leeway)) {
+      throw new EntitlementError('not_yet_valid', 'The token is not valid yet (is a clock wrong?)');
+    }
+    const { sub, jti, scope, membership, entitled_until: entitledUntil, article } = payload;
+    if (scope !== 'full_text') throw malformed('The token scope is not full_text');
+    if (!isNonEmptyString(sub) || !isNonEmptyString(jti)) throw malformed('The token sub or jti is missing');
+    if (!isMembership(membership)) throw malformed('The token membership is not a known value');
+    if (!isFiniteNumber(entitledUntil)) throw malformed('The token entitled_until claim is not a number');
+    if (article !== undefined && typeof article !== 'string') {
+      throw malformed('The token article is not a string');
+    }
+    // Only the array form can still be wrong here: a string aud already equals publisherId.
+    if (typeof aud !== 'string' && !isStringArray(aud)) throw malformed('The token aud holds a non-string');
+    const claims: EntitlementClaims = {
+      iss: issuer,
+      aud: typeof aud === 'string' ? aud : Object.freeze(aud.slice()),
+      sub,
+      iat,
+      exp,
+      ...(nbf === undefined ? {} : { nbf }),
+      jti,
+      scope,
+      membership,
+      entitled_until: entitledUntil,
+      ...(article === undefined ? {} : { article }),
+    };
+    return Object.freeze(claims);
+  }
+
+  // Every token signed with one key shares the same header segment, so its parse is remembered:
+  // the last one for the common case, a few more for the overlap of a key rotation. Only headers
+  // that passed every check are kept; the map is small and simply reset when full.
+  const headerKids = new Map<string, string>();
+  let lastHeader: string | null = null;
+  let lastKid = '';
+
+  function kidOfHeader(token: string, firstDot: number): string {
+    if (lastHeader !== null && firstDot === lastHeader.length && token.startsWith(lastHeader)) return lastKid;
+    const segment = token.slice(0, firstDot);
+    let kid = headerKids.get(segment);
+    if (kid === undefined) {
+      kid = parseHeader(segment);
+      if (headerKids.size >= MAX_CACHED_HEADERS) headerKids.clear();
+      headerKids.set(segment, kid);
+    }
+    lastHeader = segment;
+    lastKid = kid;
+    return kid;
+  }
+
+  async function verifyUncached(
+    token: string,
+    nowMs: number,
+    context: EntitlementVerifyContext | undefined,
+  ): Promise<EntitlementClaims> {
+    if (token.length > MAX_TOKEN_LENGTH) throw malformed('The token is too long');
+    const firstDot = token.indexOf('.');
+    const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+    if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+      throw malformed('The token is not a compact JWS of three parts');
+    }
+    const kid = kidOfHeader(token, firstDot);
+    const signatureStart = secondDot + 1;
+    if (token.length - signatureStart !== SIGNATURE_CHARS) {
+      throw decodeBase64UrlToBinary(token.slice(signatureStart)) === null
+        ? malformed('The token signature is not base64url without padding')
+        : new EntitlementError('invalid_signature', 'The token signature is not a raw ES256 signature');
+    }
+    // One buffer holds both inputs of the check: an ArrayBuffer per token instead of two.
+    const bytes = new Uint8Array(SIGNATURE_BYTES + secondDot);
+    const signature = bytes.subarray(0, SIGNATURE_BYTES);
+    if (!decodeBase64UrlInto(token, signatureStart, signature)) {
+      throw malformed('The token signature is not base64url without padding');
+    }
+    const signingInput = bytes.subarray(SIGNATURE_BYTES);
+    // Any non-ASCII character would make the payload malformed below, whatever lands here.
+    utf8Encoder.encodeInto(token.slice(0, secondDot), signingInput);
+
+    if (remote && keys !== null && nowMs >= refreshDueAt && pending() === null) {
+      const refreshing = refresh();
+      try {
+        context?.waitUntil?.(refreshing);
+      } catch {
+        // A misbound hook (e.g. a detached ctx.waitUntil) only costs the refresh its keep-alive.
+      }
+    }
+    const key = keys?.get(kid) ?? (await resolveMissingKey(kid));
+    const verification = subtle.verify(ECDSA_SHA256, key, signature, signingInput);
+
+    // The payload is read while the runtime checks the signature (on another thread in Node), which
+    // hides its cost; its verdict counts only once the signature is known to be good. Nothing in
+    // here may throw, or the pending verification would be left unobserved.
+    const payload = parseJsonSegment(token.slice(firstDot + 1, secondDot));
+    let claims: EntitlementClaims | null = null;
+    let refusal: unknown = null;
+    if (payload !== null) {
+      try {
+        claims = checkClaims(payload, nowMs / 1000);
+      } catch (error) {
+        refusal = error;
+      }
+    }
+
+    const valid = await verification;
+    // Garbage stays `malformed` whatever the signature says, as no key can have signed it.
+    if (payload === null) throw malformed('The token payload is not base64url-encoded JSON');
+    if (!valid) throw new EntitlementError('invalid_signature', 'The token signature is invalid');
+    if (claims === null) throw refusal;
+    if (maxCachedTokens > 0) {
+      // Map iteration follows insertion order, so the first key is the oldest entry.
+      if (cache.size >= maxCachedTokens) {
+        const oldest = cache.keys().next();
+        if (oldest.done !== true) cache.delete(oldest.value);
+      }
+      cache.set(token, claims);
+    }
+    return claims;
+  }
+
+  return {
+    // Not async: a cached token is answered without the extra promise hops of an async function.
+    // The cache is first-in first-out: a hot token evicted early costs one more signature check.
+    verify(token: string, context?: EntitlementVerifyContext): Promise<EntitlementClaims> {
+      try {
+        if (typeof token !== 'string') throw malformed('The token is not a string');
+        const nowMs = now();
+        const cached = cache.get(token);
+        if (cached === undefined) return verifyUncached(token, nowMs, context);
+        // Signature, issuer and audience cannot change for a given string; only time can.
+        if (nowMs / 1000 < cached.exp + leeway) return Promise.resolve(cached);
+        cache.delete(token);
+        throw expired(cached.exp);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/** @module Entitlement tokens: ES256 JWTs with pairwise subjects, and the JWKS that verifies them. */
+import { importJWK, type JWK, SignJWT } from 'jose';
+import type { Config } from '../config';
+import type { AppContext } from '../context';
+import { newId } from '../db/ids';
+import {
+  type Entitlement,
+  type EntitlementKind,
+  readerEntitlement,
+  tokenLifetime,
+} from '../domain/membership';
+import { epochSeconds } from '../domain/time';
+import { ApiError } from '../errors';
+import { hmacSha256 } from '../lib/crypto';
+import { toMembership } from './memberships';
+import { getPublisher } from './publishers';
+import type { Authenticated } from './sessions';
+
+export const TOKEN_TYPE = 'entitlement+jwt';
+
+const signingKeys = new WeakMap<Config, Promise<CryptoKey>>();
+
+function signingKey(config: Config): Promise<CryptoKey> {
+  let key = signingKeys.get(config);
+  if (!key) {
+    key = importJWK(config.signingKey.privateJwk, 'ES256') as Promise<CryptoKey>;
+    signingKeys.set(config, key);
+  }
+  return key;
+}
+
+/** The reader's id for one publisher: stable, different for every publisher, not the `rdr_` id. */
+export function pairwiseSubject(config: Config, publisherId: string, readerId: string): Promise<string> {
+  return hmacSha256(config.pairwiseSecret, `sub:${publisherId}:${readerId}`);
+}
+
+export interface PublicJwk {
+  kty: string;
+  crv: string;
+  x: string;
+  y: string;
+  kid: string;
+  alg: string;
+  use: string;
+}
+
+/** Only the public members are copied out: a private `d` can never reach the JWKS. */
+function publicMembers(jwk: JWK): PublicJwk {
+  return {
+    kty: String(jwk.kty),
+    crv: String(jwk.crv),
+    x: String(jwk.x),
+    y: String(jwk.y),
+    kid: String(jwk.kid),
+    alg: 'ES256',
+    use: 'sig',
+  };
+}
+
+export function jwks(config: Config): { keys: PublicJwk[] } {
+  return { keys: [config.signingKey.publicJwk, ...config.previousKeys].map(publicMembers) };
+}
+
+export function subscribeUrl(config: Config, publisherId?: string): string {
+  const url = new URL('/subscribe', config.publicUrl);
+  if (publisherId) url.searchParams.set('publisher', publisherId);
+  return url.href;
+}
+
+export function notEntitled(
+  config: Config,
+  entitlement: Exclude<Entitlement, { entitled: true }>,
+  publisherId?: string,
+) {
+  const messages: Record<typeof entitlement.reason, string> = {
+    trial_expired: 'The free trial has ended. Subscribe to keep reading.',
+    canceled: 'The membership has ended. Subscribe to keep reading.',
+    payment_failed: 'The last payment failed. Update the payment method to keep reading.',
+    no_membership: 'There is no membership on this account. Subscribe to start reading.',
+    deleted: 'This account has been deleted.',
+  };
+  return new ApiError('not_entitled', messages[entitlement.reason], {
+    reason: entitlement.reason,
+    subscribe_url: subscribeUrl(config, publisherId),
+  });
+}
+
+const KIND_CLAIM: Record<EntitlementKind, string> = {
+  trial: 'trial',
+  paid: 'paid',
+  grace: 'grace',
+  comp: 'comp',
+};
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Signs a token for one publisher, or throws 404 (unknown publisher) / 402 (not entitled). */
+export async function issueEntitlementToken(
+  ctx: AppContext,
+  who: Authenticated,
+  input: { publisher: string; article?: string | undefined },
+): Promise<IssuedToken> {
+  const publisher = await getPublisher(ctx, input.publisher);
+  if (!publisher) throw new ApiError('not_found', 'No publisher has this id.');
+  const now = ctx.now();
+  const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), now);
+  if (!entitlement.entitled) throw notEntitled(ctx.config, entitlement, publisher.id);
+  const iat = epochSeconds(now);
+  const lifetime = tokenLifetime(entitlement, iat, ctx.config.tokenTtlSeconds);
+  const claims: Record<string, unknown> = {
+    scope: 'full_text',
+    membership: KIND_CLAIM[entitlement.kind],
+    entitled_until: lifetime.entitledUntil,
+  };
+  if (input.article !== undefined) claims.article = input.article;
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: ctx.config.signingKey.kid, typ: TOKEN_TYPE })
+    .setIssuer(ctx.config.publicUrl)
+    .setAudience(publisher.id)
+    .setSubject(await pairwiseSubject(ctx.config, publisher.id, who.reader.id))
+    .setIssuedAt(iat)
+    .setExpirationTime(lifetime.exp)
+    .setJti(newId('token'))
+    .sign(await signingKey(ctx.config));
+  return { token, expiresAt: new Date(lifetime.exp * 1000) };
+}

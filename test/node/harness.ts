@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../src/app-env';
+import type { AppContext } from '../../src/context';
+import { generateDevSecrets } from '../../src/lib/dev-secrets';
+import { createNodeApp, createNodeContext } from '../../src/node';
+
+export const BASE = 'http://127.0.0.1:8787';
+
+export interface NodeHarness {
+  app: OpenAPIHono<AppEnv>;
+  ctx: AppContext;
+  env: Record<string, string>;
+  dir: string;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: test assertions walk arbitrary JSON answers
+  ): Promise<{ status: number; headers: Headers; json: any; text: string }>;
+  close(): void;
+}
+
+/** The Node door's real app on a fresh libSQL file database with the real migrations applied. */
+export async function startNodeHarness(extraEnv: Record<string, string> = {}): Promise<NodeHarness> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onepass-node-'));
+  const env = {
+    ENVIRONMENT: 'test',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: BASE,
+    DATABASE_URL: `file:${path.join(dir, 'paywall.db')}`,
+    ...(await generateDevSecrets()),
+    ...extraEnv,
+  };
+  const ctx = await createNodeContext(env);
+  const app = createNodeApp(ctx);
+  return {
+    app,
+    ctx,
+    env,
+    dir,
+    async call(method, p, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await app.request(`${BASE}${p}`, { method, headers, body });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null, text };
+    },
+    close() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
