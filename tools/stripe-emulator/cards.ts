@@ -1,0 +1,123 @@
+/** @module Test card numbers and the checks a card form runs before anything is charged. */
+
+import { TEST_CARDS } from './constants';
+import { newId } from './ids';
+
+/** What happens when the card is used: pays, attaches but never pays (0341), or is refused outright (0002). */
+export type CardBehaviour = 'succeeds' | 'charge_fails' | 'declined';
+
+export interface CardInput {
+  number: string;
+  /** `MM / YY`, `MM/YY`, `MMYY` or `MM/YYYY`. */
+  exp?: string;
+  cvc?: string;
+  name?: string;
+}
+
+/** A card held by the emulator for a customer; `id` is its payment method id (`pm_…`). */
+export interface StoredCard {
+  id: string;
+  behaviour: CardBehaviour;
+  brand: 'visa';
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  name: string;
+  fingerprint: string;
+  created: number;
+}
+
+export type CardField = 'number' | 'exp' | 'cvc' | 'name';
+
+export interface CardProblem {
+  field: CardField;
+  message: string;
+  code: string;
+  declineCode?: string;
+}
+
+export const DECLINED_MESSAGE = 'Your card was declined.';
+
+const BEHAVIOURS: Record<string, CardBehaviour> = {
+  [TEST_CARDS.success]: 'succeeds',
+  [TEST_CARDS.chargeFails]: 'charge_fails',
+  [TEST_CARDS.declined]: 'declined',
+};
+
+function parseExpiry(exp: string): { month: number; year: number } | null {
+  const m = /^\s*(\d{1,2})\s*\/?\s*(\d{2}|\d{4})\s*$/.exec(exp);
+  if (!m) return null;
+  const month = Number(m[1]);
+  const yearText = m[2] ?? '';
+  const year = yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+  return { month, year };
+}
+
+/**
+ * Validates a card form the way Checkout does, in field order, against the emulator clock
+ * (`now`, unix seconds) for the expiry. A declined card is a valid card: the refusal comes
+ * when it is used, see {@link refusal}.
+ */
+export function checkCard(input: CardInput, now: number): { card: StoredCard } | { problem: CardProblem } {
+  const digits = input.number.replace(/[\s-]/g, '');
+  const behaviour = BEHAVIOURS[digits];
+  if (!/^\d{12,19}$/.test(digits) || behaviour === undefined) {
+    return { problem: { field: 'number', message: 'Your card number is invalid.', code: 'invalid_number' } };
+  }
+  const exp = parseExpiry(input.exp ?? '12 / 34');
+  if (exp === null || exp.month < 1 || exp.month > 12) {
+    return {
+      problem: {
+        field: 'exp',
+        message: "Your card's expiration date is invalid.",
+        code: 'invalid_expiry_month',
+      },
+    };
+  }
+  const today = new Date(now * 1000);
+  const current = today.getUTCFullYear() * 12 + today.getUTCMonth() + 1;
+  if (exp.year * 12 + exp.month < current) {
+    return {
+      problem: {
+        field: 'exp',
+        message: "Your card's expiration date is in the past.",
+        code: 'invalid_expiry_year',
+      },
+    };
+  }
+  const cvc = (input.cvc ?? '123').trim();
+  if (!/^\d{3,4}$/.test(cvc)) {
+    return {
+      problem: { field: 'cvc', message: "Your card's security code is invalid.", code: 'invalid_cvc' },
+    };
+  }
+  const name = input.name?.trim() ?? '';
+  if (name === '')
+    return { problem: { field: 'name', message: 'Enter the name on the card.', code: 'incomplete_name' } };
+  return {
+    card: {
+      id: newId('pm'),
+      behaviour,
+      brand: 'visa',
+      last4: digits.slice(-4),
+      expMonth: exp.month,
+      expYear: exp.year,
+      name,
+      fingerprint: `fp_emulator_${digits.slice(-4)}`,
+      created: now,
+    },
+  };
+}
+
+/** The problem a card raises when it is attached or charged, if any. */
+export function refusal(card: StoredCard, use: 'attach' | 'charge'): CardProblem | null {
+  if (card.behaviour === 'declined' || (use === 'charge' && card.behaviour === 'charge_fails')) {
+    return {
+      field: 'number',
+      message: DECLINED_MESSAGE,
+      code: 'card_declined',
+      declineCode: 'generic_decline',
+    };
+  }
+  return null;
+}

@@ -1,0 +1,73 @@
+/** @module One emulator instance: its context, webhook dispatcher, clock controls and reset. */
+
+import type Stripe from 'stripe';
+import { advanceTo } from './clock';
+import type { EmulatorConfig, EmulatorContext } from './context';
+import { createState } from './store';
+import { type DeliveryMode, WebhookDispatcher } from './webhooks';
+
+export interface EmulatorSettings extends EmulatorConfig {
+  webhookUrls: string[];
+  deliveryMode: DeliveryMode;
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** Start of the clock, unix seconds. */
+  now: number;
+  /** When true the clock also moves with wall-clock time (for interactive use); tests leave it frozen. */
+  followRealTime: boolean;
+}
+
+function wallClock(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export class Emulator {
+  readonly ctx: EmulatorContext;
+  readonly webhooks: WebhookDispatcher;
+  readonly settings: EmulatorSettings;
+  /** Emulator time minus wall-clock time, so that following real time keeps earlier advances. */
+  private offset: number;
+
+  constructor(settings: EmulatorSettings) {
+    this.settings = settings;
+    this.webhooks = new WebhookDispatcher({
+      secret: settings.webhookSecret,
+      endpoints: settings.webhookUrls,
+      mode: settings.deliveryMode,
+      retryBaseMs: settings.retryBaseMs,
+      maxAttempts: settings.maxAttempts,
+      log: settings.log,
+    });
+    this.ctx = {
+      config: settings,
+      state: createState(settings.now),
+      request: null,
+      onEvent: (event) => this.webhooks.onEvent(event),
+    };
+    this.offset = settings.now - wallClock();
+  }
+
+  get now(): number {
+    return this.ctx.state.now;
+  }
+
+  advance(target: number): Stripe.Event[] {
+    const events = advanceTo(this.ctx, target);
+    this.offset = this.ctx.state.now - wallClock();
+    return events;
+  }
+
+  /** Called periodically when following real time. */
+  tick(): void {
+    if (!this.settings.followRealTime) return;
+    const target = wallClock() + this.offset;
+    if (target > this.ctx.state.now) advanceTo(this.ctx, target);
+  }
+
+  /** Back to the preconfigured prices and no other data; the clock restarts at `now` (default: wall clock). */
+  reset(now: number = wallClock()): void {
+    this.webhooks.reset();
+    this.ctx.state = createState(now);
+    this.offset = now - wallClock();
+  }
+}
