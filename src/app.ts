@@ -10,9 +10,13 @@ import { ConfigError } from './config';
 import type { AppContext } from './context';
 import { newId } from './db/ids';
 import { ApiError, invalidRequest, problem, toApiError, zodFieldErrors } from './errors';
+import { accessRoutes } from './routes/access';
 import { adminRoutes } from './routes/admin';
 import { requireAdmin } from './routes/auth';
+import { billingRoutes } from './routes/billing';
+import { pageRoutes } from './routes/pages';
 import { readerRoutes } from './routes/readers';
+import { stripeRoutes } from './routes/stripe';
 import { wellKnownRoutes } from './routes/wellknown';
 
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -96,6 +100,10 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
   app.route('/', wellKnownRoutes);
   app.route('/', readerRoutes);
   app.route('/', adminRoutes);
+  app.route('/', billingRoutes);
+  app.route('/', stripeRoutes);
+  app.route('/', accessRoutes);
+  app.route('/', pageRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',

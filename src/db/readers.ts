@@ -53,6 +53,8 @@ export const memberships = sqliteTable(
     endedReason: text('ended_reason', { enum: ['trial_expired', 'canceled', 'payment_failed'] }),
     stripeCustomerId: text('stripe_customer_id').unique(),
     stripeSubscriptionId: text('stripe_subscription_id'),
+    /** The end of a period whose payment was fully refunded: that period grants nothing. */
+    refundedThrough: integer('refunded_through', { mode: 'timestamp' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp' }).notNull(),
   },

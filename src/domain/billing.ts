@@ -1,0 +1,164 @@
+/**
+ * @module How Stripe's subscription state maps onto a membership: pure, the clock passed in.
+ *
+ * The webhook handler and the reconciliation job both re-fetch the subscription from Stripe and
+ * call `membershipFromSubscription` with what they got, so the state applied is always Stripe's
+ * latest, whatever order (or how many times) the events arrived.
+ */
+import type { Membership, Plan } from './membership';
+
+const DAY_MS = 86_400_000;
+
+/** The fields of a Stripe subscription that decide a membership (see `src/services/stripe.ts`). */
+export interface SubscriptionSnapshot {
+  id: string;
+  customerId: string;
+  /** Stripe's status: trialing, active, past_due, canceled, unpaid, incomplete, incomplete_expired, paused. */
+  status: string;
+  cancelAtPeriodEnd: boolean;
+  /** Stripe's scheduled cancellation time (`cancel_at`), when set. */
+  cancelAt: Date | null;
+  currentPeriodEnd: Date | null;
+  endedAt: Date | null;
+  plan: Plan | null;
+}
+
+/** What the membership row remembers about billing beyond the Membership itself. */
+export interface BillingMemory {
+  /** The end of a period whose payment was fully refunded: that period grants nothing. */
+  refundedThrough: Date | null;
+}
+
+export interface BillingInputs {
+  now: Date;
+  graceDays: number;
+  /** When the payment failure that made the subscription past_due happened (defaults to now). */
+  failedAt?: Date | null;
+}
+
+/**
+ * The membership a subscription grants. Returns null for states that do not change the
+ * membership (`incomplete`: a checkout whose first payment has not gone through yet).
+ */
+export function membershipFromSubscription(
+  sub: SubscriptionSnapshot,
+  current: Membership,
+  memory: BillingMemory,
+  inputs: BillingInputs,
+): Membership | null {
+  const base: Membership = {
+    ...current,
+    plan: sub.plan ?? current.plan,
+    currentPeriodEnd: sub.currentPeriodEnd,
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+    graceUntil: null,
+    compUntil: current.status === 'comped' ? current.compUntil : null,
+    endedReason: null,
+  };
+  const periodEnd = sub.currentPeriodEnd;
+  const refunded =
+    memory.refundedThrough !== null &&
+    periodEnd !== null &&
+    periodEnd.getTime() <= memory.refundedThrough.getTime();
+  const expired = (endedReason: Membership['endedReason']): Membership => ({
+    ...base,
+    status: 'expired',
+    cancelAtPeriodEnd: false,
+    endedReason,
+  });
+
+  // An operator's comp outlives billing changes until it runs out.
+  if (current.status === 'comped' && current.compUntil && current.compUntil > inputs.now) {
+    return { ...current, plan: sub.plan ?? current.plan, currentPeriodEnd: sub.currentPeriodEnd };
+  }
+
+  switch (sub.status) {
+    case 'incomplete':
+      return null;
+    case 'trialing':
+    case 'active': {
+      if (refunded) return expired('canceled');
+      const scheduledEnd =
+        sub.cancelAtPeriodEnd || (sub.cancelAt !== null && periodEnd !== null && sub.cancelAt <= periodEnd);
+      if (scheduledEnd) {
+        const end = sub.cancelAt && periodEnd && sub.cancelAt < periodEnd ? sub.cancelAt : periodEnd;
+        return { ...base, status: 'canceled', cancelAtPeriodEnd: true, currentPeriodEnd: end };
+      }
+      return { ...base, status: 'active' };
+    }
+    case 'past_due': {
+      if (refunded) return expired('canceled');
+      // Grace runs from the first failure; a later failure in the same episode does not extend it.
+      const graceUntil =
+        current.status === 'past_due' && current.graceUntil
+          ? current.graceUntil
+          : new Date((inputs.failedAt ?? inputs.now).getTime() + inputs.graceDays * DAY_MS);
+      return { ...base, status: 'past_due', graceUntil };
+    }
+    case 'canceled':
+    case 'unpaid':
+    case 'incomplete_expired':
+    case 'paused': {
+      const reason = sub.status === 'unpaid' ? 'payment_failed' : 'canceled';
+      // Paid time that remains is honoured, unless Stripe says the subscription has already ended.
+      if (
+        !refunded &&
+        sub.endedAt === null &&
+        periodEnd !== null &&
+        periodEnd > inputs.now &&
+        sub.status !== 'unpaid'
+      ) {
+        return { ...base, status: 'canceled', cancelAtPeriodEnd: true };
+      }
+      return expired(reason);
+    }
+    default:
+      // An unknown future status changes nothing rather than guessing.
+      return null;
+  }
+}
+
+/** A full refund of the current period's payment ends the entitlement at once. */
+export function membershipAfterRefund(current: Membership): Membership {
+  if (current.status === 'comped') return current;
+  return {
+    ...current,
+    status: 'expired',
+    cancelAtPeriodEnd: false,
+    graceUntil: null,
+    endedReason: 'canceled',
+  };
+}
+
+/** `invoice.paid` clears the grace of a past_due membership. */
+export function membershipAfterPayment(current: Membership): Membership {
+  if (current.status !== 'past_due') return current;
+  return { ...current, status: 'active', graceUntil: null, endedReason: null };
+}
+
+/** A deleted Stripe customer: the membership is unlinked and whatever Stripe was paying for ends. */
+export function membershipAfterCustomerDeleted(current: Membership, now: Date): Membership {
+  if (current.status === 'comped' && current.compUntil && current.compUntil > now) return current;
+  if (current.status === 'trialing') return current;
+  return {
+    ...current,
+    status: 'expired',
+    cancelAtPeriodEnd: false,
+    graceUntil: null,
+    endedReason: 'canceled',
+  };
+}
+
+/**
+ * Stripe refuses a `trial_end` less than 48 hours ahead. A reader who checks out during the free
+ * trial keeps the rest of it as a Stripe trial, so no charge happens before the free trial would
+ * have ended; with less than 48 hours left there is no Stripe trial and the charge is immediate.
+ */
+export const STRIPE_MIN_TRIAL_SECONDS = 48 * 3600;
+
+export function checkoutTrialEnd(membership: Membership, now: Date): Date | null {
+  if (membership.status !== 'trialing' || !membership.trialEndsAt) return null;
+  const margin = membership.trialEndsAt.getTime() - now.getTime();
+  // A minute of slack: the request to Stripe takes time and Stripe checks against its own clock.
+  return margin > STRIPE_MIN_TRIAL_SECONDS * 1000 + 60_000 ? membership.trialEndsAt : null;
+}
