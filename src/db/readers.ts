@@ -55,6 +55,8 @@ export const memberships = sqliteTable(
     stripeSubscriptionId: text('stripe_subscription_id'),
     /** The end of a period whose payment was fully refunded: that period grants nothing. */
     refundedThrough: integer('refunded_through', { mode: 'timestamp' }),
+    /** Optimistic concurrency for billing updates: each write moves it on by one. */
+    version: integer('version').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp' }).notNull(),
   },
