@@ -39,4 +39,5 @@ CREATE TABLE `stripe_events` (
 --> statement-breakpoint
 CREATE INDEX `stripe_events_reader_idx` ON `stripe_events` (`reader_id`,`processed_at`);--> statement-breakpoint
 ALTER TABLE `memberships` ADD `refunded_through` integer;--> statement-breakpoint
-ALTER TABLE `memberships` ADD `version` integer DEFAULT 0 NOT NULL;
+ALTER TABLE `memberships` ADD `version` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `memberships` ADD `last_event_id` text;

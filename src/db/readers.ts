@@ -57,6 +57,8 @@ export const memberships = sqliteTable(
     refundedThrough: integer('refunded_through', { mode: 'timestamp' }),
     /** Optimistic concurrency for billing updates: each write moves it on by one. */
     version: integer('version').notNull().default(0),
+    /** The Stripe event whose write produced this version: how a batch knows its own write landed. */
+    lastEventId: text('last_event_id'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp' }).notNull(),
   },
