@@ -14,6 +14,7 @@ import { type Config, loadConfig } from './config';
 import { type AppContext, consoleLogger } from './context';
 import { libsqlDb } from './db/client';
 import { formatDotenv, generateDevSecrets, parseDotenv } from './lib/dev-secrets';
+import { runScheduledJobs } from './services/jobs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MIGRATIONS_DIR = path.join(ROOT, 'migrations');
@@ -90,7 +91,19 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
     console.log(`OnePass listening on http://${hostname}:${info.port} (${ctx.config.environment})`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  // The Workers door has a cron trigger; here a timer does the same work (0 turns it off).
+  const every = Number(process.env.JOBS_INTERVAL_SECONDS ?? 300);
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          void runScheduledJobs(ctx);
+        }, every * 1000)
+      : undefined;
+  timer?.unref();
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    server.close(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { type Config, loadConfig } from './config';
 import { type AppContext, consoleLogger } from './context';
 import { type Db, d1Db, libsqlDb } from './db/client';
+import { runScheduledJobs } from './services/jobs';
 
 export interface WorkerBindings {
   DB?: D1Database;
@@ -44,4 +45,9 @@ const app = createApp((c) => contextFromBindings(c.env as WorkerBindings));
 
 export default {
   fetch: app.fetch,
+  /** The cron trigger in wrangler.toml: reconciliation with Stripe and the mail outbox. */
+  async scheduled(_controller, env, executionCtx) {
+    const ctx = await contextFromBindings(env);
+    executionCtx.waitUntil(runScheduledJobs(ctx));
+  },
 } satisfies ExportedHandler<WorkerBindings>;

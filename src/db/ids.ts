@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   adminKey: 'adk',
   request: 'req',
   token: 'jti',
+  mail: 'msg',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -24,7 +24,10 @@ export interface NodeHarness {
 }
 
 /** The Node door's real app on a fresh libSQL file database with the real migrations applied. */
-export async function startNodeHarness(extraEnv: Record<string, string> = {}): Promise<NodeHarness> {
+export async function startNodeHarness(
+  extraEnv: Record<string, string> = {},
+  clock?: () => Date,
+): Promise<NodeHarness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onepass-node-'));
   const env = {
     ENVIRONMENT: 'test',
@@ -34,7 +37,9 @@ export async function startNodeHarness(extraEnv: Record<string, string> = {}): P
     ...(await generateDevSecrets()),
     ...extraEnv,
   };
-  const ctx = await createNodeContext(env);
+  const loaded = await createNodeContext(env);
+  // The clock is the context's seam: billing tests run the service on the Stripe emulator's clock.
+  const ctx: AppContext = clock ? { ...loaded, now: clock } : loaded;
   const app = createNodeApp(ctx);
   return {
     app,

@@ -1,0 +1,43 @@
+/** @module Receiving Stripe webhooks: the signature on the raw body first, then the event applied once. */
+import type Stripe from 'stripe';
+import type { AppContext } from '../context';
+import { ApiError } from '../errors';
+import { stripeCrypto, stripeFor } from './stripe';
+import { applyStripeEvent, type EventOutcome } from './stripe-events';
+
+/** Stripe's own default: a signature older than five minutes is a replay. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export async function verifyStripeSignature(
+  ctx: AppContext,
+  rawBody: string,
+  signature: string | undefined,
+): Promise<Stripe.Event> {
+  if (!signature) throw new ApiError('invalid_request', 'Missing Stripe-Signature header.');
+  try {
+    return await stripeFor(ctx.config).webhooks.constructEventAsync(
+      rawBody,
+      signature,
+      ctx.config.stripe.webhookSecret,
+      WEBHOOK_TOLERANCE_SECONDS,
+      stripeCrypto,
+      Math.floor(ctx.now().getTime() / 1000),
+    );
+  } catch (err) {
+    ctx.logger.warn('stripe webhook signature refused', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+    throw new ApiError('invalid_request', 'The Stripe-Signature header does not match the body.');
+  }
+}
+
+export async function receiveStripeWebhook(
+  ctx: AppContext,
+  rawBody: string,
+  signature: string | undefined,
+): Promise<{ event: string; outcome: EventOutcome }> {
+  const event = await verifyStripeSignature(ctx, rawBody, signature);
+  const outcome = await applyStripeEvent(ctx, event, 'webhook');
+  ctx.logger.info('stripe webhook', { event_id: event.id, type: event.type, outcome });
+  return { event: event.id, outcome };
+}
