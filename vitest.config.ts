@@ -19,6 +19,8 @@ async function testSecrets() {
   };
 }
 
+const secrets = await testSecrets();
+
 export default defineConfig({
   test: {
     projects: [
@@ -38,22 +40,24 @@ export default defineConfig({
       },
       {
         plugins: [
-          cloudflareTest({
+          cloudflareTest(async ({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {
                 ENVIRONMENT: 'test',
                 LOG_LEVEL: 'warn',
-                ...(await testSecrets()),
+                ...secrets,
+                STRIPE_API_BASE: inject('stripeEmulatorUrl'),
                 TEST_MIGRATIONS: migrations,
               },
             },
-          }),
+          })),
         ],
         test: {
           name: 'workers',
           include: ['test/workers/**/*.test.ts'],
           setupFiles: ['test/workers/apply-migrations.ts'],
+          globalSetup: ['test/workers/global-setup.ts'],
           testTimeout: 30_000,
         },
       },

@@ -109,8 +109,27 @@ export function toApiError(err: unknown, log: (fields: Record<string, unknown>) 
     msg: 'unhandled error',
     error: err instanceof Error ? (err.stack ?? err.message) : String(err),
   });
+  if (isDatabaseFailure(err)) {
+    return new ApiError(
+      'unavailable',
+      'The database is not available right now. The request can be retried.',
+    );
+  }
   return new ApiError(
     'internal',
     'Something went wrong on our side. The request id identifies it in our logs.',
   );
+}
+
+/** D1 and libSQL failures: the dependency failed, not the request; the client may retry. */
+function isDatabaseFailure(err: unknown): boolean {
+  // Duck-typed: errors raised by the runtime's D1 binding may come from another realm than ours.
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, message, cause } = err as {
+    name?: unknown;
+    message?: unknown;
+    cause?: { message?: unknown };
+  };
+  const text = `${String(name)} ${String(message)} ${String(cause?.message ?? '')}`;
+  return /D1_ERROR|SQLITE_|LibsqlError|libsql/i.test(text);
 }

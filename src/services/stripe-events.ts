@@ -230,6 +230,8 @@ async function changeFor(ctx: AppContext, event: Stripe.Event): Promise<Change> 
   }
 }
 
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
 function same(a: Membership, b: Membership): boolean {
   return JSON.stringify(membershipColumns(a)) === JSON.stringify(membershipColumns(b));
 }
@@ -309,17 +311,20 @@ export async function applyStripeEvent(
         .where(
           sql`${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version} and not exists (select 1 from ${stripeEvents} where ${stripeEvents.id} = ${event.id})`,
         ),
-      ctx.db.run(
-        sql`insert into ${stripeEvents} (id, type, stripe_created_at, reader_id, outcome, status_before, status_after, source, processed_at)
-            select ${record.id}, ${record.type}, ${Math.floor(record.stripeCreatedAt.getTime() / 1000)}, ${record.readerId}, ${record.outcome}, ${record.statusBefore}, ${record.statusAfter}, ${record.source}, ${Math.floor(now.getTime() / 1000)}
-            where ${landed} on conflict do nothing`,
-      ),
+      // Raw selects (in the tables' column order) make the inserts conditional on our own write.
+      ctx.db
+        .insert(stripeEvents)
+        .select(
+          sql`select ${record.id}, ${record.type}, ${seconds(record.stripeCreatedAt)}, ${record.readerId}, ${record.outcome}, ${record.statusBefore}, ${record.statusAfter}, ${record.source}, ${seconds(now)} where ${landed}`,
+        )
+        .onConflictDoNothing(),
       ...(change.mails ?? []).map((m) =>
-        ctx.db.run(
-          sql`insert into ${outbox} (id, dedupe_key, reader_id, to_address, template, payload, status, attempts, next_attempt_at, created_at)
-              select ${m.id}, ${m.dedupeKey}, ${m.readerId}, ${m.toAddress}, ${m.template}, ${JSON.stringify(m.payload)}, 'pending', 0, ${Math.floor(now.getTime() / 1000)}, ${Math.floor(now.getTime() / 1000)}
-              where ${landed} on conflict do nothing`,
-        ),
+        ctx.db
+          .insert(outbox)
+          .select(
+            sql`select ${m.id}, ${m.dedupeKey}, ${m.readerId}, ${m.toAddress}, ${m.template}, ${JSON.stringify(m.payload)}, 'pending', 0, ${seconds(now)}, null, ${seconds(now)}, null where ${landed}`,
+          )
+          .onConflictDoNothing(),
       ),
     ]);
     if (await alreadyProcessed(ctx, event.id)) return outcome;
