@@ -13,8 +13,8 @@ import { callStripe } from './stripe';
 import { applyStripeEvent, HANDLED_EVENT_TYPES } from './stripe-events';
 
 const JOB = 'stripe_reconcile';
-/** How far back the first run looks; Stripe keeps events for 30 days. */
-export const FIRST_WINDOW_SECONDS = 7 * 86_400;
+/** How far back the first run looks: all that Stripe keeps (events are kept for 30 days). */
+export const FIRST_WINDOW_SECONDS = 30 * 86_400;
 /** Each pass starts a little before the previous one did, to catch events created during it. */
 const OVERLAP_SECONDS = 15 * 60;
 const PAGE_SIZE = 100;
