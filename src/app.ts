@@ -11,10 +11,17 @@ import type { AppContext } from './context';
 import { newId } from './db/ids';
 import { ApiError, invalidRequest, problem, toApiError, zodFieldErrors } from './errors';
 import { accessRoutes } from './routes/access';
+import { accountRoutes } from './routes/account';
 import { adminRoutes } from './routes/admin';
+import { adminAuditRoutes } from './routes/admin-audit';
+import { adminKeysRoutes } from './routes/admin-keys';
+import { adminMembersRoutes } from './routes/admin-members';
+import { adminMoneyRoutes } from './routes/admin-money';
 import { requireAdmin } from './routes/auth';
 import { billingRoutes } from './routes/billing';
+import { docsRoutes } from './routes/docs';
 import { pageRoutes } from './routes/pages';
+import { publisherRoutes } from './routes/publisher';
 import { readerRoutes } from './routes/readers';
 import { stripeRoutes } from './routes/stripe';
 import { wellKnownRoutes } from './routes/wellknown';
@@ -104,6 +111,13 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
   app.route('/', stripeRoutes);
   app.route('/', accessRoutes);
   app.route('/', pageRoutes);
+  app.route('/', adminMembersRoutes);
+  app.route('/', adminKeysRoutes);
+  app.route('/', adminAuditRoutes);
+  app.route('/', adminMoneyRoutes);
+  app.route('/', publisherRoutes);
+  app.route('/', accountRoutes);
+  app.route('/', docsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',

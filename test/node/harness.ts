@@ -56,7 +56,13 @@ export async function startNodeHarness(
       }
       const res = await app.request(`${BASE}${p}`, { method, headers, body });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null, text };
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null; // an HTML page or plain text: `text` has it
+      }
+      return { status: res.status, headers: res.headers, json, text };
     },
     close() {
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,5 @@
+/** @module Placeholder: filled in by the admin/publisher/account work of issue 5. */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env';
+
+export const adminMoneyRoutes = new OpenAPIHono<AppEnv>();

@@ -1,0 +1,65 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NodeHarness, startNodeHarness } from './harness';
+
+/**
+ * HTML pages for people (and the docs themselves) are routes but not API endpoints: they are
+ * listed here explicitly, so that any other route missing from the OpenAPI document fails.
+ */
+const NOT_API = [
+  /^\/$/,
+  /^\/(signup|login|logout|account|subscribe|reset-password)(\/.*)?$/,
+  /^\/account\/.*$/,
+  /^\/docs(\/errors)?$/,
+  /^\/openapi\.json$/,
+];
+
+let h: NodeHarness;
+beforeAll(async () => {
+  h = await startNodeHarness();
+});
+afterAll(() => h.close());
+
+describe('the OpenAPI document', () => {
+  it('is valid OpenAPI 3.1', async () => {
+    const doc = (await h.call('GET', '/openapi.json')).json;
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('describes every registered route (except the listed HTML pages)', async () => {
+    const doc = (await h.call('GET', '/openapi.json')).json as { paths: Record<string, Record<string, unknown>> };
+    const documented = new Set<string>();
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) documented.add(`${method.toUpperCase()} ${path}`);
+    }
+    const missing: string[] = [];
+    for (const route of h.app.routes) {
+      if (route.method === 'ALL' || route.path.includes('*')) continue; // middleware
+      const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+      if (route.method === 'HEAD' || NOT_API.some((re) => re.test(path))) continue;
+      if (!documented.has(`${route.method} ${path}`)) missing.push(`${route.method} ${path}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('declares the security schemes and problem responses', async () => {
+    const doc = (await h.call('GET', '/openapi.json')).json;
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(expect.arrayContaining(['session', 'adminKey']));
+    expect(doc.paths['/v1/readers'].post.responses['400'].content['application/problem+json']).toBeDefined();
+  });
+
+  it('renders at /docs with a viewer and documents the error codes', async () => {
+    const docs = await h.call('GET', '/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('/openapi.json');
+    expect(docs.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const errors = await h.call('GET', '/docs/errors');
+    expect(errors.status).toBe(200);
+    for (const code of ['invalid_request', 'not_entitled', 'rate_limited', 'unavailable']) {
+      expect(errors.text).toContain(`id="${code}"`);
+    }
+  });
+});
