@@ -138,6 +138,12 @@ export interface EntitlementVerifierOptions {
   jwksMaxAgeSeconds?: number;
   /** An unknown `kid` triggers at most one JWKS refetch per this many seconds; default 30. */
   unknownKidCooldownSeconds?: number;
+  /**
+   * `'auto'` (default) checks signatures with the runtime's `node:crypto` where it offers one
+   * (Node, Bun, Deno, Workers with nodejs_compat): a synchronous check, about twice as fast as
+   * WebCrypto's asynchronous one. `'webcrypto'` always uses `crypto.subtle`.
+   */
+  crypto?: 'auto' | 'webcrypto';
 }
 
 /**
@@ -221,6 +227,39 @@ const MAX_CLOCK_TOLERANCE_SECONDS = 60;
 const TOKEN_TYPE = 'entitlement+jwt';
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' };
 const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' };
+
+/** The two members of `node:crypto` the fast path uses, typed here so the SDK needs no Node types. */
+interface NodeCrypto {
+  createPublicKey(input: { key: Record<string, string>; format: 'jwk' }): object;
+  verify(
+    algorithm: string,
+    data: Uint8Array,
+    key: { key: object; dsaEncoding: 'ieee-p1363' },
+    signature: Uint8Array,
+  ): boolean;
+}
+
+/**
+ * `node:crypto` through `process.getBuiltinModule`, which needs no import (so nothing breaks where
+ * it does not exist); null on runtimes without it.
+ */
+function builtinNodeCrypto(): NodeCrypto | null {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const mod = proc?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
+    return mod && typeof mod.verify === 'function' && typeof mod.createPublicKey === 'function'
+      ? (mod as NodeCrypto)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A verification key: always a WebCrypto key, plus a `node:crypto` key object where available. */
+interface VerificationKey {
+  readonly web: CryptoKey;
+  readonly node: object | null;
+}
 const MEMBERSHIPS: readonly EntitlementMembership[] = ['trial', 'paid', 'grace', 'comp'];
 const PUBLISHER_ID = /^pub_[A-Za-z0-9_-]{1,128}$/;
 
@@ -400,23 +439,35 @@ function usableJwk(jwk: unknown): UsableJwk | null {
   return { kid, x, y };
 }
 
-async function importKeySet(subtle: SubtleCrypto, jwks: readonly unknown[]): Promise<Map<string, CryptoKey>> {
+async function importKeySet(
+  subtle: SubtleCrypto,
+  node: NodeCrypto | null,
+  jwks: readonly unknown[],
+): Promise<Map<string, VerificationKey>> {
   const usable = jwks.map(usableJwk).filter((jwk): jwk is UsableJwk => jwk !== null);
   const imported = await Promise.all(
     usable.map(async ({ kid, x, y }) => {
       try {
         // Only the public members are passed on: a stray `d` or `key_ops` must not change what is imported.
-        const key = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x, y }, ECDSA_P256, false, [
+        const web = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x, y }, ECDSA_P256, false, [
           'verify',
         ]);
-        return { kid, key };
+        let nodeKey: object | null = null;
+        try {
+          nodeKey = node
+            ? node.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' })
+            : null;
+        } catch {
+          nodeKey = null; // WebCrypto accepted it; it alone will check this key's signatures
+        }
+        return { kid, key: { web, node: nodeKey } };
       } catch {
         // One bad key must not take the others down with it.
         return null;
       }
     }),
   );
-  const keys = new Map<string, CryptoKey>();
+  const keys = new Map<string, VerificationKey>();
   for (const entry of imported) {
     if (entry !== null && !keys.has(entry.kid)) keys.set(entry.kid, entry.key);
   }
@@ -483,9 +534,13 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     throw new TypeError('createEntitlementVerifier: this runtime has no WebCrypto (crypto.subtle)');
   }
   const subtle = crypto.subtle;
+  if (options.crypto !== undefined && options.crypto !== 'auto' && options.crypto !== 'webcrypto') {
+    throw new TypeError("createEntitlementVerifier: crypto must be 'auto' or 'webcrypto'");
+  }
+  const node = options.crypto === 'webcrypto' ? null : builtinNodeCrypto();
 
   const staticJwks = options.jwks;
-  let loadKeys: () => Promise<Map<string, CryptoKey>>;
+  let loadKeys: () => Promise<Map<string, VerificationKey>>;
   let source: string;
   if (staticJwks !== undefined) {
     if (options.jwksUrl !== undefined || options.fetch !== undefined) {
@@ -503,7 +558,7 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     const keys = staticJwks.keys.slice();
     source = 'the static jwks option';
     loadKeys = async () => {
-      const imported = await importKeySet(subtle, keys);
+      const imported = await importKeySet(subtle, node, keys);
       if (imported.size === 0) throw new Error('none of its keys could be imported');
       return imported;
     };
@@ -532,7 +587,7 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
       if (!isRecord(document) || !Array.isArray(document.keys)) {
         throw new Error('the JWKS document has no keys array');
       }
-      const imported = await importKeySet(subtle, document.keys);
+      const imported = await importKeySet(subtle, node, document.keys);
       // An empty set is far more likely a broken deploy than a wish to refuse every reader.
       if (imported.size === 0) throw new Error('the JWKS document has no usable ES256 key');
       return imported;
@@ -540,7 +595,7 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
   }
   const remote = staticJwks === undefined;
 
-  let keys: Map<string, CryptoKey> | null = null;
+  let keys: Map<string, VerificationKey> | null = null;
   let inflight: Promise<void> | null = null;
   let inflightSince = 0;
   let loads = 0;
@@ -584,7 +639,7 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     return tracked;
   }
 
-  async function resolveMissingKey(kid: string): Promise<CryptoKey> {
+  async function resolveMissingKey(kid: string): Promise<VerificationKey> {
     const already = pending();
     if (already !== null) {
       await already;
@@ -676,11 +731,12 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     return kid;
   }
 
-  async function verifyUncached(
+  /** Throws synchronously for anything decidable before the signature check; `verify` turns that into a rejection. */
+  function verifyUncached(
     token: string,
     nowMs: number,
     context: EntitlementVerifyContext | undefined,
-  ): Promise<EntitlementClaims> {
+  ): EntitlementClaims | Promise<EntitlementClaims> {
     if (token.length > MAX_TOKEN_LENGTH) throw malformed('The token is too long');
     const firstDot = token.indexOf('.');
     const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
@@ -712,37 +768,72 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
         // A misbound hook (e.g. a detached ctx.waitUntil) only costs the refresh its keep-alive.
       }
     }
-    const key = keys?.get(kid) ?? (await resolveMissingKey(kid));
-    const verification = subtle.verify(ECDSA_SHA256, key, signature, signingInput);
-
-    // The payload is read while the runtime checks the signature (on another thread in Node), which
-    // hides its cost; its verdict counts only once the signature is known to be good. Nothing in
-    // here may throw, or the pending verification would be left unobserved.
-    const payload = parseJsonSegment(token.slice(firstDot + 1, secondDot));
-    let claims: EntitlementClaims | null = null;
-    let refusal: unknown = null;
-    if (payload !== null) {
+    const known = keys?.get(kid);
+    if (known !== undefined && node !== null && known.node !== null) {
+      // The fast path: node:crypto checks synchronously, so the whole verification is one call.
+      let valid: boolean;
       try {
-        claims = checkClaims(payload, nowMs / 1000);
-      } catch (error) {
-        refusal = error;
+        valid = node.verify(
+          'sha256',
+          signingInput,
+          { key: known.node, dsaEncoding: 'ieee-p1363' },
+          signature,
+        );
+      } catch {
+        valid = false;
       }
+      return conclude(token, readPayload(token, firstDot, secondDot, nowMs), valid);
     }
+    return (async () => {
+      const key = known ?? (await resolveMissingKey(kid));
+      if (node !== null && key.node !== null) {
+        const valid = node.verify(
+          'sha256',
+          signingInput,
+          { key: key.node, dsaEncoding: 'ieee-p1363' },
+          signature,
+        );
+        return conclude(token, readPayload(token, firstDot, secondDot, nowMs), valid);
+      }
+      const verification = subtle.verify(ECDSA_SHA256, key.web, signature, signingInput);
+      // The payload is read while WebCrypto checks the signature (on another thread in Node), which
+      // hides its cost; its verdict counts only once the signature is known to be good.
+      const read = readPayload(token, firstDot, secondDot, nowMs);
+      return conclude(token, read, await verification);
+    })();
+  }
 
-    const valid = await verification;
+  interface PayloadReading {
+    payload: Record<string, unknown> | null;
+    claims: EntitlementClaims | null;
+    refusal: unknown;
+  }
+
+  /** Never throws: a refusal is kept until the signature's verdict is known. */
+  function readPayload(token: string, firstDot: number, secondDot: number, nowMs: number): PayloadReading {
+    const payload = parseJsonSegment(token.slice(firstDot + 1, secondDot));
+    if (payload === null) return { payload, claims: null, refusal: null };
+    try {
+      return { payload, claims: checkClaims(payload, nowMs / 1000), refusal: null };
+    } catch (error) {
+      return { payload, claims: null, refusal: error };
+    }
+  }
+
+  function conclude(token: string, read: PayloadReading, valid: boolean): EntitlementClaims {
     // Garbage stays `malformed` whatever the signature says, as no key can have signed it.
-    if (payload === null) throw malformed('The token payload is not base64url-encoded JSON');
+    if (read.payload === null) throw malformed('The token payload is not base64url-encoded JSON');
     if (!valid) throw new EntitlementError('invalid_signature', 'The token signature is invalid');
-    if (claims === null) throw refusal;
+    if (read.claims === null) throw read.refusal;
     if (maxCachedTokens > 0) {
       // Map iteration follows insertion order, so the first key is the oldest entry.
       if (cache.size >= maxCachedTokens) {
         const oldest = cache.keys().next();
         if (oldest.done !== true) cache.delete(oldest.value);
       }
-      cache.set(token, claims);
+      cache.set(token, read.claims);
     }
-    return claims;
+    return read.claims;
   }
 
   return {
@@ -753,7 +844,10 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
         if (typeof token !== 'string') throw malformed('The token is not a string');
         const nowMs = now();
         const cached = cache.get(token);
-        if (cached === undefined) return verifyUncached(token, nowMs, context);
+        if (cached === undefined) {
+          const result = verifyUncached(token, nowMs, context);
+          return result instanceof Promise ? result : Promise.resolve(result);
+        }
         // Signature, issuer and audience cannot change for a given string; only time can.
         if (nowMs / 1000 < cached.exp + leeway) return Promise.resolve(cached);
         cache.delete(token);

@@ -1,0 +1,68 @@
+/** @module Tiny benchmark harness: interleaved rounds, median ops/s, ratios against a baseline from the same run. */
+
+export interface Candidate {
+  name: string;
+  /** One operation; `i` cycles through the prepared inputs. */
+  run: (i: number) => unknown | Promise<unknown>;
+}
+
+export interface Result {
+  name: string;
+  opsPerSecond: number;
+}
+
+async function measure(candidate: Candidate, ms: number): Promise<number> {
+  let ops = 0;
+  const start = performance.now();
+  const deadline = start + ms;
+  // Batches of 64 keep the clock reads out of the measured work.
+  while (performance.now() < deadline) {
+    for (let j = 0; j < 64; j++) {
+      const r = candidate.run(ops++);
+      if (r instanceof Promise) await r;
+    }
+  }
+  return (ops * 1000) / (performance.now() - start);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Runs every candidate `rounds` times, interleaved so that machine noise hits all of them alike. */
+export async function compare(
+  candidates: Candidate[],
+  options: { rounds?: number; ms?: number } = {},
+): Promise<Result[]> {
+  const rounds = options.rounds ?? 5;
+  const ms = options.ms ?? 400;
+  for (const c of candidates) await measure(c, 100); // warm-up (JIT, caches)
+  const samples = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of candidates) samples.get(c.name)?.push(await measure(c, ms));
+  }
+  return candidates.map((c) => ({ name: c.name, opsPerSecond: median(samples.get(c.name) ?? []) }));
+}
+
+export function printRatios(title: string, results: Result[], baseline: string): Map<string, number> {
+  const base = results.find((r) => r.name === baseline);
+  if (!base) throw new Error(`no baseline ${baseline}`);
+  const ratios = new Map<string, number>();
+  console.log(`\n${title}  (baseline: ${baseline}, measured in this run)`);
+  const width = Math.max(...results.map((r) => r.name.length));
+  for (const r of results) {
+    const ratio = r.opsPerSecond / base.opsPerSecond;
+    ratios.set(r.name, ratio);
+    console.log(
+      `  ${r.name.padEnd(width)}  ${Math.round(r.opsPerSecond).toLocaleString('en-US').padStart(12)} ops/s  ${ratio.toFixed(2).padStart(7)}×`,
+    );
+  }
+  return ratios;
+}
+
+export function target(label: string, value: number, min: number): boolean {
+  const ok = value >= min;
+  console.log(`  target ${label}: ${value.toFixed(2)}× ${ok ? '≥' : '<'} ${min}× ${ok ? 'met' : 'NOT met'}`);
+  return ok;
+}
