@@ -255,6 +255,9 @@ function builtinNodeCrypto(): NodeCrypto | null {
   }
 }
 
+const PROBE_DATA = new Uint8Array(1);
+const PROBE_SIGNATURE = new Uint8Array(64);
+
 /** A verification key: always a WebCrypto key, plus a `node:crypto` key object where available. */
 interface VerificationKey {
   readonly web: CryptoKey;
@@ -454,9 +457,13 @@ async function importKeySet(
         ]);
         let nodeKey: object | null = null;
         try {
-          nodeKey = node
-            ? node.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' })
-            : null;
+          if (node) {
+            const candidate = node.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
+            // Some runtimes' node:crypto (workerd's) make the key but refuse a key object in verify:
+            // a probe must answer (false) without throwing, or this key stays on WebCrypto.
+            node.verify('sha256', PROBE_DATA, { key: candidate, dsaEncoding: 'ieee-p1363' }, PROBE_SIGNATURE);
+            nodeKey = candidate;
+          }
         } catch {
           nodeKey = null; // WebCrypto accepted it; it alone will check this key's signatures
         }
