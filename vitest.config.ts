@@ -39,13 +39,31 @@ export default defineConfig({
         },
       },
       {
+        // The reader's journey in Debian's chromium against the whole system on loopback ports.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest(async ({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
+              // A real (simulated) Workers rate-limiting binding for the limiter's binding path.
+              ratelimits: { TEST_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
               bindings: {
                 ENVIRONMENT: 'test',
                 LOG_LEVEL: 'warn',
+                // Every SELF.fetch comes from the same (unknown) address: per-IP limits are raised
+                // here; the limiters themselves are tested with their own settings.
+                LIMIT_SIGNUPS: '100000/1h',
+                LIMIT_SIGNIN_IP: '100000/15m',
+                LIMIT_PASSWORD_RESETS_IP: '100000/1h',
+                LIMIT_ACCESS_IP: '100000/1m',
                 ...secrets,
                 STRIPE_API_BASE: inject('stripeEmulatorUrl'),
                 TEST_MIGRATIONS: migrations,

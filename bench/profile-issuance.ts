@@ -11,7 +11,12 @@ import { createNodeApp, createNodeContext } from '../src/node';
 
 const N = Number(process.env.N ?? 3000);
 const dir = mkdtempSync(path.join(tmpdir(), 'onepass-prof-'));
-const env = { ENVIRONMENT: 'test', LOG_LEVEL: 'error', DATABASE_URL: `file:${dir}/p.db`, ...(await generateDevSecrets()) };
+const env = {
+  ENVIRONMENT: 'test',
+  LOG_LEVEL: 'error',
+  DATABASE_URL: `file:${dir}/p.db`,
+  ...(await generateDevSecrets()),
+};
 const ctx = await createNodeContext(env);
 const app = createNodeApp(ctx);
 const call = async (p: string, body: unknown, token: string) =>
@@ -21,14 +26,21 @@ const call = async (p: string, body: unknown, token: string) =>
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     })
-  ).json() as Promise<Record<string, never>>;
-const pub = (await call('/v1/admin/publishers', { name: 'P', origins: ['https://p.example'] }, env.ADMIN_API_KEY)) as {
+  ).json() as Promise<unknown>;
+const pub = (await call(
+  '/v1/admin/publishers',
+  { name: 'P', origins: ['https://p.example'] },
+  env.ADMIN_API_KEY,
+)) as {
   publisher: { id: string };
 };
 const reader = (await call('/v1/readers', { email: 'p@example.com', password: 'profile password' }, '')) as {
   session_token: string;
 };
 const started = performance.now();
-for (let i = 0; i < N; i++) await call('/v1/me/entitlement-token', { publisher: pub.publisher.id }, reader.session_token);
+for (let i = 0; i < N; i++)
+  await call('/v1/me/entitlement-token', { publisher: pub.publisher.id }, reader.session_token);
 const ms = performance.now() - started;
-console.log(`${N} issuances in process: ${(ms / N).toFixed(3)} ms each, ${Math.round((N * 1000) / ms)} per second`);
+console.log(
+  `${N} issuances in process: ${(ms / N).toFixed(3)} ms each, ${Math.round((N * 1000) / ms)} per second`,
+);

@@ -17,7 +17,12 @@ for (const node of profile.nodes) {
   if (hits === 0) continue;
   const url = node.callFrame.url;
   const pkg = url.includes('node_modules/')
-    ? (url.split('node_modules/').pop()?.split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/') ?? url)
+    ? (url
+        .split('node_modules/')
+        .pop()
+        ?.split('/')
+        .slice(0, url.includes('node_modules/@') ? 2 : 1)
+        .join('/') ?? url)
     : url.includes('/src/')
       ? `src/${url.split('/src/').pop()?.split('/')[0]}`
       : url.startsWith('node:')
@@ -33,4 +38,6 @@ const top = (m: Map<string, number>, n: number) =>
     .slice(0, n)
     .map(([k, v]) => `  ${((v * 100) / total).toFixed(1).padStart(5)}%  ${k}`)
     .join('\n');
-console.log(`samples: ${total}\nby package:\n${top(byPackage, 15)}\nby function (self):\n${top(byFunction, 25)}`);
+console.log(
+  `samples: ${total}\nby package:\n${top(byPackage, 15)}\nby function (self):\n${top(byFunction, 25)}`,
+);

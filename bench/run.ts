@@ -6,3 +6,5 @@ for (const bench of benches) {
   console.log(`\n=== ${bench.replace('./', '').replace('.bench.ts', '')} ===`);
   await import(bench);
 }
+
+export {};

@@ -1,10 +1,11 @@
 /**
  * @module `npm run dev`: the whole system on one machine, offline — the Worker under wrangler (local
- * D1, migrations applied), the local Stripe emulator, with development secrets generated once into
- * `.dev.vars`. Ctrl-C stops everything.
+ * D1, migrations applied), the local Stripe emulator and the demo publisher site (registered as a
+ * publisher on first run), with development secrets generated once into `.dev.vars`. Ctrl-C stops
+ * everything.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDevSecrets } from '../src/node';
@@ -12,13 +13,22 @@ import { withDevSecrets } from '../src/node';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = Number(process.env.PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
+const PUBLISHER_PORT = Number(process.env.PUBLISHER_PORT ?? 3000);
+const SERVICE_URL = `http://127.0.0.1:${PORT}`;
+const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
+// `localhost` rather than 127.0.0.1: another site for the browser, so the newspaper and OnePass
+// keep separate cookies, as they would on two real domains.
+const PUBLISHER_URL = `http://localhost:${PUBLISHER_PORT}`;
+const PUBLISHER_ORIGINS = [PUBLISHER_URL, `http://127.0.0.1:${PUBLISHER_PORT}`];
+/** Beside the local D1 state it belongs to (and, like it, ignored by git). */
+const PUBLISHER_FILE = path.join(ROOT, '.wrangler', 'dev-publisher.json');
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
 const children: ChildProcess[] = [];
 
-function run(name: string, args: string[]): ChildProcess {
+function run(name: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: quietEnv,
+    env: { ...quietEnv, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (line: string) => (line.trim() ? `[${name}] ${line}` : line);
@@ -43,8 +53,89 @@ function stop(code = 0): void {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+async function waitFor(url: string, what: string, seconds = 90): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline && !stopping) {
+    const ok = await fetch(url)
+      .then((res) => res.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  if (!stopping) {
+    console.error(`${what} did not come up at ${url}; stopping.`);
+    stop(1);
+  }
+}
+
+interface DemoPublisher {
+  id: string;
+  apiKey: string;
+  origins: string[];
+}
+
+async function admin(adminKey: string, method: string, urlPath: string, body?: unknown): Promise<Response> {
+  return fetch(`${SERVICE_URL}${urlPath}`, {
+    method,
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** A key works when the exchange refuses a made-up code (400) rather than the key (401). */
+async function keyWorks(apiKey: string): Promise<boolean> {
+  const res = await fetch(`${SERVICE_URL}/v1/access/exchange`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ code: 'dev-check-'.padEnd(43, 'x') }),
+  });
+  return res.status === 400;
+}
+
+/**
+ * The demo publisher of earlier runs if its key still works; else the same publisher with a
+ * rotated key; else (a wiped local database) a new one. Kept in PUBLISHER_FILE for the next run.
+ */
+async function ensureDemoPublisher(adminKey: string): Promise<DemoPublisher> {
+  let stored: DemoPublisher | null = null;
+  if (existsSync(PUBLISHER_FILE)) {
+    try {
+      stored = JSON.parse(readFileSync(PUBLISHER_FILE, 'utf8')) as DemoPublisher;
+    } catch {
+      stored = null;
+    }
+  }
+  const sameOrigins = stored !== null && PUBLISHER_ORIGINS.every((o) => stored?.origins.includes(o));
+  if (stored && sameOrigins && (await keyWorks(stored.apiKey))) return stored;
+
+  let publisher: DemoPublisher | null = null;
+  if (stored && sameOrigins) {
+    const rotated = await admin(adminKey, 'POST', `/v1/admin/publishers/${stored.id}/rotate-key`);
+    if (rotated.ok) {
+      const body = (await rotated.json()) as { api_key: string };
+      publisher = { ...stored, apiKey: body.api_key };
+      console.log('Demo publisher: its stored API key no longer worked; rotated it.');
+    }
+  }
+  if (!publisher) {
+    const created = await admin(adminKey, 'POST', '/v1/admin/publishers', {
+      name: 'The Daily Example',
+      origins: PUBLISHER_ORIGINS,
+    });
+    if (created.status !== 201)
+      throw new Error(`could not register the demo publisher: ${await created.text()}`);
+    const body = (await created.json()) as { publisher: { id: string }; api_key: string };
+    publisher = { id: body.publisher.id, apiKey: body.api_key, origins: PUBLISHER_ORIGINS };
+    console.log(`Demo publisher registered: ${publisher.id}`);
+  }
+  mkdirSync(path.dirname(PUBLISHER_FILE), { recursive: true });
+  writeFileSync(PUBLISHER_FILE, `${JSON.stringify(publisher, null, 2)}\n`, { mode: 0o600 });
+  return publisher;
+}
+
 const wrangler = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const env = await withDevSecrets({}, path.join(ROOT, '.dev.vars'));
+const adminKey = env.ADMIN_API_KEY ?? '';
 
 console.log('Applying migrations to the local D1 database…');
 const migrate = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], {
@@ -54,27 +145,53 @@ const migrate = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'appl
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const emulatorCli = path.join(ROOT, 'tools', 'stripe-emulator', 'cli.ts');
-if (existsSync(emulatorCli)) {
-  run('stripe', [
-    '--import',
-    'tsx',
-    emulatorCli,
-    '--port',
-    String(EMULATOR_PORT),
-    '--webhook-url',
-    `http://127.0.0.1:${PORT}/v1/webhooks/stripe`,
-  ]);
+run('stripe', [
+  '--import',
+  'tsx',
+  path.join(ROOT, 'tools', 'stripe-emulator', 'cli.ts'),
+  '--port',
+  String(EMULATOR_PORT),
+  '--webhook-url',
+  `${SERVICE_URL}/v1/webhooks/stripe`,
+]);
+run('worker', [
+  wrangler,
+  'dev',
+  '--port',
+  String(PORT),
+  '--ip',
+  '127.0.0.1',
+  '--log-level',
+  'warn',
+  '--var',
+  `PUBLIC_URL:${SERVICE_URL}`,
+  '--var',
+  `STRIPE_API_BASE:${EMULATOR_URL}`,
+]);
+
+await waitFor(`${SERVICE_URL}/health`, 'The Worker');
+let publisher: DemoPublisher;
+try {
+  publisher = await ensureDemoPublisher(adminKey);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  stop(1);
+  throw err;
 }
-run('worker', [wrangler, 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--log-level', 'warn']);
+run('publisher', ['--import', 'tsx', path.join(ROOT, 'examples', 'publisher', 'server.ts')], {
+  ONEPASS_URL: SERVICE_URL,
+  PUBLISHER_ID: publisher.id,
+  PUBLISHER_API_KEY: publisher.apiKey,
+  PORT: String(PUBLISHER_PORT),
+});
+await waitFor(`http://127.0.0.1:${PUBLISHER_PORT}/`, 'The demo publisher');
 
 console.log(`
-  OnePass is starting:
-    Service         http://127.0.0.1:${PORT}        (API docs: /openapi.json)
-    Stripe emulator http://127.0.0.1:${EMULATOR_PORT}
-    Admin API key   ${env.ADMIN_API_KEY}
+  OnePass is running:
+    Demo publisher  ${PUBLISHER_URL}        ← start here: open an article
+    Service         ${SERVICE_URL}        (API: /openapi.json, pages: /, /signup, /login, /account)
+    Stripe emulator ${EMULATOR_URL}       (test card 4242 4242 4242 4242)
+    Admin API key   ${adminKey}
 
-  Try:  curl -s -X POST http://127.0.0.1:${PORT}/v1/readers -H 'content-type: application/json' \\
-          -d '{"email":"you@example.com","password":"a long password"}'
   Ctrl-C stops everything.
 `);

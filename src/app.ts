@@ -25,6 +25,7 @@ import { publisherRoutes } from './routes/publisher';
 import { readerRoutes } from './routes/readers';
 import { stripeRoutes } from './routes/stripe';
 import { wellKnownRoutes } from './routes/wellknown';
+import { clientIpOf } from './services/rate-limit';
 
 export const JSON_BODY_LIMIT = 64 * 1024;
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -80,7 +81,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
       return;
     }
     const logger = ctx.logger.child({ request_id: requestId });
-    c.set('ctx', { ...ctx, logger });
+    c.set('ctx', { ...ctx, logger, clientAddress: clientIpOf(ctx, c) });
     c.set('logger', logger);
     c.set('publicUrl', ctx.config.publicUrl);
     await next();
@@ -134,6 +135,11 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     type: 'http',
     scheme: 'bearer',
     description: 'An admin API key (ADMIN_API_KEY, or one created through the admin API).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'publisherKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A publisher API key (`ppk_live_…` / `ppk_test_…`) from POST /v1/admin/publishers.',
   });
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -8,6 +8,7 @@
  */
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { z } from 'zod';
+import { type LimitRule, parseLimit } from './domain/limits';
 
 export const ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -81,6 +82,19 @@ function intInRange(name: string, min: number, max: number, fallback: number) {
     });
 }
 
+const limitRule = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): LimitRule => {
+      const rule = parseLimit(value === undefined || value === '' ? fallback : value);
+      if (!rule) {
+        ctx.addIssue({ code: 'custom', message: 'must be a count per window, e.g. 10/15m or 50 per hour' });
+        return z.NEVER;
+      }
+      return rule;
+    });
+
 const jsonText = <T extends z.ZodType>(schema: T, what: string) =>
   z.string().transform((text, ctx): z.output<T> => {
     let parsed: unknown;
@@ -128,7 +142,17 @@ const rawSchema = z.object({
   TRIAL_DAYS: intInRange('TRIAL_DAYS', 0, 365, 14),
   TOKEN_TTL_SECONDS: intInRange('TOKEN_TTL_SECONDS', 60, 3600, 600),
   GRACE_DAYS: intInRange('GRACE_DAYS', 0, 90, 7),
+  LIMIT_SIGNIN_FAILURES: limitRule('10/15m'),
+  LIMIT_SIGNUPS: limitRule('50/1h'),
+  LIMIT_PASSWORD_RESETS: limitRule('5/1h'),
+  LIMIT_PUBLISHER_CALLS: limitRule('6000/1m'),
+  LIMIT_SIGNIN_IP: limitRule('100/15m'),
+  LIMIT_PASSWORD_RESETS_IP: limitRule('20/1h'),
+  LIMIT_ACCESS_IP: limitRule('300/1m'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  MAIL_API_URL: z.url({ error: 'must be an absolute URL' }).optional(),
+  MAIL_API_KEY: optionalText,
+  MAIL_FROM: optionalText,
 });
 
 export interface SigningKey {
@@ -157,6 +181,58 @@ export interface Config {
   tokenTtlSeconds: number;
   graceDays: number;
   logLevel: LogLevel;
+  /** The HTTP email API (Resend-compatible); null: no provider, see `senderFor` in `services/mail`. */
+  mail: MailConfig | null;
+  /** Rate limits (count per window); a count of 0 turns one off. */
+  limits: {
+    signinFailures: LimitRule;
+    signups: LimitRule;
+    passwordResets: LimitRule;
+    publisherCalls: LimitRule;
+    signinIp: LimitRule;
+    passwordResetsIp: LimitRule;
+    accessIp: LimitRule;
+  };
+}
+
+export interface MailConfig {
+  apiUrl: URL;
+  apiKey: string;
+  /** `Name <address>` or a bare address. */
+  from: string;
+}
+
+/** `OnePass <no-reply@news.example>` or `no-reply@news.example`. */
+const MAIL_FROM_SHAPE =
+  /^(?:[^<>\r\n]{1,100} <[^\s@<>]{1,64}@[^\s@<>]+\.[^\s@<>]{2,}>|[^\s@<>]{1,64}@[^\s@<>]+\.[^\s@<>]{2,})$/;
+
+/**
+ * Mail is configured as a whole or not at all: a URL without its key or sender would only fail
+ * later, at the first message. The key travels as a Bearer token, so production needs https.
+ */
+function mailConfig(raw: z.output<typeof rawSchema>, environment: Environment): MailConfig | null {
+  if (raw.MAIL_API_URL === undefined) {
+    if (raw.MAIL_API_KEY !== undefined)
+      throw new ConfigError('MAIL_API_URL', 'is required when MAIL_API_KEY is set');
+    return null;
+  }
+  const apiUrl = new URL(raw.MAIL_API_URL);
+  if (apiUrl.protocol !== 'https:' && apiUrl.protocol !== 'http:') {
+    throw new ConfigError('MAIL_API_URL', 'must be an http(s) URL');
+  }
+  if (environment === 'production' && apiUrl.protocol !== 'https:' && !LOOPBACK_HOSTS.has(apiUrl.hostname)) {
+    throw new ConfigError(
+      'MAIL_API_URL',
+      'must use https in production (plain http is allowed only on loopback)',
+    );
+  }
+  if (raw.MAIL_API_KEY === undefined)
+    throw new ConfigError('MAIL_API_KEY', 'is required when MAIL_API_URL is set');
+  if (raw.MAIL_FROM === undefined) throw new ConfigError('MAIL_FROM', 'is required when MAIL_API_URL is set');
+  if (!MAIL_FROM_SHAPE.test(raw.MAIL_FROM)) {
+    throw new ConfigError('MAIL_FROM', 'must be an address or "Name <address>"');
+  }
+  return { apiUrl, apiKey: raw.MAIL_API_KEY, from: raw.MAIL_FROM };
 }
 
 function blankToUndefined(env: Record<string, unknown>): Record<string, string | undefined> {
@@ -252,5 +328,15 @@ export async function loadConfig(env: Record<string, unknown>): Promise<Config> 
     tokenTtlSeconds: raw.TOKEN_TTL_SECONDS,
     graceDays: raw.GRACE_DAYS,
     logLevel: raw.LOG_LEVEL,
+    limits: {
+      signinFailures: raw.LIMIT_SIGNIN_FAILURES,
+      signups: raw.LIMIT_SIGNUPS,
+      passwordResets: raw.LIMIT_PASSWORD_RESETS,
+      publisherCalls: raw.LIMIT_PUBLISHER_CALLS,
+      signinIp: raw.LIMIT_SIGNIN_IP,
+      passwordResetsIp: raw.LIMIT_PASSWORD_RESETS_IP,
+      accessIp: raw.LIMIT_ACCESS_IP,
+    },
+    mail: mailConfig(raw, environment),
   };
 }

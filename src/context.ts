@@ -1,4 +1,5 @@
 /** @module The request-independent context every service receives: db, config, clock, logger. */
+import type { Context } from 'hono';
 import type { Config, LogLevel } from './config';
 import type { Db } from './db/client';
 
@@ -17,6 +18,17 @@ export interface AppContext {
   /** The clock; tests and the domain rules take time from here, never from `Date.now()` directly. */
   now: () => Date;
   logger: Logger;
+  /** Cloudflare rate-limiting bindings by limit name, where deployed with them (see services/rate-limit). */
+  rateLimitBindings?: Partial<Record<keyof Config['limits'], RateLimitBinding>>;
+  /** The client's IP address for per-IP limits: each door knows where to find it. */
+  clientIp?: (c: Context) => string | undefined;
+  /** Set per request by the app from `clientIp`: the caller's address, for per-IP limits. */
+  clientAddress?: string;
+}
+
+/** Cloudflare's Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */
+export interface RateLimitBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
 /** JSON lines on the console: Workers Logs and any Node log shipper read them as structured logs. */

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
@@ -64,11 +65,17 @@ export async function openDatabase(config: Config) {
 export async function createNodeContext(env: Record<string, string | undefined>): Promise<AppContext> {
   const config = await loadConfig(env);
   const { db } = await openDatabase(config);
+  const trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   return {
     config,
     db,
     now: () => new Date(),
     logger: consoleLogger({ service: 'onepass', door: 'node' }, config.logLevel),
+    clientIp: (c) => {
+      // Behind a reverse proxy the socket is the proxy: then (and only then) X-Forwarded-For is believed.
+      if (trustProxy) return c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      return getConnInfo(c).remote.address;
+    },
   };
 }
 

@@ -5,13 +5,21 @@
 import { createClient } from '@libsql/client/web';
 import { createApp } from './app';
 import { type Config, loadConfig } from './config';
-import { type AppContext, consoleLogger } from './context';
+import { type AppContext, consoleLogger, type RateLimitBinding } from './context';
 import { type Db, d1Db, libsqlDb } from './db/client';
 import { runScheduledJobs } from './services/jobs';
 
 export interface WorkerBindings {
   DB?: D1Database;
+  /** Optional `[[ratelimits]]` binding for publisher API calls (per key, per minute). */
+  PUBLISHER_RATE_LIMITER?: unknown;
   [name: string]: unknown;
+}
+
+function isRateLimitBinding(value: unknown): value is RateLimitBinding {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as RateLimitBinding).limit === 'function'
+  );
 }
 
 /** Bindings are the same object for the life of an isolate; build config and db once for it. */
@@ -33,6 +41,11 @@ export function contextFromBindings(env: WorkerBindings): Promise<AppContext> {
       db: databaseFor(env, config),
       now: () => new Date(),
       logger: consoleLogger({ service: 'onepass', door: 'workers' }, config.logLevel),
+      // Cloudflare sets cf-connecting-ip itself; a client cannot forge it through Cloudflare.
+      clientIp: (c) => c.req.header('cf-connecting-ip'),
+      rateLimitBindings: isRateLimitBinding(env.PUBLISHER_RATE_LIMITER)
+        ? { publisherCalls: env.PUBLISHER_RATE_LIMITER }
+        : {},
     }));
     // A failed load is not cached: the next request retries (e.g. after a secret is added).
     ctx.catch(() => contexts.delete(env));

@@ -11,6 +11,8 @@ export const ID_PREFIXES = {
   request: 'req',
   token: 'jti',
   mail: 'msg',
+  audit: 'aud',
+  payout: 'pay',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,5 +1,11 @@
 /** @module The whole drizzle schema, one import for the client factories and drizzle-kit. */
 
+export * from './access';
+export * from './account';
+export * from './accounting';
+export * from './audit';
 export * from './billing';
+export * from './limits';
+export * from './pairwise';
 export * from './publishers';
 export * from './readers';

@@ -1,8 +1,11 @@
-/** @module Admin API (this stage): publishers and the trial end of a member. */
+/** @module Admin API: publishers (onboarding, profile, key rotation) and the trial end of a member. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
-import { setTrialEnd } from '../services/admin';
-import { createPublisher, listPublishers } from '../services/publishers';
+import { ApiError } from '../errors';
+import { setTrialEnd } from '../services/admin-member-actions';
+import { onboardPublisher, rotateKey, updatePublisher } from '../services/admin-publishers';
+import { getPublisher, listPublishers } from '../services/publishers';
+import { auditOf } from './admin-members';
 import {
   MembershipSchema,
   PublisherSchema,
@@ -99,6 +102,83 @@ const listPublishersRoute = createRoute({
   },
 });
 
+const rotateKeyRoute = createRoute({
+  method: 'post',
+  path: '/v1/admin/publishers/{id}/rotate-key',
+  tags: ['Admin'],
+  summary: "Replace a publisher's API key; the old key stops working at once",
+  description: 'The new key is shown this once. Deploy it to the publisher site right after rotating.',
+  security: admin,
+  request: {
+    params: z.object({ id: z.string().max(64).openapi({ example: 'pub_abcdefghijklmnopqrst' }) }),
+  },
+  responses: {
+    200: {
+      description: 'The new key',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              api_key: z.string().openapi({ description: 'Shown once; store it as a secret.' }),
+              publisher: PublisherSchema,
+            })
+            .openapi('RotatedPublisherKey'),
+        },
+      },
+    },
+    ...problemResponses(401, 403, 404),
+  },
+});
+
+const PublisherIdParams = z.object({
+  id: z.string().max(64).openapi({ example: 'pub_abcdefghijklmnopqrst' }),
+});
+
+const getPublisherRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/publishers/{id}',
+  tags: ['Admin'],
+  summary: 'One publisher',
+  security: admin,
+  request: { params: PublisherIdParams },
+  responses: {
+    200: { description: 'The publisher', content: { 'application/json': { schema: PublisherSchema } } },
+    ...problemResponses(401, 404),
+  },
+});
+
+const patchPublisherRoute = createRoute({
+  method: 'patch',
+  path: '/v1/admin/publishers/{id}',
+  tags: ['Admin'],
+  summary: "Change a publisher's name or registered origins",
+  description: '`origins` replaces the whole list.',
+  security: admin,
+  request: {
+    params: PublisherIdParams,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              name: z.string().trim().min(1).max(200).optional().openapi({ example: 'The Daily Example' }),
+              origins: z.array(OriginSchema).min(1).max(20).optional(),
+            })
+            .refine((v) => v.name !== undefined || v.origins !== undefined, {
+              error: 'Give name, origins or both',
+            })
+            .openapi('PublisherChange'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'The publisher', content: { 'application/json': { schema: PublisherSchema } } },
+    ...problemResponses(400, 401, 403, 404, 415),
+  },
+});
+
 const trialRoute = createRoute({
   method: 'post',
   path: '/v1/admin/members/{id}/trial',
@@ -126,7 +206,10 @@ const trialRoute = createRoute({
 
 export const adminRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createPublisherRoute, async (c) => {
-    const { publisher, apiKey } = await createPublisher({ ctx: c.var.ctx, input: c.req.valid('json') });
+    const { publisher, apiKey } = await onboardPublisher({
+      ctx: c.var.ctx,
+      input: { ...c.req.valid('json'), audit: auditOf(c) },
+    });
     return c.json({ publisher: presentPublisher(publisher), api_key: apiKey }, 201);
   })
   .openapi(listPublishersRoute, async (c) => {
@@ -134,11 +217,34 @@ export const adminRoutes = new OpenAPIHono<AppEnv>()
     const page = await listPublishers({ ctx: c.var.ctx, input: { limit, cursor } });
     return c.json({ data: page.data.map(presentPublisher), next_cursor: page.nextCursor }, 200);
   })
+  .openapi(rotateKeyRoute, async (c) => {
+    const { publisher, apiKey } = await rotateKey({
+      ctx: c.var.ctx,
+      input: { id: c.req.valid('param').id, audit: auditOf(c) },
+    });
+    return c.json({ api_key: apiKey, publisher: presentPublisher(publisher) }, 200);
+  })
+  .openapi(getPublisherRoute, async (c) => {
+    const publisher = await getPublisher(c.var.ctx, c.req.valid('param').id);
+    if (!publisher) throw new ApiError('not_found', 'No publisher has this id.');
+    return c.json(presentPublisher(publisher), 200);
+  })
+  .openapi(patchPublisherRoute, async (c) => {
+    const publisher = await updatePublisher({
+      ctx: c.var.ctx,
+      input: { id: c.req.valid('param').id, ...c.req.valid('json'), audit: auditOf(c) },
+    });
+    return c.json(presentPublisher(publisher), 200);
+  })
   .openapi(trialRoute, async (c) => {
     const ctx = c.var.ctx;
     const membership = await setTrialEnd({
       ctx,
-      input: { readerId: c.req.valid('param').id, endsAt: new Date(c.req.valid('json').ends_at) },
+      input: {
+        readerId: c.req.valid('param').id,
+        endsAt: new Date(c.req.valid('json').ends_at),
+        audit: auditOf(c),
+      },
     });
     const shown = presentMembership(membership, ctx.now());
     if (!shown) throw new Error('membership vanished');

@@ -1,11 +1,16 @@
-/** @module Who is calling: reader sessions (Bearer or cookie), admin keys; thin middleware over services. */
+/**
+ * @module Who is calling: reader sessions (Bearer or cookie), admin keys, publisher keys, and the
+ * CSRF defences of the cookie-authenticated page forms; thin middleware over services.
+ */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
+import { hmacSha256, randomToken, timingSafeEqual } from '../lib/crypto';
 import { type AdminActor, authenticateAdmin } from '../services/admin';
-import { authenticateSession, SESSION_TTL_SECONDS } from '../services/sessions';
+import { authenticatePublisher, type PublisherRow } from '../services/publishers';
+import { type Authenticated, authenticateSession, SESSION_TTL_SECONDS } from '../services/sessions';
 
 /** `__Host-` pins the cookie to our exact origin over HTTPS; plain HTTP development cannot use it. */
 export function sessionCookieName(config: Config): string {
@@ -46,6 +51,22 @@ function sessionCookie(c: Context<AppEnv>): string | undefined {
   return secure ? getCookie(c, COOKIE, 'host') : getCookie(c, COOKIE);
 }
 
+const readersOfRequest = new WeakMap<Request, Promise<Authenticated | null>>();
+
+/**
+ * The reader signed in by the session cookie, or null: for pages, which answer everyone. Looked up
+ * once per request unless `fresh` (e.g. while waiting for a webhook to change the membership).
+ */
+export function optionalReader(c: Context<AppEnv>, fresh = false): Promise<Authenticated | null> {
+  let who = fresh ? undefined : readersOfRequest.get(c.req.raw);
+  if (!who) {
+    const token = sessionCookie(c);
+    who = token ? authenticateSession(c.var.ctx, token) : Promise.resolve(null);
+    readersOfRequest.set(c.req.raw, who);
+  }
+  return who;
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Requires a signed-in reader. A cookie-carried session on a state-changing call must come from our origin. */
@@ -79,4 +100,108 @@ export function requireAdmin(role: AdminActor['role'] = 'admin'): MiddlewareHand
     c.set('admin', actor);
     await next();
   };
+}
+
+/** The Hono environment of routes behind a publisher key. */
+export type PublisherEnv = AppEnv & { Variables: { publisher: PublisherRow } };
+
+/** Requires a publisher API key (`Authorization: Bearer ppk_…`). */
+export const requirePublisher: MiddlewareHandler<PublisherEnv> = async (c, next) => {
+  const key = bearerToken(c);
+  const publisher = key ? await authenticatePublisher(c.var.ctx, key) : null;
+  if (!publisher) {
+    throw new ApiError(
+      'unauthenticated',
+      'A valid publisher API key is required (Authorization: Bearer ppk_…).',
+      {},
+      { 'WWW-Authenticate': 'Bearer' },
+    );
+  }
+  c.set('publisher', publisher);
+  await next();
+};
+
+/*
+ * CSRF: every page form carries a token that is an HMAC, under a key derived from PAIRWISE_SECRET,
+ * of the form's action, a random per-browser cookie (set with the first form, HttpOnly) and the
+ * session id when signed in. Another site can neither read the token nor set our cookie (`__Host-`
+ * outside development), and a token works only for its own form and session. Each submission must
+ * also come from our own origin (Origin, or Referer when a browser sends no Origin).
+ */
+
+export type FormAction = 'signup' | 'login' | 'logout' | 'subscribe' | 'billing-portal';
+
+const CSRF_COOKIE = 'onepass_csrf';
+const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/** A cookie minted in this request, so that several forms on one page share it. */
+const mintedCsrfCookies = new WeakMap<Request, string>();
+const csrfKeys = new WeakMap<Config, Promise<string>>();
+
+function csrfKey(config: Config): Promise<string> {
+  let key = csrfKeys.get(config);
+  if (!key) {
+    key = hmacSha256(config.pairwiseSecret, 'onepass:csrf-key:v1');
+    csrfKeys.set(config, key);
+  }
+  return key;
+}
+
+function readCsrfCookie(c: Context<AppEnv>): string | undefined {
+  const secure = c.var.ctx.config.environment !== 'development';
+  const value = secure ? getCookie(c, CSRF_COOKIE, 'host') : getCookie(c, CSRF_COOKIE);
+  return value !== undefined && CSRF_COOKIE_SHAPE.test(value) ? value : undefined;
+}
+
+async function csrfMac(c: Context<AppEnv>, action: FormAction, browser: string, sessionId: string | null) {
+  return hmacSha256(await csrfKey(c.var.ctx.config), `${action}\n${browser}\n${sessionId ?? '-'}`);
+}
+
+/** The token for one form on the page being rendered; sets the browser's CSRF cookie if it has none. */
+export async function csrfToken(
+  c: Context<AppEnv>,
+  action: FormAction,
+  sessionId: string | null,
+): Promise<string> {
+  let browser = readCsrfCookie(c) ?? mintedCsrfCookies.get(c.req.raw);
+  if (browser === undefined) {
+    browser = randomToken(32);
+    mintedCsrfCookies.set(c.req.raw, browser);
+    const secure = c.var.ctx.config.environment !== 'development';
+    setCookie(c, CSRF_COOKIE, browser, {
+      path: '/',
+      httpOnly: true,
+      secure,
+      sameSite: 'Lax',
+      maxAge: SESSION_TTL_SECONDS,
+      ...(secure ? { prefix: 'host' as const } : {}),
+    });
+  }
+  return csrfMac(c, action, browser, sessionId);
+}
+
+/** True when the request was sent by a page of our own origin (Origin, else Referer; neither: no). */
+export function fromOwnOrigin(c: Context<AppEnv>): boolean {
+  const expected = new URL(c.var.ctx.config.publicUrl).origin;
+  const origin = c.req.header('origin');
+  if (origin !== undefined) return origin === expected;
+  const referer = c.req.header('referer');
+  if (!referer) return false;
+  try {
+    return new URL(referer).origin === expected;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks a submitted form: our origin, and the token of this action, browser and session. */
+export async function csrfValid(
+  c: Context<AppEnv>,
+  action: FormAction,
+  submitted: unknown,
+  sessionId: string | null,
+): Promise<boolean> {
+  if (!fromOwnOrigin(c)) return false;
+  const browser = readCsrfCookie(c);
+  if (browser === undefined || typeof submitted !== 'string') return false;
+  return timingSafeEqual(submitted, await csrfMac(c, action, browser, sessionId));
 }

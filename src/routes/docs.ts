@@ -6,9 +6,11 @@ import { ERROR_CODES } from '../errors';
 import { randomToken } from '../lib/crypto';
 
 const ERROR_HELP: Record<keyof typeof ERROR_CODES, string> = {
-  invalid_request: 'The body or query failed validation. `errors` lists each field (`path`) and what is wrong with it.',
+  invalid_request:
+    'The body or query failed validation. `errors` lists each field (`path`) and what is wrong with it.',
   unauthenticated: 'The session, admin key or publisher key is missing, malformed, expired or revoked.',
-  not_entitled: 'The reader has no entitlement now. `reason` says why; `subscribe_url` is where to send them.',
+  not_entitled:
+    'The reader has no entitlement now. `reason` says why; `subscribe_url` is where to send them.',
   forbidden: 'Authenticated, but not allowed: a read-only admin key on a mutation, or a cross-site request.',
   not_found: 'No such resource or route.',
   method_not_allowed: 'The route exists but not with this method.',
@@ -21,7 +23,7 @@ const ERROR_HELP: Record<keyof typeof ERROR_CODES, string> = {
   unavailable: 'A dependency (the database or Stripe) failed; the request is safe to retry.',
 };
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
 
@@ -42,7 +44,7 @@ docsRoutes.get('/docs', async (c, next) => {
       "default-src 'none'",
       `script-src 'nonce-${nonce}' https://cdn.jsdelivr.net`,
       "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.scalar.com",
-      "font-src data: https://cdn.jsdelivr.net https://fonts.scalar.com",
+      'font-src data: https://cdn.jsdelivr.net https://fonts.scalar.com',
       "img-src 'self' data: https:",
       "connect-src 'self'",
       "frame-ancestors 'none'",
@@ -57,10 +59,13 @@ docsRoutes.get('/docs/errors', (c) => {
   const rows = Object.entries(ERROR_CODES)
     .map(
       ([code, { status, title }]) =>
-        `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${escape(title)}</td><td>${escape(ERROR_HELP[code as keyof typeof ERROR_CODES])}</td></tr>`,
+        `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${escapeHtml(title)}</td><td>${escapeHtml(ERROR_HELP[code as keyof typeof ERROR_CODES])}</td></tr>`,
     )
     .join('\n');
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  );
   c.header('Cache-Control', 'public, max-age=3600');
   return c.html(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

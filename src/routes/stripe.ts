@@ -1,6 +1,7 @@
 /** @module Stripe webhooks and the admin reconciliation trigger. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
+import { auditEntry } from '../services/audit';
 import { reconcileStripe } from '../services/reconcile';
 import { receiveStripeWebhook } from '../services/webhooks';
 import { problemResponses } from './shapes';
@@ -66,5 +67,21 @@ export const stripeRoutes = new OpenAPIHono<AppEnv>()
     return c.json({ received: true, ...result }, 200);
   })
   .openapi(reconcileRoute, async (c) => {
-    return c.json(await reconcileStripe(c.var.ctx, { maxEvents: c.req.valid('query').max_events }), 200);
+    const ctx = c.var.ctx;
+    const result = await reconcileStripe(ctx, { maxEvents: c.req.valid('query').max_events });
+    // Its changes are recorded one by one in stripe_events (source `reconcile`); this row says who ran it.
+    await ctx.db.batch([
+      auditEntry(
+        ctx,
+        { actor: c.var.admin, requestId: c.var.requestId },
+        {
+          action: 'stripe.reconcile',
+          targetType: 'stripe',
+          targetId: 'reconcile',
+          before: null,
+          after: result,
+        },
+      ),
+    ]);
+    return c.json(result, 200);
   });

@@ -1,13 +1,13 @@
-/** @module Admin keys and the admin use-cases of this stage: authentication and the trial end. */
-import { and, eq, isNull } from 'drizzle-orm';
+/**
+ * @module Who the admin caller is (bootstrap or stored admin key), the opaque cursors of admin
+ * lists, and reading the audit log.
+ */
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../context';
-import { type AdminRole, adminKeys, memberships, readers } from '../db/schema';
-import type { Membership } from '../domain/membership';
-import { wholeSeconds } from '../domain/time';
-import { withTrialEnd } from '../domain/trial';
-import { ApiError } from '../errors';
+import { type AdminRole, adminKeys, auditLog } from '../db/schema';
+import { invalidRequest } from '../errors';
 import { sha256Hex, timingSafeEqual } from '../lib/crypto';
-import { membershipColumns, toMembership } from './memberships';
+import { base64url, utf8 } from '../lib/encoding';
 
 export interface AdminActor {
   /** `bootstrap` for the ADMIN_API_KEY from the environment, else the `adk_…` id. */
@@ -15,11 +15,14 @@ export interface AdminActor {
   role: AdminRole;
 }
 
+/** The actor id of the environment's ADMIN_API_KEY in the audit log and key listings. */
+export const BOOTSTRAP_KEY_ID = 'bootstrap';
+
 export async function authenticateAdmin(ctx: AppContext, key: string): Promise<AdminActor | null> {
   if (key.length < 24 || key.length > 200) return null;
   const hash = await sha256Hex(key);
   if (timingSafeEqual(hash, await sha256Hex(ctx.config.adminApiKey)))
-    return { keyId: 'bootstrap', role: 'admin' };
+    return { keyId: BOOTSTRAP_KEY_ID, role: 'admin' };
   const [row] = await ctx.db
     .select({ id: adminKeys.id, role: adminKeys.role })
     .from(adminKeys)
@@ -28,30 +31,78 @@ export async function authenticateAdmin(ctx: AppContext, key: string): Promise<A
   return row ? { keyId: row.id, role: row.role } : null;
 }
 
-/** Sets a reader's trial end; a time in the past ends the trial now. */
-export async function setTrialEnd({
+/**
+ * A position in a list ordered newest first: the row's `created_at` (epoch seconds) and its id, the
+ * tie-breaker. Encoded opaquely so clients do not build cursors themselves; rows added while a
+ * client pages are newer than its cursor, so they never shift the pages still to come.
+ */
+export interface PageCursor {
+  at: number;
+  id: string;
+}
+
+export function encodeCursor(cursor: PageCursor): string {
+  return base64url(utf8.encode(JSON.stringify([cursor.at, cursor.id])));
+}
+
+export function decodeCursor(value: string | undefined): PageCursor | null {
+  if (value === undefined) return null;
+  const refuse = () =>
+    invalidRequest([{ path: 'cursor', message: 'Unknown cursor: pass next_cursor as given' }]);
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(value)) throw refuse();
+  let parsed: unknown;
+  try {
+    const padded = value.replace(/-/g, '+').replace(/_/g, '/');
+    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0))));
+  } catch {
+    throw refuse();
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    !Number.isSafeInteger(parsed[0]) ||
+    typeof parsed[1] !== 'string' ||
+    parsed[1].length > 64
+  ) {
+    throw refuse();
+  }
+  return { at: parsed[0] as number, id: parsed[1] };
+}
+
+export type AuditRow = typeof auditLog.$inferSelect;
+
+/** The audit log, newest first, optionally for one action and/or one target. */
+export async function listAuditLog({
   ctx,
   input,
-}: UseCase<{ readerId: string; endsAt: Date }>): Promise<Membership> {
-  const [row] = await ctx.db
-    .select({ membership: memberships, deletedAt: readers.deletedAt })
-    .from(readers)
-    .leftJoin(memberships, eq(memberships.readerId, readers.id))
-    .where(eq(readers.id, input.readerId))
-    .limit(1);
-  const current = toMembership(row?.membership);
-  if (!row || row.deletedAt !== null || !current) throw new ApiError('not_found', 'No member has this id.');
-  const next = withTrialEnd(current, wholeSeconds(input.endsAt));
-  if (!next) {
-    throw new ApiError(
-      'conflict',
-      `The membership is ${current.status}, not a free trial; its trial end cannot be set.`,
-    );
-  }
-  await ctx.db
-    .update(memberships)
-    .set({ ...membershipColumns(next), updatedAt: wholeSeconds(ctx.now()) })
-    .where(eq(memberships.readerId, input.readerId));
-  ctx.logger.info('trial end set', { reader_id: input.readerId, ends_at: next.trialEndsAt?.toISOString() });
-  return next;
+}: UseCase<{
+  limit: number;
+  cursor?: string | undefined;
+  action?: string | undefined;
+  targetId?: string | undefined;
+}>): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
+  const after = decodeCursor(input.cursor);
+  const rows = await ctx.db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        input.action ? eq(auditLog.action, input.action) : undefined,
+        input.targetId ? eq(auditLog.targetId, input.targetId) : undefined,
+        after
+          ? sql`(${auditLog.createdAt} < ${after.at} or (${auditLog.createdAt} = ${after.at} and ${auditLog.id} < ${after.id}))`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(input.limit + 1);
+  const data = rows.slice(0, input.limit);
+  const last = data.at(-1);
+  return {
+    data,
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeCursor({ at: Math.floor(last.createdAt.getTime() / 1000), id: last.id })
+        : null,
+  };
 }

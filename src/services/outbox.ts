@@ -9,7 +9,7 @@ import { newId } from '../db/ids';
 import { outbox } from '../db/schema';
 import { wholeSeconds } from '../domain/time';
 
-export type MailTemplate = 'trial_will_end' | 'payment_failed';
+export type MailTemplate = 'trial_will_end' | 'payment_failed' | 'password_reset';
 
 export interface OutgoingMail {
   id: string;

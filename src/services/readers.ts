@@ -12,6 +12,7 @@ import { hmacSha256 } from '../lib/crypto';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../lib/password';
 import { isUniqueViolation } from './db-errors';
 import { membershipColumns, toMembership } from './memberships';
+import { consume, enforce, exhausted, rateLimited } from './rate-limit';
 import { newSession, type ReaderRow } from './sessions';
 
 export interface Credentials {
@@ -38,6 +39,7 @@ const EMAIL_TAKEN = () =>
   );
 
 export async function signUp({ ctx, input }: UseCase<Credentials>): Promise<SignedIn> {
+  await enforce(ctx, 'signups', ctx.clientAddress ?? 'unknown');
   const email = input.email.trim();
   const key = emailKey(email);
   const identity = trialIdentity(email);
@@ -95,16 +97,24 @@ const BAD_CREDENTIALS = () => new ApiError('unauthenticated', 'The email or pass
  * unknown email is checked against a decoy hash so that neither the message nor the timing tells.
  */
 export async function signIn({ ctx, input }: UseCase<Credentials>): Promise<SignedIn> {
+  await enforce(ctx, 'signinIp', ctx.clientAddress ?? 'unknown');
+  const account = emailKey(input.email);
+  // Checked before the password, so that a locked account costs no KDF work and reveals nothing.
+  const failures = await exhausted(ctx, 'signinFailures', account);
+  if (!failures.allowed) throw rateLimited(failures);
   const [row] = await ctx.db
     .select({ reader: readers, membership: memberships })
     .from(readers)
     .leftJoin(memberships, eq(memberships.readerId, readers.id))
-    .where(eq(readers.emailKey, emailKey(input.email)))
+    .where(eq(readers.emailKey, account))
     .limit(1);
   const stored = row?.reader.passwordHash ?? (await decoyHash());
   const ok = await verifyPassword(input.password, stored);
-  if (!row || !ok || row.reader.deletedAt !== null || row.reader.passwordHash === null)
+  if (!row || !ok || row.reader.deletedAt !== null || row.reader.passwordHash === null) {
+    // Failures count per account whether or not it exists, so the limit does not reveal which do.
+    await consume(ctx, 'signinFailures', account);
     throw BAD_CREDENTIALS();
+  }
   const reader = row.reader;
   const session = await newSession(ctx, reader.id);
   const writes = [ctx.db.insert(sessions).values(session.row)] as const;

@@ -1,19 +1,21 @@
 /** @module Entitlement tokens: ES256 JWTs with pairwise subjects, and the JWKS that verifies them. */
+import { and, eq, sql } from 'drizzle-orm';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
+import { pairwiseSubjects, publishers } from '../db/schema';
 import {
   type Entitlement,
   type EntitlementKind,
   readerEntitlement,
   tokenLifetime,
 } from '../domain/membership';
-import { epochSeconds } from '../domain/time';
+import { epochSeconds, wholeSeconds } from '../domain/time';
 import { ApiError } from '../errors';
 import { hmacSha256 } from '../lib/crypto';
 import { toMembership } from './memberships';
-import { getPublisher } from './publishers';
+import type { PublisherRow } from './publishers';
 import type { Authenticated } from './sessions';
 
 export const TOKEN_TYPE = 'entitlement+jwt';
@@ -92,6 +94,52 @@ const KIND_CLAIM: Record<EntitlementKind, string> = {
   comp: 'comp',
 };
 
+function publisherLookup(db: AppContext['db']) {
+  return db
+    .select({ publisher: publishers, knownReader: pairwiseSubjects.readerId })
+    .from(publishers)
+    .leftJoin(
+      pairwiseSubjects,
+      and(
+        eq(pairwiseSubjects.publisherId, publishers.id),
+        eq(pairwiseSubjects.subject, sql.placeholder('subject')),
+      ),
+    )
+    .where(eq(publishers.id, sql.placeholder('publisher')))
+    .limit(1)
+    .prepare();
+}
+
+/** Prepared once per database, like the session lookup: building a query costs more CPU than running it. */
+const publisherLookups = new WeakMap<object, ReturnType<typeof publisherLookup>>();
+
+/**
+ * The publisher, and whether the service already knows which reader is behind `subject` for it
+ * (see `src/db/pairwise.ts`): one indexed read. Only the first token of a reader for a publisher
+ * also writes the mapping (an idempotent insert, so concurrent first issuances are harmless).
+ */
+async function publisherFor(
+  ctx: AppContext,
+  publisherId: string,
+  subject: string,
+  remember: string | null,
+): Promise<PublisherRow | null> {
+  let lookup = publisherLookups.get(ctx.db);
+  if (!lookup) {
+    lookup = publisherLookup(ctx.db);
+    publisherLookups.set(ctx.db, lookup);
+  }
+  const [row] = await lookup.all({ publisher: publisherId, subject });
+  if (!row) return null;
+  if (remember !== null && row.knownReader === null) {
+    await ctx.db
+      .insert(pairwiseSubjects)
+      .values({ publisherId, subject, readerId: remember, createdAt: wholeSeconds(ctx.now()) })
+      .onConflictDoNothing();
+  }
+  return row.publisher;
+}
+
 export interface IssuedToken {
   token: string;
   expiresAt: Date;
@@ -103,10 +151,16 @@ export async function issueEntitlementToken(
   who: Authenticated,
   input: { publisher: string; article?: string | undefined },
 ): Promise<IssuedToken> {
-  const publisher = await getPublisher(ctx, input.publisher);
-  if (!publisher) throw new ApiError('not_found', 'No publisher has this id.');
   const now = ctx.now();
   const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), now);
+  const subject = await pairwiseSubject(ctx.config, input.publisher, who.reader.id);
+  const publisher = await publisherFor(
+    ctx,
+    input.publisher,
+    subject,
+    entitlement.entitled ? who.reader.id : null,
+  );
+  if (!publisher) throw new ApiError('not_found', 'No publisher has this id.');
   if (!entitlement.entitled) throw notEntitled(ctx.config, entitlement, publisher.id);
   const iat = epochSeconds(now);
   const lifetime = tokenLifetime(entitlement, iat, ctx.config.tokenTtlSeconds);
@@ -120,7 +174,7 @@ export async function issueEntitlementToken(
     .setProtectedHeader({ alg: 'ES256', kid: ctx.config.signingKey.kid, typ: TOKEN_TYPE })
     .setIssuer(ctx.config.publicUrl)
     .setAudience(publisher.id)
-    .setSubject(await pairwiseSubject(ctx.config, publisher.id, who.reader.id))
+    .setSubject(subject)
     .setIssuedAt(iat)
     .setExpirationTime(lifetime.exp)
     .setJti(newId('token'))

@@ -33,6 +33,9 @@ export async function startNodeHarness(
     ENVIRONMENT: 'test',
     LOG_LEVEL: 'warn',
     PUBLIC_URL: BASE,
+    // Each harness call comes from its own address (see `call`), so per-IP limits stay out of the
+    // way of tests about other things; test/node/rate-limit.test.ts tests them on purpose.
+    TRUST_PROXY: 'true',
     DATABASE_URL: `file:${path.join(dir, 'paywall.db')}`,
     ...(await generateDevSecrets()),
     ...extraEnv,
@@ -47,7 +50,10 @@ export async function startNodeHarness(
     env,
     dir,
     async call(method, p, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
+      const headers: Record<string, string> = {
+        'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 254) + 1}, 10.0.0.1`,
+        ...options.headers,
+      };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       let body: string | undefined;
       if (options.body !== undefined) {

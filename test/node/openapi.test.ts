@@ -30,7 +30,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every registered route (except the listed HTML pages)', async () => {
-    const doc = (await h.call('GET', '/openapi.json')).json as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await h.call('GET', '/openapi.json')).json as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const documented = new Set<string>();
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) documented.add(`${method.toUpperCase()} ${path}`);
@@ -47,7 +49,9 @@ describe('the OpenAPI document', () => {
 
   it('declares the security schemes and problem responses', async () => {
     const doc = (await h.call('GET', '/openapi.json')).json;
-    expect(Object.keys(doc.components.securitySchemes)).toEqual(expect.arrayContaining(['session', 'adminKey']));
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(
+      expect.arrayContaining(['session', 'adminKey']),
+    );
     expect(doc.paths['/v1/readers'].post.responses['400'].content['application/problem+json']).toBeDefined();
   });
 

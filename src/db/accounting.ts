@@ -1,0 +1,69 @@
+/** @module Per-read accounting and the payout statements computed from it. */
+import { index, integer, primaryKey, sqliteTable, text, unique } from 'drizzle-orm/sqlite-core';
+import { publishers } from './publishers';
+import { readers } from './readers';
+
+/**
+ * One row per pairwise reader, article and UTC day for a publisher: the primary key makes
+ * `POST /v1/reads` idempotent under retries. `reader_id` links the read to the account for the
+ * reader's own export and the admin view; it is cleared when the account is deleted, leaving the
+ * anonymous (pairwise) read for the publisher's numbers and payouts.
+ */
+export const reads = sqliteTable(
+  'reads',
+  {
+    publisherId: text('publisher_id')
+      .notNull()
+      .references(() => publishers.id, { onDelete: 'cascade' }),
+    /** The token's pairwise `sub`: stable per publisher, not the reader id. */
+    subject: text('subject').notNull(),
+    articleId: text('article_id').notNull(),
+    /** UTC day, `YYYY-MM-DD`. */
+    day: text('day').notNull(),
+    readerId: text('reader_id').references(() => readers.id, { onDelete: 'set null' }),
+    /** The token's `membership` claim at the time: trial, paid, grace or comp. */
+    membership: text('membership', { enum: ['trial', 'paid', 'grace', 'comp'] }).notNull(),
+    title: text('title'),
+    url: text('url'),
+    createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.publisherId, t.subject, t.articleId, t.day] }),
+    index('reads_publisher_day_idx').on(t.publisherId, t.day),
+    index('reads_day_idx').on(t.day),
+    index('reads_reader_idx').on(t.readerId),
+  ],
+);
+
+/** A month's payout statement: stored once per month and currency, never changed afterwards. */
+export const payouts = sqliteTable(
+  'payouts',
+  {
+    id: text('id').primaryKey(),
+    /** `YYYY-MM` (UTC). */
+    month: text('month').notNull(),
+    currency: text('currency').notNull(),
+    /** Integer minor units. */
+    amount: integer('amount').notNull(),
+    /** All reads of the month that the amount was split by. */
+    reads: integer('reads').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [unique('payouts_month_currency_unique').on(t.month, t.currency)],
+);
+
+export const payoutLines = sqliteTable(
+  'payout_lines',
+  {
+    payoutId: text('payout_id')
+      .notNull()
+      .references(() => payouts.id, { onDelete: 'cascade' }),
+    publisherId: text('publisher_id').notNull(),
+    /** The publisher's name when the statement was made (statements never change). */
+    publisherName: text('publisher_name').notNull(),
+    reads: integer('reads').notNull(),
+    amount: integer('amount').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.payoutId, t.publisherId] })],
+);

@@ -1,0 +1,129 @@
+/**
+ * @module The whole system on loopback ports for the browser tests: the Stripe emulator, OnePass
+ * through the Node door on a temporary libSQL file, and the demo publisher site.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type ServerType, serve } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
+import { createPublisherApp } from '../../examples/publisher/app';
+import type { AppContext } from '../../src/context';
+import { readers } from '../../src/db/schema';
+import { generateDevSecrets } from '../../src/lib/dev-secrets';
+import { createNodeApp, createNodeContext } from '../../src/node';
+import { type RunningStripeEmulator, startStripeEmulator } from '../../tools/stripe-emulator';
+
+export interface Stack {
+  /** OnePass, on 127.0.0.1. */
+  serviceUrl: string;
+  /**
+   * The demo publisher, on `localhost`: another site than 127.0.0.1 for the browser, so the two
+   * keep separate cookies (cookies ignore ports) and `/access` is a real cross-site navigation.
+   */
+  publisherUrl: string;
+  emulator: RunningStripeEmulator;
+  ctx: AppContext;
+  adminKey: string;
+  /** Moves the demo publisher's clock (not OnePass's), e.g. past a token's expiry. */
+  setPublisherClockOffset(ms: number): void;
+  readerIdByEmail(email: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+): Promise<ServerType> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(server));
+  });
+}
+
+function close(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  });
+}
+
+export async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onepass-e2e-'));
+  const servicePort = await freePort();
+  const serviceUrl = `http://127.0.0.1:${servicePort}`;
+  const emulator = await startStripeEmulator({
+    port: 0,
+    deliveryMode: 'auto',
+    webhookUrls: [`${serviceUrl}/v1/webhooks/stripe`],
+    retryBaseMs: 200,
+    log: () => {},
+  });
+  const secrets = await generateDevSecrets();
+  // `test`, not `development`: the session cookie is `__Host-` and Secure as in production.
+  // Chromium counts http://127.0.0.1 as a secure context, so it stores and sends such cookies.
+  const ctx = await createNodeContext({
+    ...secrets,
+    ENVIRONMENT: 'test',
+    LOG_LEVEL: 'error',
+    PUBLIC_URL: serviceUrl,
+    DATABASE_URL: `file:${path.join(dir, 'paywall.db')}`,
+    STRIPE_API_BASE: emulator.url,
+  });
+  const service = await listen(createNodeApp(ctx).fetch, servicePort);
+
+  const publisherPort = await freePort();
+  const publisherUrl = `http://localhost:${publisherPort}`;
+  const created = await fetch(`${serviceUrl}/v1/admin/publishers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secrets.ADMIN_API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'The Daily Example', origins: [publisherUrl] }),
+  });
+  if (created.status !== 201) throw new Error(`publisher creation failed: ${await created.text()}`);
+  const { publisher, api_key: apiKey } = (await created.json()) as {
+    publisher: { id: string };
+    api_key: string;
+  };
+  let offset = 0;
+  const demo = createPublisherApp({
+    onepassUrl: serviceUrl,
+    publisherId: publisher.id,
+    apiKey,
+    now: () => Date.now() + offset,
+  });
+  const publisherServer = await listen(demo.fetch, publisherPort);
+
+  return {
+    serviceUrl,
+    publisherUrl,
+    emulator,
+    ctx,
+    adminKey: secrets.ADMIN_API_KEY,
+    setPublisherClockOffset(ms) {
+      offset = ms;
+    },
+    async readerIdByEmail(email) {
+      const [row] = await ctx.db.select({ id: readers.id }).from(readers).where(eq(readers.emailKey, email));
+      if (!row) throw new Error(`no reader ${email}`);
+      return row.id;
+    },
+    async close() {
+      await close(publisherServer);
+      await close(service);
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NodeHarness, startNodeHarness } from './harness';
+
+let h: NodeHarness;
+beforeAll(async () => {
+  h = await startNodeHarness({ LIMIT_SIGNUPS: '3/1h', LIMIT_SIGNIN_IP: '5/15m' });
+});
+afterAll(() => h.close());
+
+const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+describe('per-IP limits on the Node door (database-backed limiter)', () => {
+  it('refuses the fourth sign-up from one address in an hour with 429, Retry-After, and no row written', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await h.call('POST', '/v1/readers', {
+        body: { email: `ip${i}@example.com`, password: 'pass phrase 1' },
+        headers: from('192.0.2.10'),
+      });
+      expect(res.status).toBe(201);
+    }
+    const refused = await h.call('POST', '/v1/readers', {
+      body: { email: 'ip3@example.com', password: 'pass phrase 1' },
+      headers: from('192.0.2.10'),
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.json.code).toBe('rate_limited');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    const signIn = await h.call('POST', '/v1/sessions', {
+      body: { email: 'ip3@example.com', password: 'pass phrase 1' },
+    });
+    expect(signIn.status).toBe(401);
+
+    const elsewhere = await h.call('POST', '/v1/readers', {
+      body: { email: 'ip3@example.com', password: 'pass phrase 1' },
+      headers: from('192.0.2.11'),
+    });
+    expect(elsewhere.status).toBe(201);
+  });
+
+  it('limits sign-in attempts per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await h.call('POST', '/v1/sessions', {
+        body: { email: `nobody${i}@example.com`, password: 'pass phrase 1' },
+        headers: from('192.0.2.20'),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+});

@@ -1,0 +1,437 @@
+import { SELF } from 'cloudflare:test';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { adminKey, BASE, call, countRows, createPublisher, signUp, uniqueEmail } from './helpers';
+
+const ORIGIN = 'https://daily.example';
+const ARTICLE_URL = `${ORIGIN}/2026/11/night-buses`;
+
+/** A cookie jar over SELF.fetch that does not follow redirects: what a browser keeps between pages. */
+class Browser {
+  readonly cookies = new Map<string, string>();
+
+  async request(
+    path: string,
+    options: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (options.form) {
+      body = new URLSearchParams(options.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const res = await SELF.fetch(`${BASE}${path}`, {
+      method: options.method ?? (options.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  }
+
+  /** A same-origin form submission, as the browser sends it from our own page. */
+  submit(path: string, form: Record<string, string>, headers: Record<string, string> = { origin: BASE }) {
+    return this.request(path, { form, headers });
+  }
+
+  get session(): string | undefined {
+    return this.cookies.get('__Host-onepass_session');
+  }
+}
+
+function csrfOf(html: string, action: string): string {
+  const form = html.split('<form').find((part) => part.includes(`action="${action}"`)) ?? '';
+  const token = /name="csrf" value="([^"]+)"/.exec(form)?.[1];
+  if (!token) throw new Error(`no csrf token in the ${action} form`);
+  return token;
+}
+
+async function signedInBrowser(): Promise<{ browser: Browser; email: string; readerId: string }> {
+  const browser = new Browser();
+  const page = await browser.request('/signup');
+  const email = uniqueEmail('page');
+  const res = await browser.submit('/signup', {
+    csrf: csrfOf(page.text, '/signup'),
+    email,
+    password: 'correct horse battery',
+  });
+  expect(res.status).toBe(303);
+  const me = await call('GET', '/v1/me', { token: browser.session });
+  return { browser, email, readerId: me.json.reader.id };
+}
+
+async function sessionWorks(browser: Browser): Promise<boolean> {
+  return (await call('GET', '/v1/me', { token: browser.session })).status === 200;
+}
+
+let publisherId: string;
+beforeAll(async () => {
+  publisherId = (await createPublisher('The Daily Example', [ORIGIN])).publisher.id;
+});
+
+describe('every page carries its security headers', () => {
+  it('anonymous pages: CSP without framing or scripts, nosniff, no-store', async () => {
+    const browser = new Browser();
+    for (const path of [
+      '/',
+      '/signup',
+      '/login',
+      '/reset-password',
+      '/subscribe/cancel',
+      `/access?publisher=${publisherId}&return_to=${encodeURIComponent(ARTICLE_URL)}`,
+    ]) {
+      const res = await browser.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/]{43}='/);
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.text).toMatch(/^<!DOCTYPE html><html lang="en">/);
+    }
+  });
+
+  it('personal pages (account, subscribe, checkout return) are no-store too', async () => {
+    const { browser, email } = await signedInBrowser();
+    for (const path of ['/account', '/subscribe', '/subscribe/success']) {
+      const res = await browser.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+    const account = await browser.request('/account');
+    expect(account.text).toContain(email);
+    expect(account.text).toContain('Free trial');
+    expect(account.text).toContain('14 days');
+  });
+
+  it('the landing page says what OnePass is', async () => {
+    const res = await new Browser().request('/');
+    expect(res.text).toContain('All your news in one place.');
+    expect(res.text).toContain('One membership.');
+    expect(res.text).toContain('Start reading: 14 days free.');
+  });
+
+  it('the reset page says honestly that reset by email is not available yet', async () => {
+    const res = await new Browser().request('/reset-password');
+    expect(res.text).toContain('not available yet');
+    expect(res.text).not.toContain('<form');
+  });
+});
+
+describe('sign-up and sign-in forms', () => {
+  it('signs up through the form: session cookie set, back to a same-origin next', async () => {
+    const browser = new Browser();
+    const page = await browser.request('/signup?next=%2Fsubscribe');
+    expect(browser.cookies.has('__Host-onepass_csrf')).toBe(true);
+    const res = await browser.submit('/signup', {
+      csrf: csrfOf(page.text, '/signup'),
+      next: '/subscribe',
+      email: uniqueEmail(),
+      password: 'correct horse battery',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/subscribe');
+    expect(await sessionWorks(browser)).toBe(true);
+  });
+
+  it('shows each error next to its field and keeps the email', async () => {
+    const browser = new Browser();
+    const page = await browser.request('/signup');
+    const readers = await countRows('readers');
+    const res = await browser.submit('/signup', {
+      csrf: csrfOf(page.text, '/signup'),
+      email: 'not-an-email',
+      password: 'short',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<title>Error: Start your 14-day free trial · OnePass</title>');
+    expect(res.text).toMatch(/id="email-error"[^>]*>.*Enter an email address like name@example.com/s);
+    expect(res.text).toMatch(
+      /<input[^>]*id="email"[^>]*value="not-an-email"[^>]*aria-invalid="true"[^>]*aria-describedby="email-error"/,
+    );
+    expect(res.text).toMatch(/aria-describedby="password-hint password-error"/);
+    expect(res.text).toContain('role="alert"');
+    expect(res.text).not.toContain('value="short"');
+    expect(await countRows('readers')).toBe(readers);
+  });
+
+  it('says when the email is taken, next to the email field', async () => {
+    const { email } = await signUp();
+    const browser = new Browser();
+    const page = await browser.request('/signup');
+    const res = await browser.submit('/signup', {
+      csrf: csrfOf(page.text, '/signup'),
+      email,
+      password: 'another password',
+    });
+    expect(res.status).toBe(409);
+    expect(res.text).toMatch(/id="email-error"[^>]*>.*An account with this email already exists/s);
+  });
+
+  it('signs in, and says the same thing for a wrong password as for an unknown email', async () => {
+    const { email, password } = await signUp();
+    const browser = new Browser();
+    const page = await browser.request('/login');
+    const csrf = csrfOf(page.text, '/login');
+    const wrong = await browser.submit('/login', { csrf, email, password: 'not the password' });
+    const unknown = await browser.submit('/login', { csrf, email: uniqueEmail('ghost'), password });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.text).toContain('The email or password is incorrect');
+    expect(wrong.text).toContain(`value="${email}"`);
+    const ok = await browser.submit('/login', { csrf, email, password });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/account');
+  });
+
+  it('never follows a next that leaves the site', async () => {
+    const { email, password } = await signUp();
+    for (const next of [
+      '//evil.example/',
+      'https://evil.example/',
+      '/\\evil.example',
+      '/.//evil.example/',
+      '/..//evil.example/',
+      'javascript:alert(1)',
+      '/%0d%0aX',
+    ]) {
+      const browser = new Browser();
+      const page = await browser.request('/login');
+      const res = await browser.submit('/login', {
+        csrf: csrfOf(page.text, '/login'),
+        next,
+        email,
+        password,
+      });
+      expect(res.status).toBe(303);
+      const location = res.headers.get('location') ?? '';
+      expect(location === '/account' || location === '/%0d%0aX', `${next} → ${location}`).toBe(true);
+    }
+  });
+
+  it('after sign-up from /access, continues through /access back to the article with a code', async () => {
+    const browser = new Browser();
+    const entry = await browser.request(
+      `/access?publisher=${publisherId}&return_to=${encodeURIComponent(ARTICLE_URL)}`,
+    );
+    const next = (/name="next" value="([^"]+)"/.exec(entry.text)?.[1] ?? '').replace(/&amp;/g, '&');
+    const signedUp = await browser.submit('/signup', {
+      csrf: csrfOf(entry.text, '/signup'),
+      next,
+      email: uniqueEmail(),
+      password: 'correct horse battery',
+    });
+    expect(signedUp.headers.get('location')).toBe(next);
+    const back = await browser.request(next);
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toMatch(
+      /^https:\/\/daily\.example\/2026\/11\/night-buses\?paywall_code=/,
+    );
+  });
+});
+
+describe('CSRF: a form that fails the checks is refused (403) and changes nothing', () => {
+  it('refuses sign-up without a token, with a foreign Origin, or with neither Origin nor Referer', async () => {
+    const browser = new Browser();
+    const page = await browser.request('/signup');
+    const csrf = csrfOf(page.text, '/signup');
+    const readers = await countRows('readers');
+    const form = { email: uniqueEmail(), password: 'correct horse battery' };
+    const attempts = [
+      await browser.submit('/signup', form),
+      await browser.submit('/signup', { ...form, csrf: 'forged' }),
+      await browser.submit('/signup', { ...form, csrf }, { origin: 'https://evil.example' }),
+      await browser.submit('/signup', { ...form, csrf }, { referer: 'https://evil.example/page' }),
+      await browser.submit('/signup', { ...form, csrf }, {}),
+      await browser.submit('/signup', { ...form, csrf }, { origin: 'null' }),
+    ];
+    for (const res of attempts) {
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.text).toContain('Nothing was changed');
+      expect(res.headers.get('set-cookie') ?? '').not.toContain('onepass_session');
+    }
+    expect(await countRows('readers')).toBe(readers);
+    // A same-origin Referer stands in for a missing Origin.
+    const viaReferer = await browser.submit('/signup', { ...form, csrf }, { referer: `${BASE}/signup` });
+    expect(viaReferer.status).toBe(303);
+  });
+
+  it('refuses an oversized form with a page (413) before reading it', async () => {
+    const browser = new Browser();
+    const page = await browser.request('/signup');
+    const res = await browser.submit('/signup', {
+      csrf: csrfOf(page.text, '/signup'),
+      email: uniqueEmail(),
+      password: 'x'.repeat(20_000),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.text).toContain('This form is too large');
+  });
+
+  it('refuses a token from another browser (its CSRF cookie) or another form', async () => {
+    const alice = new Browser();
+    const mallory = new Browser();
+    const alicePage = await alice.request('/login');
+    await mallory.request('/login');
+    const { email, password } = await signUp();
+    const stolen = await mallory.submit('/login', {
+      csrf: csrfOf(alicePage.text, '/login'),
+      email,
+      password,
+    });
+    expect(stolen.status).toBe(403);
+    const signupPage = await alice.request('/signup');
+    const wrongForm = await alice.submit('/login', {
+      csrf: csrfOf(signupPage.text, '/signup'),
+      email,
+      password,
+    });
+    expect(wrongForm.status).toBe(403);
+  });
+
+  it('refuses sign-out from another site, without a token, or with another session’s token', async () => {
+    const { browser } = await signedInBrowser();
+    const other = await signedInBrowser();
+    const account = await browser.request('/account');
+    const csrf = csrfOf(account.text, '/logout');
+    const otherCsrf = csrfOf((await other.browser.request('/account')).text, '/logout');
+    expect((await browser.submit('/logout', { csrf }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await browser.submit('/logout', {})).status).toBe(403);
+    expect((await browser.submit('/logout', { csrf: otherCsrf })).status).toBe(403);
+    expect(await sessionWorks(browser)).toBe(true);
+
+    const session = browser.session;
+    const out = await browser.submit('/logout', { csrf });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/');
+    expect(browser.session).toBeUndefined();
+    expect((await call('GET', '/v1/me', { token: session })).status).toBe(401);
+  });
+
+  it('refuses subscribe and billing-portal forms from another site: no checkout starts', async () => {
+    const { browser } = await signedInBrowser();
+    const page = await browser.request('/subscribe');
+    const csrf = csrfOf(page.text, '/subscribe');
+    const foreign = await browser.submit(
+      '/subscribe',
+      { csrf, plan: 'monthly' },
+      { origin: 'https://evil.example' },
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('location')).toBeNull();
+    const noToken = await browser.submit('/subscribe', { plan: 'monthly' });
+    expect(noToken.status).toBe(403);
+    const portal = await browser.submit(
+      '/account/billing-portal',
+      { csrf },
+      { origin: 'https://evil.example' },
+    );
+    expect(portal.status).toBe(403);
+  });
+});
+
+describe('account, subscribe and the checkout return pages', () => {
+  it('sends a signed-out reader to sign in first, and back afterwards', async () => {
+    const browser = new Browser();
+    for (const path of ['/account', '/subscribe']) {
+      const res = await browser.request(path);
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
+    }
+  });
+
+  it('starts Checkout from the subscribe form and comes back through /access afterwards', async () => {
+    const { browser } = await signedInBrowser();
+    const next = `/access?publisher=${publisherId}&return_to=${encodeURIComponent(ARTICLE_URL)}`;
+    const page = await browser.request(`/subscribe?next=${encodeURIComponent(next)}`);
+    const emulator = new URL(inject('stripeEmulatorUrl')).origin;
+    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' ${emulator}`);
+    expect(page.text).toContain('the first payment is taken when it ends');
+    const invalid = await browser.submit('/subscribe', {
+      csrf: csrfOf(page.text, '/subscribe'),
+      plan: 'weekly',
+      next,
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.text).toContain('Choose a plan');
+    const res = await browser.submit('/subscribe', {
+      csrf: csrfOf(page.text, '/subscribe'),
+      plan: 'annual',
+      next,
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(new RegExp(`^${emulator}/checkout/cs_`));
+  });
+
+  it('after checkout, sends an entitled reader on through /access; without next, thanks them', async () => {
+    const { browser } = await signedInBrowser();
+    const next = `/access?publisher=${publisherId}&return_to=${encodeURIComponent(ARTICLE_URL)}`;
+    const back = await browser.request(`/subscribe/success?next=${encodeURIComponent(next)}`);
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe(next);
+    const plain = await browser.request('/subscribe/success');
+    expect(plain.status).toBe(200);
+    expect(plain.text).toContain('Thank you for subscribing');
+    const offsite = await browser.request('/subscribe/success?next=https%3A%2F%2Fevil.example%2F');
+    expect(offsite.status).toBe(200);
+    expect(offsite.headers.get('location')).toBeNull();
+  });
+
+  it('offers the way back to the article from the cancel page, without a subscribe page on the way', async () => {
+    const next = `/access?publisher=${publisherId}&return_to=${encodeURIComponent(ARTICLE_URL)}`;
+    const res = await new Browser().request(`/subscribe/cancel?next=${encodeURIComponent(next)}`);
+    expect(res.text).toContain('Back to The Daily Example');
+    expect(res.text).toContain(`href="${next.replace(/&/g, '&amp;')}&amp;prompt=none"`);
+  });
+
+  it('shows an ended trial on the account page with a way to subscribe', async () => {
+    const { browser, readerId } = await signedInBrowser();
+    await call('POST', `/v1/admin/members/${readerId}/trial`, {
+      token: adminKey(),
+      body: { ends_at: new Date(Date.now() - 1000).toISOString() },
+    });
+    const res = await browser.request('/account');
+    expect(res.text).toContain('Free trial ended');
+    expect(res.text).toContain('href="/subscribe"');
+    expect(res.text).not.toContain('Manage billing');
+  });
+});
+
+describe('signing out from a publisher site', () => {
+  it('asks to confirm, then sends the reader back to the article (only to its registered origins)', async () => {
+    const { browser } = await signedInBrowser();
+    const query = `publisher=${publisherId}&return_to=${encodeURIComponent(ARTICLE_URL)}`;
+    const page = await browser.request(`/logout?${query}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Sign out of OnePass?');
+    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' ${ORIGIN}`);
+    const out = await browser.submit('/logout', {
+      csrf: csrfOf(page.text, '/logout'),
+      publisher: publisherId,
+      return_to: ARTICLE_URL,
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe(ARTICLE_URL);
+    expect(browser.session).toBeUndefined();
+
+    const bad = await browser.request(
+      `/logout?publisher=${publisherId}&return_to=${encodeURIComponent('https://evil.example/')}`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('location')).toBeNull();
+  });
+});
