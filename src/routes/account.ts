@@ -48,7 +48,7 @@ const requestResetRoute = createRoute({
       description: 'Accepted (says nothing about whether the account exists)',
       content: { 'application/json': { schema: z.object({ accepted: z.literal(true) }) } },
     },
-    ...problemResponses(400, 413, 415, 503),
+    ...problemResponses(400, 413, 415, 429, 503),
   },
 });
 

@@ -16,6 +16,7 @@ import { epochSeconds, rfc3339, wholeSeconds } from '../domain/time';
 import { ApiError } from '../errors';
 import { hmacSha256, randomToken, sha256Hex } from '../lib/crypto';
 import { hashPassword } from '../lib/password';
+import { enforce } from './rate-limit';
 
 export const RESET_TTL_SECONDS = 3600;
 /** Live (unused, unexpired) links per reader; further requests within the hour send nothing. */
@@ -41,6 +42,9 @@ export async function resetLink(config: Config, ref: string): Promise<string> {
  * they insert nothing): the answer and the work do not tell which emails have accounts.
  */
 export async function requestPasswordReset({ ctx, input }: UseCase<{ email: string }>): Promise<void> {
+  // Counted per address and per account whether or not the account exists: the limit tells nothing.
+  await enforce(ctx, 'passwordResetsIp', ctx.clientAddress ?? 'unknown');
+  await enforce(ctx, 'passwordResets', emailKey(input.email));
   const now = epochSeconds(ctx.now());
   const ref = randomToken(32);
   const tokenHash = await sha256Hex(await resetToken(ctx.config, ref));

@@ -52,3 +52,25 @@ describe('per-IP limits on the Node door (database-backed limiter)', () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });
+
+describe('password reset requests', () => {
+  it('are limited per account (known or not) with 429 and Retry-After', async () => {
+    const limited = await startNodeHarness({ LIMIT_PASSWORD_RESETS: '2/1h' });
+    try {
+      for (const email of ['someone@example.com', 'nobody-here@example.com']) {
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          statuses.push((await limited.call('POST', '/v1/password-resets', { body: { email } })).status);
+        }
+        expect(statuses).toEqual([202, 202, 429]);
+      }
+      const refused = await limited.call('POST', '/v1/password-resets', {
+        body: { email: 'SOMEONE@example.com' },
+      });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      limited.close();
+    }
+  });
+});
