@@ -1,0 +1,61 @@
+/**
+ * @module Worker bundle size: `wrangler deploy --dry-run --outdir`, gzipped, against the 300 KB
+ * budget, with what dominates it (from the bundle's source map). Fails (exit 1) above the budget.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET = 300 * 1024;
+const root = path.resolve(import.meta.dirname, '..');
+const out = mkdtempSync(path.join(tmpdir(), 'onepass-bundle-'));
+const wrangler = path.join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const build = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', out], {
+  cwd: root,
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+  encoding: 'utf8',
+});
+if (build.status !== 0) {
+  console.error(build.stdout, build.stderr);
+  process.exit(1);
+}
+const code = readFileSync(path.join(out, 'worker.js'));
+const gzipped = gzipSync(code, { level: 9 }).length;
+
+// Attribute the bundle to packages by the size of each source the map embeds (an approximation:
+// packages whose maps carry no sources content, like stripe's, count as zero).
+const map = JSON.parse(readFileSync(path.join(out, 'worker.js.map'), 'utf8')) as {
+  sources: string[];
+  sourcesContent?: (string | null)[];
+};
+const bySource = new Map<string, number>();
+map.sources.forEach((source, i) => {
+  const size = map.sourcesContent?.[i]?.length ?? 0;
+  const pkg = source.includes('node_modules/')
+    ? (source
+        .split('node_modules/')
+        .pop()
+        ?.split('/')
+        .slice(0, source.split('node_modules/').pop()?.startsWith('@') ? 2 : 1)
+        .join('/') ?? source)
+    : 'onepass (src/)';
+  // drizzle-orm's published source maps point at `../src/…`, which resolves to node_modules/src.
+  const name = pkg === 'src' ? 'drizzle-orm' : pkg;
+  bySource.set(name, (bySource.get(name) ?? 0) + size);
+});
+const totalSource = [...bySource.values()].reduce((a, b) => a + b, 0);
+console.log(
+  `\nWorker bundle: ${(code.length / 1024).toFixed(0)} KB minified, ${(gzipped / 1024).toFixed(1)} KB gzipped (budget ${BUDGET / 1024} KB gzipped)`,
+);
+console.log('  What dominates it (share of the bundled source):');
+for (const [pkg, size] of [...bySource.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+  console.log(`    ${((size * 100) / totalSource).toFixed(1).padStart(5)}%  ${pkg}`);
+}
+rmSync(out, { recursive: true, force: true });
+const ok = gzipped <= BUDGET;
+console.log(
+  `  target bundle ≤ 300 KB gzipped: ${ok ? 'met' : 'NOT met'} (ratio to budget ${(gzipped / BUDGET).toFixed(2)}×)`,
+);
+if (!ok) process.exitCode = 1;
