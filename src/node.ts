@@ -74,6 +74,8 @@ export async function createNodeContext(env: Record<string, string | undefined>)
     clientIp: (c) => {
       // Behind a reverse proxy the socket is the proxy: then (and only then) X-Forwarded-For is believed.
       if (trustProxy) return c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      // In-process requests (app.request in tests and tools) have no socket to ask.
+      if (!(c.env && typeof c.env === 'object' && 'incoming' in c.env)) return undefined;
       return getConnInfo(c).remote.address;
     },
   };

@@ -1,5 +1,6 @@
 /** @module Hashing, HMAC and random secrets over WebCrypto, identical on Workers and Node. */
 import { base64url, hex, utf8 } from './encoding';
+import { nodeCrypto } from './node-crypto';
 
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
@@ -11,6 +12,8 @@ export function randomToken(bytes = 32): string {
 }
 
 export async function sha256Hex(value: string): Promise<string> {
+  const node = nodeCrypto();
+  if (node) return node.createHash('sha256').update(value).digest('hex');
   return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(value))));
 }
 
@@ -30,6 +33,8 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 
 /** HMAC-SHA256 of `message` under `secret`, base64url encoded. */
 export async function hmacSha256(secret: string, message: string): Promise<string> {
+  const node = nodeCrypto();
+  if (node) return node.createHmac('sha256', secret).update(message).digest('base64url');
   const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret), utf8.encode(message));
   return base64url(new Uint8Array(sig));
 }

@@ -1,6 +1,6 @@
 /** @module Entitlement tokens: ES256 JWTs with pairwise subjects, and the JWKS that verifies them. */
 import { and, eq, sql } from 'drizzle-orm';
-import { importJWK, type JWK, SignJWT } from 'jose';
+import type { JWK } from 'jose';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
@@ -14,22 +14,12 @@ import {
 import { epochSeconds, wholeSeconds } from '../domain/time';
 import { ApiError } from '../errors';
 import { hmacSha256 } from '../lib/crypto';
+import { signEs256 } from '../lib/jws';
 import { toMembership } from './memberships';
 import type { PublisherRow } from './publishers';
 import type { Authenticated } from './sessions';
 
 export const TOKEN_TYPE = 'entitlement+jwt';
-
-const signingKeys = new WeakMap<Config, Promise<CryptoKey>>();
-
-function signingKey(config: Config): Promise<CryptoKey> {
-  let key = signingKeys.get(config);
-  if (!key) {
-    key = importJWK(config.signingKey.privateJwk, 'ES256') as Promise<CryptoKey>;
-    signingKeys.set(config, key);
-  }
-  return key;
-}
 
 /** The reader's id for one publisher: stable, different for every publisher, not the `rdr_` id. */
 export function pairwiseSubject(config: Config, publisherId: string, readerId: string): Promise<string> {
@@ -170,14 +160,19 @@ export async function issueEntitlementToken(
     entitled_until: lifetime.entitledUntil,
   };
   if (input.article !== undefined) claims.article = input.article;
-  const token = await new SignJWT(claims)
-    .setProtectedHeader({ alg: 'ES256', kid: ctx.config.signingKey.kid, typ: TOKEN_TYPE })
-    .setIssuer(ctx.config.publicUrl)
-    .setAudience(publisher.id)
-    .setSubject(subject)
-    .setIssuedAt(iat)
-    .setExpirationTime(lifetime.exp)
-    .setJti(newId('token'))
-    .sign(await signingKey(ctx.config));
+  const token = await signEs256(
+    ctx.config,
+    ctx.config.signingKey.privateJwk,
+    { alg: 'ES256', kid: ctx.config.signingKey.kid, typ: TOKEN_TYPE },
+    {
+      iss: ctx.config.publicUrl,
+      aud: publisher.id,
+      sub: subject,
+      iat,
+      exp: lifetime.exp,
+      jti: newId('token'),
+      ...claims,
+    },
+  );
   return { token, expiresAt: new Date(lifetime.exp * 1000) };
 }

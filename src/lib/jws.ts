@@ -1,0 +1,56 @@
+/**
+ * @module ES256 compact JWS signing: `node:crypto` where the runtime has it (synchronous), else
+ * WebCrypto. The key is imported once per configuration.
+ */
+import { base64url, utf8 } from './encoding';
+import { type NodeCrypto, nodeCrypto } from './node-crypto';
+
+export interface EcPrivateJwk {
+  kty?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+}
+
+type Signer = (data: Uint8Array) => Promise<Uint8Array>;
+
+const signers = new WeakMap<object, Promise<Signer>>();
+
+async function makeSigner(jwk: EcPrivateJwk): Promise<Signer> {
+  const parts = { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y), d: String(jwk.d) };
+  const node: NodeCrypto | null = nodeCrypto();
+  if (node) {
+    try {
+      const key = node.createPrivateKey({ key: parts, format: 'jwk' });
+      const probe = node.sign('sha256', new Uint8Array(1), { key, dsaEncoding: 'ieee-p1363' });
+      if (probe.length === 64) {
+        return async (data) => node.sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+      }
+    } catch {
+      // This runtime's node:crypto cannot do it (e.g. no key objects in sign): WebCrypto below.
+    }
+  }
+  const key = await crypto.subtle.importKey('jwk', parts, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+  ]);
+  return async (data) =>
+    new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, data));
+}
+
+/** Signs `payload` under `header` (which must say `alg: ES256`); `owner` keys the imported-key cache. */
+export async function signEs256(
+  owner: object,
+  jwk: EcPrivateJwk,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): Promise<string> {
+  let signer = signers.get(owner);
+  if (!signer) {
+    signer = makeSigner(jwk);
+    signers.set(owner, signer);
+  }
+  const input = `${base64url(utf8.encode(JSON.stringify(header)))}.${base64url(utf8.encode(JSON.stringify(payload)))}`;
+  const signature = await (await signer)(utf8.encode(input));
+  return `${input}.${base64url(signature)}`;
+}
