@@ -114,6 +114,9 @@ async function publisherFor(
   subject: string,
   remember: string | null,
 ): Promise<PublisherRow | null> {
+  const cacheKey = `${publisherId}\n${subject}`;
+  const hit = knownPairs.get(cacheKey);
+  if (hit && hit.until > Date.now()) return hit.publisher;
   let lookup = publisherLookups.get(ctx.db);
   if (!lookup) {
     lookup = publisherLookup(ctx.db);
@@ -127,8 +130,22 @@ async function publisherFor(
       .values({ publisherId, subject, readerId: remember, createdAt: wholeSeconds(ctx.now()) })
       .onConflictDoNothing();
   }
+  if (remember !== null || row.knownReader !== null) {
+    // Publishers are never deleted and a mapping never changes: a reader's next tokens for this
+    // publisher need no query at all. Bounded, first in first out.
+    if (knownPairs.size >= KNOWN_PAIRS_MAX) {
+      const oldest = knownPairs.keys().next();
+      if (oldest.done !== true) knownPairs.delete(oldest.value);
+    }
+    knownPairs.set(cacheKey, { publisher: row.publisher, until: Date.now() + KNOWN_PAIRS_TTL_MS });
+  }
   return row.publisher;
 }
+
+const KNOWN_PAIRS_MAX = 10_000;
+const KNOWN_PAIRS_TTL_MS = 5 * 60_000;
+/** Per isolate/process: (publisher, subject) pairs whose publisher exists and mapping is stored. */
+const knownPairs = new Map<string, { publisher: PublisherRow; until: number }>();
 
 export interface IssuedToken {
   token: string;
