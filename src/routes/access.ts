@@ -17,6 +17,7 @@ import {
 } from '../services/access';
 import { toMembership } from '../services/memberships';
 import { getPublisher } from '../services/publishers';
+import { enforce } from '../services/rate-limit';
 import { optionalReader, type PublisherEnv, requirePublisher } from './auth';
 import { problemResponses } from './shapes';
 
@@ -148,6 +149,7 @@ accessRoutes
     async (c) => {
       const query = c.req.valid('query');
       const ctx = c.var.ctx;
+      await enforce(ctx, 'accessIp', ctx.clientAddress ?? 'unknown');
       const publisher = isId('publisher', query.publisher) ? await getPublisher(ctx, query.publisher) : null;
       const returnTo = publisher ? parseReturnTo(query.return_to, publisher.origins) : null;
       if (!publisher || !returnTo) return invalidLink(c);

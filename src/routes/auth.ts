@@ -10,6 +10,7 @@ import { ApiError } from '../errors';
 import { hmacSha256, randomToken, timingSafeEqual } from '../lib/crypto';
 import { type AdminActor, authenticateAdmin } from '../services/admin';
 import { authenticatePublisher, type PublisherRow } from '../services/publishers';
+import { enforce } from '../services/rate-limit';
 import { type Authenticated, authenticateSession, SESSION_TTL_SECONDS } from '../services/sessions';
 
 /** `__Host-` pins the cookie to our exact origin over HTTPS; plain HTTP development cannot use it. */
@@ -117,6 +118,8 @@ export const requirePublisher: MiddlewareHandler<PublisherEnv> = async (c, next)
       { 'WWW-Authenticate': 'Bearer' },
     );
   }
+  // Per key, whoever holds it: a leaked or runaway key cannot flood the service.
+  await enforce(c.var.ctx, 'publisherCalls', publisher.id);
   c.set('publisher', publisher);
   await next();
 };
@@ -129,7 +132,14 @@ export const requirePublisher: MiddlewareHandler<PublisherEnv> = async (c, next)
  * also come from our own origin (Origin, or Referer when a browser sends no Origin).
  */
 
-export type FormAction = 'signup' | 'login' | 'logout' | 'subscribe' | 'billing-portal';
+export type FormAction =
+  | 'signup'
+  | 'login'
+  | 'logout'
+  | 'subscribe'
+  | 'billing-portal'
+  | 'reset-request'
+  | 'reset-confirm';
 
 const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;

@@ -74,3 +74,46 @@ describe('password reset requests', () => {
     }
   });
 });
+
+describe('publisher calls and /access', () => {
+  it('limit calls per publisher key, and /access per address', async () => {
+    const limited = await startNodeHarness({ LIMIT_PUBLISHER_CALLS: '3/1m', LIMIT_ACCESS_IP: '2/1m' });
+    try {
+      const created = await limited.call('POST', '/v1/admin/publishers', {
+        token: limited.env.ADMIN_API_KEY,
+        body: { name: 'Limited Daily', origins: ['https://limited.example'] },
+      });
+      const key: string = created.json.api_key;
+      const other = await limited.call('POST', '/v1/admin/publishers', {
+        token: limited.env.ADMIN_API_KEY,
+        body: { name: 'Other Daily', origins: ['https://other.example'] },
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push(
+          (await limited.call('POST', '/v1/tokens/introspect', { token: key, body: { token: 'x.y.z' } }))
+            .status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // Another publisher's key has its own allowance.
+      const fine = await limited.call('POST', '/v1/tokens/introspect', {
+        token: other.json.api_key,
+        body: { token: 'x.y.z' },
+      });
+      expect(fine.status).toBe(200);
+
+      const access = `/access?publisher=${created.json.publisher.id}&return_to=${encodeURIComponent('https://limited.example/a')}`;
+      const accessStatuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        accessStatuses.push(
+          (await limited.call('GET', access, { headers: { 'x-forwarded-for': '192.0.2.30' } })).status,
+        );
+      }
+      expect(accessStatuses.slice(0, 2).every((s) => s !== 429)).toBe(true);
+      expect(accessStatuses[2]).toBe(429);
+    } finally {
+      limited.close();
+    }
+  });
+});
