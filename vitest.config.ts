@@ -32,6 +32,9 @@ export default defineConfig({
             'test/node/**/*.test.{ts,tsx}',
             'test/sdk/**/*.test.ts',
             'test/emulator/**/*.test.ts',
+            'test/security/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
+            'test/faults/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 30_000,
@@ -73,7 +76,7 @@ export default defineConfig({
         ],
         test: {
           name: 'workers',
-          include: ['test/workers/**/*.test.ts'],
+          include: ['test/workers/**/*.test.ts', 'test/faults/workerd/**/*.test.ts'],
           setupFiles: ['test/workers/apply-migrations.ts'],
           globalSetup: ['test/workers/global-setup.ts'],
           testTimeout: 30_000,

@@ -139,6 +139,7 @@ const rawSchema = z.object({
   STRIPE_API_BASE: z.url({ error: 'must be an absolute URL' }).optional(),
   STRIPE_PRICE_MONTHLY: optionalText,
   STRIPE_PRICE_ANNUAL: optionalText,
+  STRIPE_TIMEOUT_MS: intInRange('STRIPE_TIMEOUT_MS', 100, 120_000, 15_000),
   TRIAL_DAYS: intInRange('TRIAL_DAYS', 0, 365, 14),
   TOKEN_TTL_SECONDS: intInRange('TOKEN_TTL_SECONDS', 60, 3600, 600),
   GRACE_DAYS: intInRange('GRACE_DAYS', 0, 90, 7),
@@ -176,6 +177,8 @@ export interface Config {
     webhookSecret: string;
     apiBase: URL | undefined;
     prices: { monthly: string; annual: string };
+    /** Per-attempt timeout of a Stripe request; the SDK retries twice more. */
+    timeoutMs: number;
   };
   trialDays: number;
   tokenTtlSeconds: number;
@@ -323,6 +326,7 @@ export async function loadConfig(env: Record<string, unknown>): Promise<Config> 
         monthly: String(withDefaults.STRIPE_PRICE_MONTHLY),
         annual: String(withDefaults.STRIPE_PRICE_ANNUAL),
       },
+      timeoutMs: raw.STRIPE_TIMEOUT_MS,
     },
     trialDays: raw.TRIAL_DAYS,
     tokenTtlSeconds: raw.TOKEN_TTL_SECONDS,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createClient } from '@libsql/client';
+import { type Client, createClient, LibsqlError } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { createApp } from './app';
@@ -48,15 +48,47 @@ export async function withDevSecrets(
   return merged;
 }
 
+/**
+ * libsql leaves a statement that failed with SQLITE_BUSY un-reset, and its pooled connection then
+ * refuses every later COMMIT ("SQL statements in progress") until the process restarts. Reopening
+ * the client's connections after a BUSY error drops the stuck statement.
+ */
+function reopenAfterBusy(client: Client): Client {
+  const guard =
+    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await run(...args);
+      } catch (err) {
+        if (err instanceof LibsqlError && err.code.startsWith('SQLITE_BUSY')) await client.reconnect();
+        throw err;
+      }
+    };
+  const execute = guard(client.execute.bind(client)) as Client['execute'];
+  const batch = guard(client.batch.bind(client)) as Client['batch'];
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'execute') return execute;
+      if (prop === 'batch') return batch;
+      const value: unknown = Reflect.get(target, prop, target);
+      // The client keeps its state in private fields: methods must run on the client itself.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export async function openDatabase(config: Config) {
   const url = config.database.url ?? DEFAULT_DATABASE_URL;
-  if (url.startsWith('file:')) {
+  const isFile = url.startsWith('file:');
+  if (isFile) {
     const file = url.slice('file:'.length);
     if (file && !file.startsWith(':')) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
-  const client = createClient({ url, authToken: config.database.authToken });
+  // No busy timeout: libsql waits synchronously, which would stall every request of the process.
+  const opened = createClient({ url, authToken: config.database.authToken });
+  const client = isFile ? reopenAfterBusy(opened) : opened;
   await client.execute('PRAGMA foreign_keys = ON');
-  if (url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
+  if (isFile) await client.execute('PRAGMA journal_mode = WAL');
   await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
   return { client, db: libsqlDb(client) };
 }

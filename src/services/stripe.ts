@@ -19,7 +19,7 @@ export function stripeFor(config: Config): Stripe {
     client = new Stripe(config.stripe.secretKey, {
       httpClient: Stripe.createFetchHttpClient(),
       maxNetworkRetries: 2,
-      timeout: 15_000,
+      timeout: config.stripe.timeoutMs,
       ...(base
         ? {
             host: base.hostname,
