@@ -56,7 +56,7 @@ const reconcileRoute = createRoute({
         },
       },
     },
-    ...problemResponses(401, 403, 503),
+    ...problemResponses(400, 401, 403, 503),
   },
 });
 

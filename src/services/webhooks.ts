@@ -14,6 +14,13 @@ export async function verifyStripeSignature(
   signature: string | undefined,
 ): Promise<Stripe.Event> {
   if (!signature) throw new ApiError('invalid_request', 'Missing Stripe-Signature header.');
+  // Stripe's check is one-sided (too old); a tolerance is two-sided, or a future-dated signature
+  // would stay replayable for as long as its clock is ahead.
+  const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1] ?? Number.NaN);
+  if (signedAt > Date.now() / 1000 + WEBHOOK_TOLERANCE_SECONDS) {
+    ctx.logger.warn('stripe webhook signature refused', { error: 'signed in the future' });
+    throw new ApiError('invalid_request', 'The Stripe-Signature header does not match the body.');
+  }
   try {
     return await stripeFor(ctx.config).webhooks.constructEventAsync(
       rawBody,
