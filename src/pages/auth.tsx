@@ -1,4 +1,4 @@
-/** @module Sign-up, sign-in, sign-out confirmation and password-reset pages. */
+/** @module Sign-up, sign-in and sign-out confirmation pages. */
 import type { FC } from 'hono/jsx';
 import { ErrorSummary, Field, type FormErrors, FormState, hasErrors } from './form';
 import { FromPublisher, Layout } from './layout';
@@ -126,23 +126,5 @@ export const SignOutView: FC<SignOutViewProps> = ({ csrf, from, publisherId, ret
         <a href={returnTo}>Stay signed in and go back</a>
       </div>
     </form>
-  </Layout>
-);
-
-export const ResetPasswordView: FC<{ signedIn: boolean }> = ({ signedIn }) => (
-  <Layout title="Reset your password" signedIn={signedIn} narrow>
-    <h1>Reset your password</h1>
-    <div class="card">
-      <p>
-        <strong>Password reset by email is not available yet.</strong>
-      </p>
-      <p>
-        It is coming soon: you will enter your email address here and we will send you a link to choose a new
-        password. Until then, your account and your membership stay as they are.
-      </p>
-    </div>
-    <p>
-      Remembered it? <a href="/login">Sign in</a>
-    </p>
   </Layout>
 );

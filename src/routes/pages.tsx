@@ -1,19 +1,19 @@
 /**
  * @module Reader-facing HTML pages (hono/jsx): landing, sign-up, sign-in, sign-out, account,
- * subscribe and the checkout return pages. Forms post here and work without JavaScript; each
+ * subscribe, the checkout return pages and password reset. Forms post here and work without JavaScript; each
  * POST passes the CSRF checks of `./auth` before anything changes.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-env';
 import { isId } from '../db/ids';
-import { isPlausibleEmail } from '../domain/email';
 import { readerEntitlement } from '../domain/membership';
 import { ApiError } from '../errors';
-import { ResetPasswordView, SignOutView } from '../pages/auth';
+import { SignOutView } from '../pages/auth';
 import type { FormErrors } from '../pages/form';
 import { CheckoutCancelView, CheckoutSuccessView } from '../pages/membership';
+import { ResetConfirmView, ResetDoneView, ResetRequestView, ResetSentView } from '../pages/reset';
 import { renderPage } from '../pages/respond';
 import {
   hasSubscription,
@@ -27,36 +27,29 @@ import {
   showSubscribe,
 } from '../pages/screens';
 import { LandingView } from '../pages/site';
+import {
+  credentialErrors,
+  emailError,
+  formLimit,
+  formStrings,
+  keepHeaders,
+  newPasswordError,
+  submitted,
+} from '../pages/submit';
 import { parseNext, parseReturnTo } from '../services/access';
 import { openBillingPortal, startCheckout } from '../services/billing';
 import { toMembership } from '../services/memberships';
+import { confirmPasswordReset, requestPasswordReset } from '../services/password-reset';
 import { getPublisher, type PublisherRow } from '../services/publishers';
 import { signIn, signUp } from '../services/readers';
 import { type Authenticated, endSession } from '../services/sessions';
-import {
-  clearSessionCookie,
-  csrfToken,
-  csrfValid,
-  type FormAction,
-  optionalReader,
-  setSessionCookie,
-} from './auth';
+import { clearSessionCookie, csrfToken, csrfValid, optionalReader, setSessionCookie } from './auth';
 
-const FORM_BODY_LIMIT = 16 * 1024;
 /** How long the checkout success page waits for Stripe's webhook before answering anyway. */
 const SUCCESS_WAIT_MS = 8000;
 const SUCCESS_POLL_MS = 400;
 
 type PageContext = Context<AppEnv>;
-
-const formLimit = bodyLimit({
-  maxSize: FORM_BODY_LIMIT,
-  onError: (c) =>
-    showError(c as PageContext, 413, {
-      title: 'This form is too large',
-      message: 'The form sent more than we accept. Go back and shorten what you entered.',
-    }),
-});
 
 const nextOf = (c: PageContext, raw: string | undefined) => parseNext(raw, c.var.ctx.config.publicUrl);
 
@@ -66,48 +59,6 @@ function loginFor(next: string): string {
 
 function withNext(path: string, next: string | null): string {
   return next ? `${path}?next=${encodeURIComponent(next)}` : path;
-}
-
-interface Submitted {
-  fields: Record<string, string>;
-  who: Authenticated | null;
-}
-
-/** The text fields of a posted form (files, which no page form has, are dropped). */
-async function formStrings(c: PageContext): Promise<Record<string, string>> {
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(await c.req.parseBody())) {
-    if (typeof value === 'string') fields[name] = value;
-  }
-  return fields;
-}
-
-/** Reads a posted form and runs the CSRF checks; a refusal is answered here, with nothing changed. */
-async function submitted(c: PageContext, action: FormAction): Promise<Submitted | Response> {
-  const who = await optionalReader(c);
-  const fields = await formStrings(c);
-  if (!(await csrfValid(c, action, fields.csrf, who?.sessionId ?? null))) {
-    c.var.logger.warn('form refused by CSRF checks', { action, origin: c.req.header('origin') ?? null });
-    return showForbiddenForm(c);
-  }
-  return { fields, who };
-}
-
-function credentialErrors(email: string, password: string, signingUp: boolean): FormErrors | undefined {
-  const errors: FormErrors = {};
-  if (email === '') errors.email = 'Enter your email address';
-  else if (email.length > 254 || !isPlausibleEmail(email)) {
-    errors.email = 'Enter an email address like name@example.com';
-  }
-  if (password === '') errors.password = signingUp ? 'Choose a password' : 'Enter your password';
-  else if (signingUp && password.length < 8) errors.password = 'The password must be at least 8 characters';
-  else if (password.length > 256) errors.password = 'The password must be at most 256 characters';
-  return Object.keys(errors).length > 0 ? errors : undefined;
-}
-
-/** An error shown as a page keeps its headers (e.g. `Retry-After` of a 429). */
-function keepHeaders(c: PageContext, err: ApiError): void {
-  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
 }
 
 /** A publisher page that a sign-out may return to: only the publisher's registered origins. */
@@ -349,7 +300,63 @@ pageRoutes.get('/subscribe/cancel', async (c) => {
   );
 });
 
+// Reset links are mailed as `/reset-password?token=…` (see src/services/password-reset.ts).
 pageRoutes.get('/reset-password', async (c) => {
+  const token = c.req.query('token');
+  if (token !== undefined) {
+    return renderPage(c, <ResetConfirmView csrf={await csrfToken(c, 'reset-confirm', null)} token={token} />);
+  }
   const who = await optionalReader(c);
-  return renderPage(c, <ResetPasswordView signedIn={who !== null} />);
+  const csrf = await csrfToken(c, 'reset-request', who?.sessionId ?? null);
+  return renderPage(c, <ResetRequestView csrf={csrf} signedIn={who !== null} />);
+});
+
+pageRoutes.post('/reset-password', formLimit, async (c) => {
+  const form = await submitted(c, 'reset-request');
+  if (form instanceof Response) return form;
+  const email = (form.fields.email ?? '').trim();
+  const signedIn = form.who !== null;
+  const error = emailError(email);
+  const again = async (message: string, status: ContentfulStatusCode) => {
+    const csrf = await csrfToken(c, 'reset-request', form.who?.sessionId ?? null);
+    const view = (
+      <ResetRequestView csrf={csrf} signedIn={signedIn} email={email} errors={{ email: message }} />
+    );
+    return renderPage(c, view, { status });
+  };
+  if (error) return again(error, 400);
+  try {
+    await requestPasswordReset({ ctx: c.var.ctx, input: { email } });
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    keepHeaders(c, err);
+    return again(err.detail, err.status);
+  }
+  return renderPage(c, <ResetSentView signedIn={signedIn} />);
+});
+
+pageRoutes.post('/reset-password/confirm', formLimit, async (c) => {
+  // The link proves who the reader is; a session is neither needed nor bound into the token.
+  const fields = await formStrings(c);
+  if (!(await csrfValid(c, 'reset-confirm', fields.csrf, null))) {
+    c.var.logger.warn('form refused by CSRF checks', { action: 'reset-confirm' });
+    return showForbiddenForm(c);
+  }
+  const token = fields.token ?? '';
+  const password = fields.password ?? '';
+  const again = async (errors: FormErrors, status: ContentfulStatusCode) => {
+    const csrf = await csrfToken(c, 'reset-confirm', null);
+    return renderPage(c, <ResetConfirmView csrf={csrf} token={token} errors={errors} />, { status });
+  };
+  const error = newPasswordError(password);
+  if (error) return again({ password: error }, 400);
+  try {
+    await confirmPasswordReset({ ctx: c.var.ctx, input: { token, password } });
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    return again({ form: err.detail }, err.status);
+  }
+  // Every session of the reader has ended; the cookie of this browser may be one of them.
+  clearSessionCookie(c);
+  return renderPage(c, <ResetDoneView />);
 });

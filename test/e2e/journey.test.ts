@@ -209,6 +209,7 @@ describe.runIf(runnable)("the reader's journey in a browser", () => {
     for (const [name, path] of [
       ['signup', '/signup'],
       ['login', '/login'],
+      ['reset-confirm', `/reset-password?token=${'a'.repeat(43)}`],
       [
         'access-invalid',
         `/access?publisher=pub_aaaaaaaaaaaaaaaaaaaa&return_to=${encodeURIComponent('https://evil.example/')}`,

@@ -1,5 +1,6 @@
-import { SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { hmacSha256 } from '../../src/lib/crypto';
 import { adminKey, BASE, call, countRows, createPublisher, signUp, uniqueEmail } from './helpers';
 
 const ORIGIN = 'https://daily.example';
@@ -85,6 +86,7 @@ describe('every page carries its security headers', () => {
       '/signup',
       '/login',
       '/reset-password',
+      `/reset-password?token=${'a'.repeat(43)}`,
       '/subscribe/cancel',
       `/access?publisher=${publisherId}&return_to=${encodeURIComponent(ARTICLE_URL)}`,
     ]) {
@@ -121,12 +123,6 @@ describe('every page carries its security headers', () => {
     expect(res.text).toContain('All your news in one place.');
     expect(res.text).toContain('One membership.');
     expect(res.text).toContain('Start reading: 14 days free.');
-  });
-
-  it('the reset page says honestly that reset by email is not available yet', async () => {
-    const res = await new Browser().request('/reset-password');
-    expect(res.text).toContain('not available yet');
-    expect(res.text).not.toContain('<form');
   });
 });
 
@@ -408,6 +404,65 @@ describe('account, subscribe and the checkout return pages', () => {
     expect(res.text).toContain('Free trial ended');
     expect(res.text).toContain('href="/subscribe"');
     expect(res.text).not.toContain('Manage billing');
+  });
+});
+
+describe('password reset pages', () => {
+  async function mailedToken(email: string): Promise<string> {
+    const row = await env.DB.prepare(
+      "SELECT payload FROM outbox WHERE template = 'password_reset' AND to_address = ? ORDER BY created_at DESC",
+    )
+      .bind(email)
+      .first<{ payload: string }>();
+    const ref = JSON.parse(row?.payload ?? '{}').reset_ref as string;
+    return hmacSha256(env.PAIRWISE_SECRET, `password-reset:v1:${ref}`);
+  }
+
+  it('mails a link, answers the same for an unknown address, and sets the new password with it', async () => {
+    const { email, token: oldSession } = await signUp();
+    const browser = new Browser();
+    const page = await browser.request('/reset-password');
+    expect(page.text).toContain('action="/reset-password"');
+    const csrf = csrfOf(page.text, '/reset-password');
+    expect((await browser.submit('/reset-password', { email })).status).toBe(403);
+    const known = await browser.submit('/reset-password', { csrf, email });
+    const unknown = await browser.submit('/reset-password', { csrf, email: uniqueEmail('ghost') });
+    expect(known.status).toBe(200);
+    expect(known.text).toContain('Check your email');
+    expect(unknown.text.replace(/req_[a-z2-7]+/g, '')).toBe(known.text.replace(/req_[a-z2-7]+/g, ''));
+
+    const link = await mailedToken(email);
+    const form = await browser.request(`/reset-password?token=${link}`);
+    expect(form.text).toContain('Choose a new password');
+    const confirmCsrf = csrfOf(form.text, '/reset-password/confirm');
+    const short = await browser.submit('/reset-password/confirm', {
+      csrf: confirmCsrf,
+      token: link,
+      password: 'short',
+    });
+    expect(short.status).toBe(400);
+    expect(short.text).toMatch(/id="password-error"[^>]*>.*at least 8 characters/s);
+    const done = await browser.submit('/reset-password/confirm', {
+      csrf: confirmCsrf,
+      token: link,
+      password: 'a brand new passphrase',
+    });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('Your password has changed');
+    expect((await call('GET', '/v1/me', { token: oldSession })).status).toBe(401);
+    const signIn = await call('POST', '/v1/sessions', {
+      body: { email, password: 'a brand new passphrase' },
+    });
+    expect(signIn.status).toBe(200);
+
+    const again = await browser.submit('/reset-password/confirm', {
+      csrf: confirmCsrf,
+      token: link,
+      password: 'yet another passphrase',
+    });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('invalid, expired or already used');
+    expect(again.text).toContain('href="/reset-password"');
   });
 });
 
