@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-env';
 import { rfc3339 } from '../domain/time';
 import { listAuditLog } from '../services/admin';
 import { adminSecurity } from './admin-members';
-import { problemResponses } from './shapes';
+import { PageQuery, pageOf, problemResponses } from './shapes';
 
 const AuditEntrySchema = z
   .object({
@@ -29,9 +29,7 @@ const auditRoute = createRoute({
   summary: 'The audit log, newest first',
   security: adminSecurity,
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().max(200).optional(),
+    query: PageQuery.extend({
       action: z.string().min(1).max(64).optional().openapi({ example: 'member.comp' }),
       target_id: z.string().min(1).max(64).optional().openapi({ example: 'rdr_abcdefghijklmnopqrst' }),
     }),
@@ -41,7 +39,7 @@ const auditRoute = createRoute({
       description: 'A page of audit entries',
       content: {
         'application/json': {
-          schema: z.object({ data: z.array(AuditEntrySchema), next_cursor: z.string().nullable() }),
+          schema: pageOf(AuditEntrySchema),
         },
       },
     },

@@ -5,7 +5,7 @@ import { ADMIN_ROLES } from '../db/schema';
 import { rfc3339, rfc3339OrNull } from '../domain/time';
 import { type AdminKeyRow, createAdminKey, listAdminKeys, revokeAdminKey } from '../services/admin-keys';
 import { adminSecurity, auditOf } from './admin-members';
-import { problemResponses } from './shapes';
+import { PageQuery, pageOf, problemResponses } from './shapes';
 
 const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 
@@ -76,17 +76,14 @@ const listKeysRoute = createRoute({
   summary: 'List admin keys (revoked ones too); the bootstrap ADMIN_API_KEY is not listed',
   security: adminSecurity,
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().max(200).optional(),
-    }),
+    query: PageQuery,
   },
   responses: {
     200: {
       description: 'A page of keys',
       content: {
         'application/json': {
-          schema: z.object({ data: z.array(AdminKeySchema), next_cursor: z.string().nullable() }),
+          schema: pageOf(AdminKeySchema),
         },
       },
     },

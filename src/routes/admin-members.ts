@@ -7,7 +7,7 @@ import { rfc3339, rfc3339OrNull } from '../domain/time';
 import { cancelMember, compMember, revokeSessions } from '../services/admin-member-actions';
 import { listMembers, memberDetail } from '../services/admin-members';
 import type { AuditContext } from '../services/audit';
-import { MembershipSchema, presentMembership, problemResponses } from './shapes';
+import { MembershipSchema, PageQuery, pageOf, presentMembership, problemResponses } from './shapes';
 
 /** Typed explicitly: an inferred `never[]` breaks zod-openapi's input inference. */
 export const adminSecurity: Record<string, string[]>[] = [{ adminKey: [] }];
@@ -80,11 +80,9 @@ const listRoute = createRoute({
     'of the normalised address. Deleted accounts are not listed. Pass `next_cursor` as `cursor` for the next page.',
   security: adminSecurity,
   request: {
-    query: z.object({
+    query: PageQuery.extend({
       status: z.enum(MEMBERSHIP_STATUSES).optional(),
       email: z.string().trim().min(1).max(254).optional().openapi({ example: 'ada@' }),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().max(200).optional(),
     }),
   },
   responses: {
@@ -92,7 +90,7 @@ const listRoute = createRoute({
       description: 'A page of members',
       content: {
         'application/json': {
-          schema: z.object({ data: z.array(MemberSchema), next_cursor: z.string().nullable() }),
+          schema: pageOf(MemberSchema),
         },
       },
     },

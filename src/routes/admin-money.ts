@@ -13,7 +13,7 @@ import {
 } from '../services/payouts';
 import { adminSecurity, auditOf } from './admin-members';
 import { DayRangeQuery, MetricsSchema, ReadsReportSchema, resolveDayRange } from './admin-reports';
-import { problemResponses } from './shapes';
+import { PageQuery, problemResponses } from './shapes';
 
 const PayoutSchema = z
   .object({
@@ -99,10 +99,7 @@ const listPayoutsRoute = createRoute({
   summary: 'Stored payout statements, newest first (without their lines)',
   security: adminSecurity,
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().max(200).optional(),
-    }),
+    query: PageQuery,
   },
   responses: {
     200: {

@@ -8,7 +8,9 @@ import { getPublisher, listPublishers } from '../services/publishers';
 import { auditOf } from './admin-members';
 import {
   MembershipSchema,
+  PageQuery,
   PublisherSchema,
+  pageOf,
   presentMembership,
   presentPublisher,
   problemResponses,
@@ -84,17 +86,14 @@ const listPublishersRoute = createRoute({
   summary: 'List publishers',
   security: admin,
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().max(64).optional(),
-    }),
+    query: PageQuery,
   },
   responses: {
     200: {
       description: 'A page of publishers',
       content: {
         'application/json': {
-          schema: z.object({ data: z.array(PublisherSchema), next_cursor: z.string().nullable() }),
+          schema: pageOf(PublisherSchema),
         },
       },
     },

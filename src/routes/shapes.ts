@@ -132,3 +132,14 @@ export function problemResponses<const S extends readonly number[]>(...statuses:
     };
   };
 }
+
+/** The paging query of every list: `limit` 1–100 (default 20) and the opaque `cursor` of the previous page. */
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+/** The shape of every list: `{data, next_cursor}` (null on the last page). */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+}
