@@ -94,6 +94,29 @@ async function governingSubscription(
   return linked.created > eventSub.created ? linked : eventSub;
 }
 
+/**
+ * A Checkout finished after its account was deleted leaves a subscription nobody can use: it must
+ * not bill anyone, so it is canceled at once (Stripe then sends its own deleted event).
+ */
+async function cancelIfReaderDeleted(
+  ctx: AppContext,
+  sub: Stripe.Subscription,
+  readerId: string | null | undefined,
+) {
+  if (!readerId || !(LIVE.has(sub.status) || sub.status === 'incomplete')) return;
+  const [row] = await ctx.db
+    .select({ deletedAt: readers.deletedAt })
+    .from(readers)
+    .where(eq(readers.id, readerId))
+    .limit(1);
+  if (!row?.deletedAt) return;
+  await callStripe(ctx, 'subscriptions.cancel', (stripe) => stripe.subscriptions.cancel(sub.id));
+  ctx.logger.warn('canceled the subscription of a deleted account', {
+    reader_id: readerId,
+    subscription: sub.id,
+  });
+}
+
 async function fromSubscription(
   ctx: AppContext,
   event: Stripe.Event,
@@ -102,11 +125,12 @@ async function fromSubscription(
 ): Promise<Change> {
   const fetched = await fetchSubscription(ctx, subscriptionId);
   if (!fetched) return { target: null, next: null };
-  const t = await target(ctx, {
-    readerId: hints.readerId ?? fetched.metadata?.reader_id,
-    customerId: hints.customerId ?? idOf(fetched.customer),
-  });
-  if (!t) return { target: null, next: null };
+  const readerId = hints.readerId ?? fetched.metadata?.reader_id;
+  const t = await target(ctx, { readerId, customerId: hints.customerId ?? idOf(fetched.customer) });
+  if (!t) {
+    await cancelIfReaderDeleted(ctx, fetched, readerId);
+    return { target: null, next: null };
+  }
   const sub = await governingSubscription(ctx, fetched, t.row.stripeSubscriptionId);
   const snapshot: SubscriptionSnapshot = toSnapshot(ctx.config, sub);
   const current = toMembership(t.row);

@@ -206,3 +206,18 @@ describe('the billing story on Node, through the Stripe emulator, on one shared 
     expect(res.json.errors[0].path).toBe('success_url');
   });
 });
+
+describe('an account deleted while its Checkout is still open', () => {
+  it('gets the subscription that Checkout creates afterwards canceled at once: nobody is billed', async () => {
+    const { token } = await signUp('orphan@example.com');
+    const url = await checkout(token);
+    const deleted = await b.h.call('DELETE', '/v1/me', { token, body: { password: 'pass phrase 1' } });
+    expect(deleted.status).toBe(204);
+    const done = await payCheckout(b.control, url);
+    expect(done.ok).toBe(true);
+    const subscriptionId = done.ok ? done.subscription.id : '';
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    const sub = await b.stripe.subscriptions.retrieve(subscriptionId);
+    expect(sub.status).toBe('canceled');
+  });
+});
