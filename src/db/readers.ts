@@ -5,21 +5,28 @@ import { MEMBERSHIP_STATUSES, PLANS } from '../domain/membership';
 
 const createdAt = () => integer('created_at', { mode: 'timestamp' }).notNull().default(sql`(unixepoch())`);
 
-export const readers = sqliteTable('readers', {
-  id: text('id').primaryKey(),
-  /** The address as typed (trimmed), for mail. Erased when the account is deleted. */
-  email: text('email'),
-  /** Trimmed, lower-cased: accounts are unique by it and sign-in looks it up. */
-  emailKey: text('email_key').unique(),
-  /** Plus-tags and Gmail dots removed: one live account and one trial per person. */
-  trialIdentity: text('trial_identity').unique(),
-  passwordHash: text('password_hash'),
-  createdAt: createdAt(),
-  updatedAt: integer('updated_at', { mode: 'timestamp' }).notNull(),
-  deletedAt: integer('deleted_at', { mode: 'timestamp' }),
-  /** Sessions and entitlement tokens issued before this instant are void (admin revoke). */
-  revokedBefore: integer('revoked_before', { mode: 'timestamp' }),
-});
+export const readers = sqliteTable(
+  'readers',
+  {
+    id: text('id').primaryKey(),
+    /** The address as typed (trimmed), for mail. Erased when the account is deleted. */
+    email: text('email'),
+    /** Trimmed, lower-cased: accounts are unique by it and sign-in looks it up. */
+    emailKey: text('email_key').unique(),
+    /** Plus-tags and Gmail dots removed: one live account and one trial per person. */
+    trialIdentity: text('trial_identity').unique(),
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp' }).notNull(),
+    deletedAt: integer('deleted_at', { mode: 'timestamp' }),
+    /** Sessions and entitlement tokens issued before this instant are void (admin revoke). */
+    revokedBefore: integer('revoked_before', { mode: 'timestamp' }),
+  },
+  (t) => [
+    // The admin members list pages newest first by (created_at, id).
+    index('readers_created_idx').on(t.createdAt, t.id),
+  ],
+);
 
 export const sessions = sqliteTable(
   'sessions',

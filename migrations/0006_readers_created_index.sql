@@ -1,0 +1,1 @@
+CREATE INDEX `readers_created_idx` ON `readers` (`created_at`,`id`);
