@@ -3,6 +3,7 @@
  *
  * Every end time is exclusive: a membership that ends at T is entitled at T - 1 s and not at T.
  */
+import { epochSeconds } from './time';
 
 export const MEMBERSHIP_STATUSES = [
   'trialing',
@@ -111,7 +112,7 @@ export function tokenLifetime(
 ): { exp: number; entitledUntil: number } {
   const ttlEnd = issuedAt + ttlSeconds;
   if (entitlement.until === null) return { exp: ttlEnd, entitledUntil: ttlEnd };
-  const entitledUntil = Math.floor(entitlement.until.getTime() / 1000);
+  const entitledUntil = epochSeconds(entitlement.until);
   return { exp: Math.min(ttlEnd, entitledUntil), entitledUntil };
 }
 

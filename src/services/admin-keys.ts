@@ -6,7 +6,7 @@ import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { UseCase } from '../context';
 import { newId } from '../db/ids';
 import { type AdminRole, adminKeys } from '../db/schema';
-import { rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
+import { epochSeconds, rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
 import { ApiError } from '../errors';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { BOOTSTRAP_KEY_ID, decodeCursor, encodeCursor } from './admin';
@@ -84,7 +84,7 @@ export async function listAdminKeys({
     data,
     nextCursor:
       rows.length > input.limit && last
-        ? encodeCursor({ at: Math.floor(last.createdAt.getTime() / 1000), id: last.id })
+        ? encodeCursor({ at: epochSeconds(last.createdAt), id: last.id })
         : null,
   };
 }

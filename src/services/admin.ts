@@ -5,6 +5,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../context';
 import { type AdminRole, adminKeys, auditLog } from '../db/schema';
+import { epochSeconds } from '../domain/time';
 import { invalidRequest } from '../errors';
 import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { base64url, utf8 } from '../lib/encoding';
@@ -102,7 +103,7 @@ export async function listAuditLog({
     data,
     nextCursor:
       rows.length > input.limit && last
-        ? encodeCursor({ at: Math.floor(last.createdAt.getTime() / 1000), id: last.id })
+        ? encodeCursor({ at: epochSeconds(last.createdAt), id: last.id })
         : null,
   };
 }

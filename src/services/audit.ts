@@ -6,7 +6,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
 import { auditLog } from '../db/schema';
-import { wholeSeconds } from '../domain/time';
+import { epochSeconds, wholeSeconds } from '../domain/time';
 import type { AdminActor } from './admin';
 
 export interface AuditContext {
@@ -56,6 +56,6 @@ export function auditEntryIf(
   return ctx.db
     .insert(auditLog)
     .select(
-      sql`select ${id}, ${audit.actor.keyId}, ${entry.action}, ${entry.targetType}, ${entry.targetId}, ${json(entry.before)}, ${json(entry.after)}, ${audit.requestId}, ${Math.floor(ctx.now().getTime() / 1000)} where ${condition}`,
+      sql`select ${id}, ${audit.actor.keyId}, ${entry.action}, ${entry.targetType}, ${entry.targetId}, ${json(entry.before)}, ${json(entry.after)}, ${audit.requestId}, ${epochSeconds(ctx.now())} where ${condition}`,
     );
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { rateLimits } from '../db/schema';
 import { type LimitRule, windowOf } from '../domain/limits';
+import { epochSeconds } from '../domain/time';
 import { ApiError } from '../errors';
 import { sha256Hex } from '../lib/crypto';
 
@@ -32,7 +33,7 @@ export async function consume(ctx: AppContext, name: LimitName, subject: string)
     const { success } = await binding.limit({ key: await storageKey(name, subject) });
     return { allowed: success, retryAfter: rule.windowSeconds };
   }
-  const now = Math.floor(ctx.now().getTime() / 1000);
+  const now = epochSeconds(ctx.now());
   const window = windowOf(now, rule.windowSeconds);
   const key = await storageKey(name, subject);
   const [row] = await ctx.db
@@ -50,7 +51,7 @@ export async function consume(ctx: AppContext, name: LimitName, subject: string)
 export async function exhausted(ctx: AppContext, name: LimitName, subject: string): Promise<LimitVerdict> {
   const rule = ctx.config.limits[name];
   if (rule.count === 0 || ctx.rateLimitBindings?.[name]) return { allowed: true, retryAfter: 0 };
-  const now = Math.floor(ctx.now().getTime() / 1000);
+  const now = epochSeconds(ctx.now());
   const window = windowOf(now, rule.windowSeconds);
   const [row] = await ctx.db
     .select({ count: rateLimits.count })
@@ -77,7 +78,7 @@ export async function enforce(ctx: AppContext, name: LimitName, subject: string)
 
 /** Drops windows that ended more than a day ago (run by the scheduled jobs). */
 export async function pruneRateLimits(ctx: AppContext): Promise<void> {
-  const cutoff = Math.floor(ctx.now().getTime() / 1000) - 86_400;
+  const cutoff = epochSeconds(ctx.now()) - 86_400;
   await ctx.db.delete(rateLimits).where(lt(rateLimits.windowStart, cutoff));
 }
 

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { AppContext } from '../context';
 import { jobState } from '../db/schema';
-import { wholeSeconds } from '../domain/time';
+import { epochSeconds, wholeSeconds } from '../domain/time';
 import { callStripe } from './stripe';
 import { applyStripeEvent, HANDLED_EVENT_TYPES } from './stripe-events';
 
@@ -36,7 +36,7 @@ export async function reconcileStripe(
 ): Promise<ReconcileResult> {
   const maxEvents = options.maxEvents ?? 1000;
   const now = wholeSeconds(ctx.now());
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const nowSeconds = epochSeconds(now);
   const [state] = await ctx.db.select().from(jobState).where(eq(jobState.name, JOB)).limit(1);
   const resuming = state?.cursor != null;
   const windowStart = state?.windowStart ?? nowSeconds - FIRST_WINDOW_SECONDS;

@@ -3,7 +3,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
 import { memberships, readers, sessions } from '../db/schema';
-import { wholeSeconds } from '../domain/time';
+import { epochSeconds, wholeSeconds } from '../domain/time';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { type MembershipRow, toMembership } from './memberships';
 
@@ -66,7 +66,7 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
   }
   const [row] = await lookup.all({
     hash: await sha256Hex(token),
-    now: Math.floor(ctx.now().getTime() / 1000),
+    now: epochSeconds(ctx.now()),
   });
   if (!row || row.reader.deletedAt !== null) return null;
   if (row.reader.revokedBefore && row.sessionCreatedAt < row.reader.revokedBefore) return null;

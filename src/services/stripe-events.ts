@@ -13,7 +13,7 @@ import {
   type SubscriptionSnapshot,
 } from '../domain/billing';
 import type { Membership } from '../domain/membership';
-import { rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
+import { epochSeconds, rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
 import { type MembershipRow, membershipColumns, toMembership } from './memberships';
 import { mailRow } from './outbox';
 import { callStripe, idOf, isMissingResource, periodStart, toSnapshot } from './stripe';
@@ -254,8 +254,6 @@ async function changeFor(ctx: AppContext, event: Stripe.Event): Promise<Change> 
   }
 }
 
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
 function same(a: Membership, b: Membership): boolean {
   return JSON.stringify(membershipColumns(a)) === JSON.stringify(membershipColumns(b));
 }
@@ -339,14 +337,14 @@ export async function applyStripeEvent(
       ctx.db
         .insert(stripeEvents)
         .select(
-          sql`select ${record.id}, ${record.type}, ${seconds(record.stripeCreatedAt)}, ${record.readerId}, ${record.outcome}, ${record.statusBefore}, ${record.statusAfter}, ${record.source}, ${seconds(now)} where ${landed}`,
+          sql`select ${record.id}, ${record.type}, ${epochSeconds(record.stripeCreatedAt)}, ${record.readerId}, ${record.outcome}, ${record.statusBefore}, ${record.statusAfter}, ${record.source}, ${epochSeconds(now)} where ${landed}`,
         )
         .onConflictDoNothing(),
       ...(change.mails ?? []).map((m) =>
         ctx.db
           .insert(outbox)
           .select(
-            sql`select ${m.id}, ${m.dedupeKey}, ${m.readerId}, ${m.toAddress}, ${m.template}, ${JSON.stringify(m.payload)}, 'pending', 0, ${seconds(now)}, null, ${seconds(now)}, null where ${landed}`,
+            sql`select ${m.id}, ${m.dedupeKey}, ${m.readerId}, ${m.toAddress}, ${m.template}, ${JSON.stringify(m.payload)}, 'pending', 0, ${epochSeconds(now)}, null, ${epochSeconds(now)}, null where ${landed}`,
           )
           .onConflictDoNothing(),
       ),
