@@ -6,11 +6,8 @@ import { deleteOwnAccount, deleteReader } from '../services/account';
 import { exportReader } from '../services/account-export';
 import { confirmPasswordReset, requestPasswordReset } from '../services/password-reset';
 import { clearSessionCookie, requireReader } from './auth';
-import { problemResponses } from './shapes';
+import { adminSecurity, problemResponses, readerSecurity } from './shapes';
 
-/** Typed explicitly: an inferred `never[]` here breaks zod-openapi's input inference. */
-const readerSecurity: Record<string, string[]>[] = [{ session: [] }, { sessionCookie: [] }];
-const adminSecurity: Record<string, string[]>[] = [{ adminKey: [] }];
 
 const json = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },

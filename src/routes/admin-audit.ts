@@ -3,8 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { rfc3339 } from '../domain/time';
 import { listAuditLog } from '../services/admin';
-import { adminSecurity } from './admin-members';
-import { PageQuery, pageOf, problemResponses } from './shapes';
+import { adminSecurity, PageQuery, pageOf, problemResponses } from './shapes';
 
 const AuditEntrySchema = z
   .object({

@@ -4,8 +4,8 @@ import type { AppEnv } from '../app-env';
 import { ADMIN_ROLES } from '../db/schema';
 import { rfc3339, rfc3339OrNull } from '../domain/time';
 import { type AdminKeyRow, createAdminKey, listAdminKeys, revokeAdminKey } from '../services/admin-keys';
-import { adminSecurity, auditOf } from './admin-members';
-import { PageQuery, pageOf, problemResponses } from './shapes';
+import { auditOf } from './admin-members';
+import { adminSecurity, PageQuery, pageOf, problemResponses } from './shapes';
 
 const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 

@@ -7,10 +7,14 @@ import { rfc3339, rfc3339OrNull } from '../domain/time';
 import { cancelMember, compMember, revokeSessions } from '../services/admin-member-actions';
 import { listMembers, memberDetail } from '../services/admin-members';
 import type { AuditContext } from '../services/audit';
-import { MembershipSchema, PageQuery, pageOf, presentMembership, problemResponses } from './shapes';
-
-/** Typed explicitly: an inferred `never[]` breaks zod-openapi's input inference. */
-export const adminSecurity: Record<string, string[]>[] = [{ adminKey: [] }];
+import {
+  adminSecurity,
+  MembershipSchema,
+  PageQuery,
+  pageOf,
+  presentMembership,
+  problemResponses,
+} from './shapes';
 
 export const MemberIdParams = z.object({
   id: z.string().min(1).max(64).openapi({ example: 'rdr_abcdefghijklmnopqrst' }),

@@ -11,9 +11,9 @@ import {
   type Statement,
   statementCsv,
 } from '../services/payouts';
-import { adminSecurity, auditOf } from './admin-members';
+import { auditOf } from './admin-members';
 import { DayRangeQuery, MetricsSchema, ReadsReportSchema, resolveDayRange } from './admin-reports';
-import { PageQuery, problemResponses } from './shapes';
+import { adminSecurity, PageQuery, problemResponses } from './shapes';
 
 const PayoutSchema = z
   .object({

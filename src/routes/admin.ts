@@ -7,6 +7,7 @@ import { onboardPublisher, rotateKey, updatePublisher } from '../services/admin-
 import { getPublisher, listPublishers } from '../services/publishers';
 import { auditOf } from './admin-members';
 import {
+  adminSecurity,
   MembershipSchema,
   PageQuery,
   PublisherSchema,
@@ -40,14 +41,12 @@ export const OriginSchema = z
   })
   .openapi({ type: 'string', example: 'https://news.example' });
 
-const admin: Record<string, string[]>[] = [{ adminKey: [] }];
-
 const createPublisherRoute = createRoute({
   method: 'post',
   path: '/v1/admin/publishers',
   tags: ['Admin'],
   summary: 'Onboard a publisher; its API key is shown this once',
-  security: admin,
+  security: adminSecurity,
   request: {
     body: {
       required: true,
@@ -84,7 +83,7 @@ const listPublishersRoute = createRoute({
   path: '/v1/admin/publishers',
   tags: ['Admin'],
   summary: 'List publishers',
-  security: admin,
+  security: adminSecurity,
   request: {
     query: PageQuery,
   },
@@ -107,7 +106,7 @@ const rotateKeyRoute = createRoute({
   tags: ['Admin'],
   summary: "Replace a publisher's API key; the old key stops working at once",
   description: 'The new key is shown this once. Deploy it to the publisher site right after rotating.',
-  security: admin,
+  security: adminSecurity,
   request: {
     params: z.object({ id: z.string().max(64).openapi({ example: 'pub_abcdefghijklmnopqrst' }) }),
   },
@@ -138,7 +137,7 @@ const getPublisherRoute = createRoute({
   path: '/v1/admin/publishers/{id}',
   tags: ['Admin'],
   summary: 'One publisher',
-  security: admin,
+  security: adminSecurity,
   request: { params: PublisherIdParams },
   responses: {
     200: { description: 'The publisher', content: { 'application/json': { schema: PublisherSchema } } },
@@ -152,7 +151,7 @@ const patchPublisherRoute = createRoute({
   tags: ['Admin'],
   summary: "Change a publisher's name or registered origins",
   description: '`origins` replaces the whole list.',
-  security: admin,
+  security: adminSecurity,
   request: {
     params: PublisherIdParams,
     body: {
@@ -183,7 +182,7 @@ const trialRoute = createRoute({
   path: '/v1/admin/members/{id}/trial',
   tags: ['Admin'],
   summary: "Set a member's free-trial end (a time in the past ends it)",
-  security: admin,
+  security: adminSecurity,
   request: {
     params: z.object({ id: z.string().max(64).openapi({ example: 'rdr_abcdefghijklmnopqrst' }) }),
     body: {

@@ -4,9 +4,8 @@ import type { AppEnv } from '../app-env';
 import { PLANS } from '../domain/membership';
 import { openBillingPortal, startCheckout } from '../services/billing';
 import { requireReader } from './auth';
-import { problemResponses } from './shapes';
+import { problemResponses, readerSecurity } from './shapes';
 
-const readerSecurity: Record<string, string[]>[] = [{ session: [] }, { sessionCookie: [] }];
 const UrlResult = z.object({
   url: z.string().openapi({ example: 'https://checkout.stripe.com/c/pay/cs_test_…' }),
 });

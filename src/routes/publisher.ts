@@ -6,10 +6,8 @@ import { updatePublisherProfile } from '../services/publisher-profile';
 import { publisherReads, recordRead, utcDay } from '../services/reads';
 import { OriginSchema } from './admin';
 import { type PublisherEnv, requirePublisher } from './auth';
-import { PublisherSchema, presentPublisher, problemResponses } from './shapes';
+import { PublisherSchema, presentPublisher, problemResponses, publisherSecurity } from './shapes';
 
-/** Typed explicitly: an inferred `never[]` here breaks zod-openapi's input inference. */
-const publisherKey: Record<string, string[]>[] = [{ publisherKey: [] }];
 
 const EXAMPLE_TOKEN = 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImVudGl0bGVtZW50K2p3dCJ9.eyJ…';
 
@@ -89,7 +87,7 @@ const introspectRoute = createRoute({
     'Checks the signature (ES256, our active or previous keys), `typ`, `iss`, that `aud` is the calling ' +
     'publisher, `exp`, and then the live state: the reader exists, is not deleted, had no sessions revoked ' +
     'after `iat`, and is entitled now. Any failure answers `{"active": false}` and nothing else.',
-  security: publisherKey,
+  security: publisherSecurity,
   middleware: [requirePublisher],
   request: { body: json(z.object({ token: TokenSchema }).openapi('IntrospectionRequest')) },
   responses: {
@@ -122,7 +120,7 @@ const recordReadRoute = createRoute({
     "`counted: false`. The token must be active for the calling publisher: another publisher's token is " +
     '403 `forbidden`, any other inactive token 400 `invalid_request`. A token asked for one article counts ' +
     'only for that article.',
-  security: publisherKey,
+  security: publisherSecurity,
   middleware: [requirePublisher],
   request: { body: json(ReadSchema) },
   responses: {
@@ -151,7 +149,7 @@ const readsReportRoute = createRoute({
   description:
     `Both dates included, at most ${MAX_RANGE_DAYS} days; default: the last 30 days up to today (UTC). ` +
     "`unique_readers` of the range counts each reader once. Only the caller's own reads are visible.",
-  security: publisherKey,
+  security: publisherSecurity,
   middleware: [requirePublisher],
   request: {
     query: z.object({
@@ -187,7 +185,7 @@ const profileRoute = createRoute({
   path: '/v1/publisher',
   tags: ['Publishers'],
   summary: "The calling publisher's profile",
-  security: publisherKey,
+  security: publisherSecurity,
   middleware: [requirePublisher],
   responses: {
     200: { description: 'The publisher', content: { 'application/json': { schema: PublisherSchema } } },
@@ -201,7 +199,7 @@ const updateProfileRoute = createRoute({
   tags: ['Publishers'],
   summary: "Change the calling publisher's name or origins",
   description: '`origins` replaces the whole list: the origins `/access` may send readers back to.',
-  security: publisherKey,
+  security: publisherSecurity,
   middleware: [requirePublisher],
   request: {
     body: json(

@@ -16,6 +16,7 @@ import {
   presentReader,
   problemResponses,
   ReaderSchema,
+  readerSecurity,
 } from './shapes';
 
 const CredentialsSchema = z
@@ -40,9 +41,6 @@ const SignedInSchema = z
     session_token: z.string().openapi({ description: 'Send as `Authorization: Bearer <token>`.' }),
   })
   .openapi('SignedIn');
-
-/** Typed explicitly: an inferred `never[]` here breaks zod-openapi's input inference. */
-const readerSecurity: Record<string, string[]>[] = [{ session: [] }, { sessionCookie: [] }];
 
 const TokenRequestSchema = z
   .object({

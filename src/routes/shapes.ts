@@ -143,3 +143,11 @@ export const PageQuery = z.object({
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 }
+
+/*
+ * The security requirements of the routes, declared once. Typed explicitly: an inferred `never[]`
+ * here breaks zod-openapi's input inference.
+ */
+export const readerSecurity: Record<string, string[]>[] = [{ session: [] }, { sessionCookie: [] }];
+export const adminSecurity: Record<string, string[]>[] = [{ adminKey: [] }];
+export const publisherSecurity: Record<string, string[]>[] = [{ publisherKey: [] }];
