@@ -8,7 +8,6 @@ import { confirmPasswordReset, requestPasswordReset } from '../services/password
 import { clearSessionCookie, requireReader } from './auth';
 import { adminSecurity, problemResponses, readerSecurity } from './shapes';
 
-
 const json = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
   required: true as const,

@@ -8,7 +8,6 @@ import { OriginSchema } from './admin';
 import { type PublisherEnv, requirePublisher } from './auth';
 import { PublisherSchema, presentPublisher, problemResponses, publisherSecurity } from './shapes';
 
-
 const EXAMPLE_TOKEN = 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImVudGl0bGVtZW50K2p3dCJ9.eyJ…';
 
 /** C0 controls, DEL, C1 controls and line separators: never in an id, title or URL we store. */
