@@ -127,6 +127,7 @@ const rawSchema = z.object({
   PUBLIC_URL: z.url({ error: 'must be an absolute URL' }).default('http://127.0.0.1:8787'),
   DATABASE_URL: optionalText,
   DATABASE_AUTH_TOKEN: optionalText,
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL'], { error: 'must be NORMAL or FULL' }).default('NORMAL'),
   ENTITLEMENT_SIGNING_KEY: jsonText(ecPrivateJwk, 'a private EC P-256 JWK').optional(),
   ENTITLEMENT_PREVIOUS_KEYS: jsonText(
     z.array(ecPublicJwk),
@@ -166,7 +167,12 @@ export interface Config {
   environment: Environment;
   /** Base URL without a trailing slash; also the token issuer. */
   publicUrl: string;
-  database: { url: string | undefined; authToken: string | undefined };
+  database: {
+    url: string | undefined;
+    authToken: string | undefined;
+    /** Node door, local file: SQLite's `synchronous` (WAL). NORMAL syncs at checkpoints, FULL at every commit. */
+    synchronous: 'NORMAL' | 'FULL';
+  };
   signingKey: SigningKey;
   /** Public keys still published in the JWKS after a rotation. */
   previousKeys: JWK[];
@@ -301,7 +307,11 @@ export async function loadConfig(env: Record<string, unknown>): Promise<Config> 
   return {
     environment,
     publicUrl: publicUrl.href.replace(/\/+$/, ''),
-    database: { url: raw.DATABASE_URL, authToken: raw.DATABASE_AUTH_TOKEN },
+    database: {
+      url: raw.DATABASE_URL,
+      authToken: raw.DATABASE_AUTH_TOKEN,
+      synchronous: raw.SQLITE_SYNCHRONOUS,
+    },
     signingKey: {
       kid,
       privateJwk: { ...privateJwk, kid, alg: 'ES256' },

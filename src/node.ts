@@ -7,13 +7,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Client, createClient, LibsqlError } from '@libsql/client';
+import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { createApp } from './app';
 import { type Config, loadConfig } from './config';
 import { type AppContext, consoleLogger } from './context';
 import { libsqlDb } from './db/client';
+import { createLocalClient, localPath } from './db/local-client';
 import { formatDotenv, generateDevSecrets, parseDotenv } from './lib/dev-secrets';
 import { runScheduledJobs } from './services/jobs';
 
@@ -48,47 +49,29 @@ export async function withDevSecrets(
   return merged;
 }
 
-/**
- * libsql leaves a statement that failed with SQLITE_BUSY un-reset, and its pooled connection then
- * refuses every later COMMIT ("SQL statements in progress") until the process restarts. Reopening
- * the client's connections after a BUSY error drops the stuck statement.
- */
-function reopenAfterBusy(client: Client): Client {
-  const guard =
-    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await run(...args);
-      } catch (err) {
-        if (err instanceof LibsqlError && err.code.startsWith('SQLITE_BUSY')) await client.reconnect();
-        throw err;
-      }
-    };
-  const execute = guard(client.execute.bind(client)) as Client['execute'];
-  const batch = guard(client.batch.bind(client)) as Client['batch'];
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === 'execute') return execute;
-      if (prop === 'batch') return batch;
-      const value: unknown = Reflect.get(target, prop, target);
-      // The client keeps its state in private fields: methods must run on the client itself.
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 export async function openDatabase(config: Config) {
   const url = config.database.url ?? DEFAULT_DATABASE_URL;
   const isFile = url.startsWith('file:');
   if (isFile) {
-    const file = url.slice('file:'.length);
+    const file = localPath(url);
     if (file && !file.startsWith(':')) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
-  // No busy timeout: libsql waits synchronously, which would stall every request of the process.
-  const opened = createClient({ url, authToken: config.database.authToken });
-  const client = isFile ? reopenAfterBusy(opened) : opened;
-  await client.execute('PRAGMA foreign_keys = ON');
-  if (isFile) await client.execute('PRAGMA journal_mode = WAL');
+  // A local file gets the statement-caching client (src/db/local-client.ts); remote URLs (Turso,
+  // sqld) @libsql/client. No busy timeout: libsql waits synchronously, which would stall every
+  // request of the process.
+  // synchronous is per connection; in WAL mode NORMAL keeps the database consistent through any
+  // crash and loses at most the last commits on power loss (docs/DEPLOY.md), at a tenth the cost.
+  const client: Client = isFile
+    ? createLocalClient({
+        url,
+        connectionPragmas: [
+          'PRAGMA journal_mode = WAL',
+          'PRAGMA foreign_keys = ON',
+          `PRAGMA synchronous = ${config.database.synchronous}`,
+        ],
+      })
+    : createClient({ url, authToken: config.database.authToken });
+  if (!isFile) await client.execute('PRAGMA foreign_keys = ON');
   await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
   return { client, db: libsqlDb(client) };
 }

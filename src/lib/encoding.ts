@@ -1,9 +1,33 @@
-/** @module Byte encodings shared by the service: base64url, hex and base32 (no Node Buffer, runs on Workers). */
+/**
+ * @module Byte encodings shared by the service: base64url, hex and base32. Portable (Workers, any
+ * runtime); base64url uses the runtime's native `Buffer` where there is one, which is several
+ * times faster on the token-signing hot path.
+ */
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
+interface NativeBuffer {
+  from(data: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64url'): string };
+  from(data: string, encoding: 'utf8'): { toString(encoding: 'base64url'): string };
+}
+const NativeBuffer = (globalThis as { Buffer?: NativeBuffer }).Buffer;
+
+/** base64url without padding (RFC 4648 §5). */
 export function base64url(bytes: Uint8Array): string {
+  if (NativeBuffer)
+    return NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  return base64urlPortable(bytes);
+}
+
+/** base64url of a string's UTF-8 bytes: a JWS segment. */
+export function base64urlText(text: string): string {
+  if (NativeBuffer) return NativeBuffer.from(text, 'utf8').toString('base64url');
+  return base64urlPortable(utf8.encode(text));
+}
+
+/** The same encoding in plain JavaScript, for runtimes without `Buffer` (and to test against). */
+export function base64urlPortable(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {

@@ -2,7 +2,7 @@
  * @module ES256 compact JWS signing: `node:crypto` where the runtime has it (synchronous), else
  * WebCrypto. The key is imported once per configuration.
  */
-import { base64url, utf8 } from './encoding';
+import { base64url, base64urlText, utf8 } from './encoding';
 import { type NodeCrypto, nodeCrypto } from './node-crypto';
 
 export interface EcPrivateJwk {
@@ -50,7 +50,7 @@ export async function signEs256(
     signer = makeSigner(jwk);
     signers.set(owner, signer);
   }
-  const input = `${base64url(utf8.encode(JSON.stringify(header)))}.${base64url(utf8.encode(JSON.stringify(payload)))}`;
+  const input = `${base64urlText(JSON.stringify(header))}.${base64urlText(JSON.stringify(payload))}`;
   const signature = await (await signer)(utf8.encode(input));
   return `${input}.${base64url(signature)}`;
 }

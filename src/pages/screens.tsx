@@ -24,7 +24,7 @@ import { ErrorView, type ErrorViewProps } from './site';
 export async function publisherOfNext(c: Context<AppEnv>, next: string | null): Promise<PublisherRow | null> {
   if (!next?.startsWith('/access?')) return null;
   const id = new URLSearchParams(next.slice('/access?'.length)).get('publisher');
-  return id && isId('publisher', id) ? getPublisher(c.var.ctx, id) : null;
+  return id && isId('publisher', id) ? getPublisher(c.get('ctx'), id) : null;
 }
 
 export interface CredentialsScreen {
@@ -49,7 +49,7 @@ export async function showSignup(c: Context<AppEnv>, s: CredentialsScreen): Prom
       from={from}
       email={s.email}
       errors={s.errors}
-      trialDays={c.var.ctx.config.trialDays}
+      trialDays={c.get('ctx').config.trialDays}
     />,
     { status: s.status, formTargets: formTargetsOf(s.publisher) },
   );
@@ -66,7 +66,7 @@ export async function showLogin(c: Context<AppEnv>, s: CredentialsScreen): Promi
       from={from}
       email={s.email}
       errors={s.errors}
-      trialDays={c.var.ctx.config.trialDays}
+      trialDays={c.get('ctx').config.trialDays}
     />,
     { status: s.status, formTargets: formTargetsOf(s.publisher) },
   );
@@ -91,7 +91,7 @@ export async function showSubscribe(
   who: Authenticated,
   s: SubscribeScreen,
 ): Promise<Response> {
-  const { config, now } = c.var.ctx;
+  const { config, now } = c.get('ctx');
   const membership = toMembership(who.membershipRow);
   if (hasSubscription(who) && !s.errors) {
     return renderPage(
@@ -129,7 +129,7 @@ export async function showAccount(
   who: Authenticated,
   s: { notice?: string; error?: string; status?: ContentfulStatusCode } = {},
 ): Promise<Response> {
-  const { config, now } = c.var.ctx;
+  const { config, now } = c.get('ctx');
   const canManageBilling = Boolean(who.membershipRow?.stripeCustomerId);
   return renderPage(
     c,
@@ -157,7 +157,7 @@ export async function showError(
 
 /** Anything thrown while making a page, as a page: logged when unexpected, never shown in detail. */
 export function showFailure(err: unknown, c: Context<AppEnv>): Promise<Response> {
-  const apiError = toApiError(err, (fields) => c.var.logger.error('unhandled error', fields));
+  const apiError = toApiError(err, (fields) => c.get('logger').error('unhandled error', fields));
   const failed = apiError.code === 'unavailable' || apiError.code === 'internal';
   return showError(c, apiError.status, {
     signedIn: false,

@@ -41,7 +41,7 @@ export async function submitted(c: PageContext, action: FormAction): Promise<Sub
   const who = await optionalReader(c);
   const fields = await formStrings(c);
   if (!(await csrfValid(c, action, fields.csrf, who?.sessionId ?? null))) {
-    c.var.logger.warn('form refused by CSRF checks', { action, origin: c.req.header('origin') ?? null });
+    c.get('logger').warn('form refused by CSRF checks', { action, origin: c.req.header('origin') ?? null });
     return showForbiddenForm(c);
   }
   return { fields, who };

@@ -128,7 +128,7 @@ function invalidLink(c: AccessContext): Promise<Response> {
 
 // Behind the publisher key; its own sub-app because its context carries the authenticated publisher.
 const exchangeRoutes = new OpenAPIHono<PublisherEnv>().openapi(exchangeRoute, async (c) => {
-  const issued = await exchangeAccessCode(c.var.ctx, c.var.publisher, c.req.valid('json'));
+  const issued = await exchangeAccessCode(c.get('ctx'), c.get('publisher'), c.req.valid('json'));
   return c.json({ token: issued.token, expires_at: rfc3339(issued.expiresAt), article: issued.article }, 200);
 });
 
@@ -139,7 +139,7 @@ accessRoutes.onError((err, c) => {
   if (!c.req.path.startsWith('/v1/')) return showFailure(err, c);
   return problem(
     c,
-    toApiError(err, (fields) => c.var.logger.error('unhandled error', fields)),
+    toApiError(err, (fields) => c.get('logger').error('unhandled error', fields)),
   );
 });
 
@@ -148,7 +148,7 @@ accessRoutes
     accessRoute,
     async (c) => {
       const query = c.req.valid('query');
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       await enforce(ctx, 'accessIp', ctx.clientAddress ?? 'unknown');
       const publisher = isId('publisher', query.publisher) ? await getPublisher(ctx, query.publisher) : null;
       const returnTo = publisher ? parseReturnTo(query.return_to, publisher.origins) : null;

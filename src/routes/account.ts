@@ -138,27 +138,27 @@ const adminDeleteRoute = createRoute({
 
 export const accountRoutes = new OpenAPIHono<AppEnv>()
   .openapi(requestResetRoute, async (c) => {
-    await requestPasswordReset({ ctx: c.var.ctx, input: c.req.valid('json') });
+    await requestPasswordReset({ ctx: c.get('ctx'), input: c.req.valid('json') });
     return c.json({ accepted: true as const }, 202);
   })
   .openapi(confirmResetRoute, async (c) => {
-    await confirmPasswordReset({ ctx: c.var.ctx, input: c.req.valid('json') });
+    await confirmPasswordReset({ ctx: c.get('ctx'), input: c.req.valid('json') });
     return c.body(null, 204);
   })
   .openapi(exportRoute, async (c) => {
-    const data = await exportReader(c.var.ctx, c.var.reader.reader.id);
+    const data = await exportReader(c.get('ctx'), c.get('reader').reader.id);
     c.header('Cache-Control', 'no-store');
     c.header('Content-Disposition', 'attachment; filename="onepass-export.json"');
     return c.json(data, 200);
   })
   .openapi(deleteMeRoute, async (c) => {
-    await deleteOwnAccount(c.var.ctx, c.var.reader, c.req.valid('json').password);
+    await deleteOwnAccount(c.get('ctx'), c.get('reader'), c.req.valid('json').password);
     clearSessionCookie(c);
     return c.body(null, 204);
   })
   .openapi(adminDeleteRoute, async (c) => {
-    await deleteReader(c.var.ctx, c.req.valid('param').id, {
-      audit: { actor: c.var.admin, requestId: c.var.requestId },
+    await deleteReader(c.get('ctx'), c.req.valid('param').id, {
+      audit: { actor: c.get('admin'), requestId: c.get('requestId') },
     });
     return c.body(null, 204);
   });

@@ -49,7 +49,7 @@ const auditRoute = createRoute({
 export const adminAuditRoutes = new OpenAPIHono<AppEnv>().openapi(auditRoute, async (c) => {
   const q = c.req.valid('query');
   const page = await listAuditLog({
-    ctx: c.var.ctx,
+    ctx: c.get('ctx'),
     input: { limit: q.limit, cursor: q.cursor, action: q.action, targetId: q.target_id },
   });
   const data = page.data.map((row) => ({

@@ -107,16 +107,16 @@ const revokeKeyRoute = createRoute({
 export const adminKeysRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createKeyRoute, async (c) => {
     const { key, apiKey } = await createAdminKey({
-      ctx: c.var.ctx,
+      ctx: c.get('ctx'),
       input: { ...c.req.valid('json'), audit: auditOf(c) },
     });
     return c.json({ key: presentKey(key), api_key: apiKey }, 201);
   })
   .openapi(listKeysRoute, async (c) => {
-    const page = await listAdminKeys({ ctx: c.var.ctx, input: c.req.valid('query') });
+    const page = await listAdminKeys({ ctx: c.get('ctx'), input: c.req.valid('query') });
     return c.json({ data: page.data.map(presentKey), next_cursor: page.nextCursor }, 200);
   })
   .openapi(revokeKeyRoute, async (c) => {
-    await revokeAdminKey({ ctx: c.var.ctx, input: { id: c.req.valid('param').id, audit: auditOf(c) } });
+    await revokeAdminKey({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, audit: auditOf(c) } });
     return c.body(null, 204);
   });

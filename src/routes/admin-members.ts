@@ -62,7 +62,7 @@ const MemberDetailSchema = z
 
 /** Who acts, for the audit log: the admin key and this request. */
 export function auditOf(c: Context<AppEnv>): AuditContext {
-  return { actor: c.var.admin, requestId: c.var.requestId };
+  return { actor: c.get('admin'), requestId: c.get('requestId') };
 }
 
 const json = <T extends z.ZodType>(schema: T) => ({
@@ -170,7 +170,7 @@ const revokeRoute = createRoute({
 
 export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
   .openapi(listRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const page = await listMembers({ ctx, input: c.req.valid('query') });
     const now = ctx.now();
     const data = page.data.map(({ reader, membership }) => ({
@@ -182,7 +182,7 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
     return c.json({ data, next_cursor: page.nextCursor }, 200);
   })
   .openapi(detailRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const d = await memberDetail(ctx, c.req.valid('param').id);
     return c.json(
       {
@@ -216,7 +216,7 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
     );
   })
   .openapi(compRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const body = c.req.valid('json');
     const membership = await compMember({
       ctx,
@@ -230,7 +230,7 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
     return c.json(presentMembership(membership, ctx.now()) ?? membershipMissing(), 200);
   })
   .openapi(cancelRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const membership = await cancelMember({
       ctx,
       input: {
@@ -242,7 +242,10 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
     return c.json(presentMembership(membership, ctx.now()) ?? membershipMissing(), 200);
   })
   .openapi(revokeRoute, async (c) => {
-    await revokeSessions({ ctx: c.var.ctx, input: { readerId: c.req.valid('param').id, audit: auditOf(c) } });
+    await revokeSessions({
+      ctx: c.get('ctx'),
+      input: { readerId: c.req.valid('param').id, audit: auditOf(c) },
+    });
     return c.body(null, 204);
   });
 

@@ -179,13 +179,13 @@ const readsRoute = createRoute({
 export const adminMoneyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createPayoutRoute, async (c) => {
     const result = await createStatement({
-      ctx: c.var.ctx,
+      ctx: c.get('ctx'),
       input: { ...c.req.valid('json'), audit: auditOf(c) },
     });
     return result.created ? c.json(presentStatement(result), 201) : c.json(presentStatement(result), 200);
   })
   .openapi(listPayoutsRoute, async (c) => {
-    const page = await listStatements(c.var.ctx, c.req.valid('query'));
+    const page = await listStatements(c.get('ctx'), c.req.valid('query'));
     const data = page.data.map((payout) => {
       const { lines: _lines, ...rest } = presentStatement({ payout, lines: [] });
       return rest;
@@ -195,7 +195,7 @@ export const adminMoneyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(getPayoutRoute, async (c) => {
     const raw = c.req.valid('param').id;
     const csv = raw.endsWith('.csv') || c.req.valid('query').format === 'csv';
-    const statement = await getStatement(c.var.ctx, raw.endsWith('.csv') ? raw.slice(0, -4) : raw);
+    const statement = await getStatement(c.get('ctx'), raw.endsWith('.csv') ? raw.slice(0, -4) : raw);
     if (!csv) return c.json(presentStatement(statement), 200);
     const name = `payout-${statement.payout.month}-${statement.payout.currency}.csv`;
     return c.body(statementCsv(statement), 200, {
@@ -204,8 +204,8 @@ export const adminMoneyRoutes = new OpenAPIHono<AppEnv>()
     });
   })
   .openapi(metricsRoute, async (c) => {
-    const range = resolveDayRange(c.req.valid('query'), c.var.ctx.now());
-    const m = await metrics(c.var.ctx, range);
+    const range = resolveDayRange(c.req.valid('query'), c.get('ctx').now());
+    const m = await metrics(c.get('ctx'), range);
     return c.json(
       {
         from: range.from,
@@ -221,8 +221,8 @@ export const adminMoneyRoutes = new OpenAPIHono<AppEnv>()
     );
   })
   .openapi(readsRoute, async (c) => {
-    const range = resolveDayRange(c.req.valid('query'), c.var.ctx.now());
-    const rows = await readsByPublisher(c.var.ctx, range);
+    const range = resolveDayRange(c.req.valid('query'), c.get('ctx').now());
+    const rows = await readsByPublisher(c.get('ctx'), range);
     return c.json(
       {
         from: range.from,

@@ -205,37 +205,37 @@ const trialRoute = createRoute({
 export const adminRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createPublisherRoute, async (c) => {
     const { publisher, apiKey } = await onboardPublisher({
-      ctx: c.var.ctx,
+      ctx: c.get('ctx'),
       input: { ...c.req.valid('json'), audit: auditOf(c) },
     });
     return c.json({ publisher: presentPublisher(publisher), api_key: apiKey }, 201);
   })
   .openapi(listPublishersRoute, async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const page = await listPublishers({ ctx: c.var.ctx, input: { limit, cursor } });
+    const page = await listPublishers({ ctx: c.get('ctx'), input: { limit, cursor } });
     return c.json({ data: page.data.map(presentPublisher), next_cursor: page.nextCursor }, 200);
   })
   .openapi(rotateKeyRoute, async (c) => {
     const { publisher, apiKey } = await rotateKey({
-      ctx: c.var.ctx,
+      ctx: c.get('ctx'),
       input: { id: c.req.valid('param').id, audit: auditOf(c) },
     });
     return c.json({ api_key: apiKey, publisher: presentPublisher(publisher) }, 200);
   })
   .openapi(getPublisherRoute, async (c) => {
-    const publisher = await getPublisher(c.var.ctx, c.req.valid('param').id);
+    const publisher = await getPublisher(c.get('ctx'), c.req.valid('param').id);
     if (!publisher) throw new ApiError('not_found', 'No publisher has this id.');
     return c.json(presentPublisher(publisher), 200);
   })
   .openapi(patchPublisherRoute, async (c) => {
     const publisher = await updatePublisher({
-      ctx: c.var.ctx,
+      ctx: c.get('ctx'),
       input: { id: c.req.valid('param').id, ...c.req.valid('json'), audit: auditOf(c) },
     });
     return c.json(presentPublisher(publisher), 200);
   })
   .openapi(trialRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const membership = await setTrialEnd({
       ctx,
       input: {

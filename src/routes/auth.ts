@@ -21,7 +21,7 @@ export function sessionCookieName(config: Config): string {
 const COOKIE = 'onepass_session';
 
 export function setSessionCookie(c: Context<AppEnv>, token: string): void {
-  const config = c.var.ctx.config;
+  const config = c.get('ctx').config;
   const secure = config.environment !== 'development';
   setCookie(c, COOKIE, token, {
     path: '/',
@@ -34,7 +34,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string): void {
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  const config = c.var.ctx.config;
+  const config = c.get('ctx').config;
   const secure = config.environment !== 'development';
   deleteCookie(c, COOKIE, { path: '/', secure, ...(secure ? { prefix: 'host' as const } : {}) });
 }
@@ -47,7 +47,7 @@ export function bearerToken(c: Context): string | undefined {
 }
 
 function sessionCookie(c: Context<AppEnv>): string | undefined {
-  const config = c.var.ctx.config;
+  const config = c.get('ctx').config;
   const secure = config.environment !== 'development';
   return secure ? getCookie(c, COOKIE, 'host') : getCookie(c, COOKIE);
 }
@@ -62,7 +62,7 @@ export function optionalReader(c: Context<AppEnv>, fresh = false): Promise<Authe
   let who = fresh ? undefined : readersOfRequest.get(c.req.raw);
   if (!who) {
     const token = sessionCookie(c);
-    who = token ? authenticateSession(c.var.ctx, token) : Promise.resolve(null);
+    who = token ? authenticateSession(c.get('ctx'), token) : Promise.resolve(null);
     readersOfRequest.set(c.req.raw, who);
   }
   return who;
@@ -78,11 +78,11 @@ export const requireReader: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiError('unauthenticated', 'Sign in first: send the session token as a Bearer token.');
   if (bearer === undefined && !SAFE_METHODS.has(c.req.method)) {
     const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== new URL(c.var.ctx.config.publicUrl).origin) {
+    if (origin !== undefined && origin !== new URL(c.get('ctx').config.publicUrl).origin) {
       throw new ApiError('forbidden', 'Cross-site request refused.');
     }
   }
-  const who = await authenticateSession(c.var.ctx, token);
+  const who = await authenticateSession(c.get('ctx'), token);
   if (!who) throw new ApiError('unauthenticated', 'The session has expired or was ended. Sign in again.');
   c.set('reader', who);
   await next();
@@ -92,7 +92,7 @@ export const requireReader: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function requireAdmin(role: AdminActor['role'] = 'admin'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = bearerToken(c);
-    const actor = key ? await authenticateAdmin(c.var.ctx, key) : null;
+    const actor = key ? await authenticateAdmin(c.get('ctx'), key) : null;
     if (!actor)
       throw new ApiError('unauthenticated', 'A valid admin key is required (Authorization: Bearer).');
     if (role === 'admin' && actor.role !== 'admin') {
@@ -109,7 +109,7 @@ export type PublisherEnv = AppEnv & { Variables: { publisher: PublisherRow } };
 /** Requires a publisher API key (`Authorization: Bearer ppk_…`). */
 export const requirePublisher: MiddlewareHandler<PublisherEnv> = async (c, next) => {
   const key = bearerToken(c);
-  const publisher = key ? await authenticatePublisher(c.var.ctx, key) : null;
+  const publisher = key ? await authenticatePublisher(c.get('ctx'), key) : null;
   if (!publisher) {
     throw new ApiError(
       'unauthenticated',
@@ -119,7 +119,7 @@ export const requirePublisher: MiddlewareHandler<PublisherEnv> = async (c, next)
     );
   }
   // Per key, whoever holds it: a leaked or runaway key cannot flood the service.
-  await enforce(c.var.ctx, 'publisherCalls', publisher.id);
+  await enforce(c.get('ctx'), 'publisherCalls', publisher.id);
   c.set('publisher', publisher);
   await next();
 };
@@ -157,13 +157,13 @@ function csrfKey(config: Config): Promise<string> {
 }
 
 function readCsrfCookie(c: Context<AppEnv>): string | undefined {
-  const secure = c.var.ctx.config.environment !== 'development';
+  const secure = c.get('ctx').config.environment !== 'development';
   const value = secure ? getCookie(c, CSRF_COOKIE, 'host') : getCookie(c, CSRF_COOKIE);
   return value !== undefined && CSRF_COOKIE_SHAPE.test(value) ? value : undefined;
 }
 
 async function csrfMac(c: Context<AppEnv>, action: FormAction, browser: string, sessionId: string | null) {
-  return hmacSha256(await csrfKey(c.var.ctx.config), `${action}\n${browser}\n${sessionId ?? '-'}`);
+  return hmacSha256(await csrfKey(c.get('ctx').config), `${action}\n${browser}\n${sessionId ?? '-'}`);
 }
 
 /** The token for one form on the page being rendered; sets the browser's CSRF cookie if it has none. */
@@ -176,7 +176,7 @@ export async function csrfToken(
   if (browser === undefined) {
     browser = randomToken(32);
     mintedCsrfCookies.set(c.req.raw, browser);
-    const secure = c.var.ctx.config.environment !== 'development';
+    const secure = c.get('ctx').config.environment !== 'development';
     setCookie(c, CSRF_COOKIE, browser, {
       path: '/',
       httpOnly: true,
@@ -191,7 +191,7 @@ export async function csrfToken(
 
 /** True when the request was sent by a page of our own origin (Origin, else Referer; neither: no). */
 export function fromOwnOrigin(c: Context<AppEnv>): boolean {
-  const expected = new URL(c.var.ctx.config.publicUrl).origin;
+  const expected = new URL(c.get('ctx').config.publicUrl).origin;
   const origin = c.req.header('origin');
   if (origin !== undefined) return origin === expected;
   const referer = c.req.header('referer');

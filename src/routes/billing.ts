@@ -64,7 +64,7 @@ const portalRoute = createRoute({
 export const billingRoutes = new OpenAPIHono<AppEnv>()
   .openapi(checkoutRoute, async (c) => {
     const body = c.req.valid('json');
-    const result = await startCheckout(c.var.ctx, c.var.reader, {
+    const result = await startCheckout(c.get('ctx'), c.get('reader'), {
       plan: body.plan,
       successUrl: body.success_url,
       cancelUrl: body.cancel_url,
@@ -73,5 +73,8 @@ export const billingRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(portalRoute, async (c) => {
     const body = c.req.valid('json');
-    return c.json(await openBillingPortal(c.var.ctx, c.var.reader, { returnUrl: body.return_url }), 200);
+    return c.json(
+      await openBillingPortal(c.get('ctx'), c.get('reader'), { returnUrl: body.return_url }),
+      200,
+    );
   });

@@ -51,7 +51,7 @@ const SUCCESS_POLL_MS = 400;
 
 type PageContext = Context<AppEnv>;
 
-const nextOf = (c: PageContext, raw: string | undefined) => parseNext(raw, c.var.ctx.config.publicUrl);
+const nextOf = (c: PageContext, raw: string | undefined) => parseNext(raw, c.get('ctx').config.publicUrl);
 
 function loginFor(next: string): string {
   return `/login?next=${encodeURIComponent(next)}`;
@@ -68,7 +68,7 @@ async function publisherReturn(
   returnTo: string | undefined,
 ): Promise<{ publisher: PublisherRow; url: URL } | null> {
   if (!publisherId || !returnTo || !isId('publisher', publisherId)) return null;
-  const publisher = await getPublisher(c.var.ctx, publisherId);
+  const publisher = await getPublisher(c.get('ctx'), publisherId);
   const url = publisher ? parseReturnTo(returnTo, publisher.origins) : null;
   return publisher && url ? { publisher, url } : null;
 }
@@ -79,7 +79,7 @@ async function entitledSoon(c: PageContext, who: Authenticated): Promise<Authent
   let current = who;
   for (;;) {
     const membership = toMembership(current.membershipRow);
-    if (readerEntitlement(current.reader, membership, c.var.ctx.now()).entitled) return current;
+    if (readerEntitlement(current.reader, membership, c.get('ctx').now()).entitled) return current;
     if (Date.now() >= deadline) return current;
     await new Promise((resolve) => setTimeout(resolve, SUCCESS_POLL_MS));
     current = (await optionalReader(c, true)) ?? current;
@@ -93,7 +93,7 @@ pageRoutes.onError(showFailure);
 
 pageRoutes.get('/', async (c) => {
   const who = await optionalReader(c);
-  return renderPage(c, <LandingView signedIn={who !== null} trialDays={c.var.ctx.config.trialDays} />);
+  return renderPage(c, <LandingView signedIn={who !== null} trialDays={c.get('ctx').config.trialDays} />);
 });
 
 pageRoutes.get('/signup', async (c) => {
@@ -112,7 +112,7 @@ pageRoutes.post('/signup', formLimit, async (c) => {
   const errors = credentialErrors(email, password, true);
   if (errors) return showSignup(c, { ...screen, errors, status: 400 });
   try {
-    const result = await signUp({ ctx: c.var.ctx, input: { email, password } });
+    const result = await signUp({ ctx: c.get('ctx'), input: { email, password } });
     setSessionCookie(c, result.sessionToken);
   } catch (err) {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
@@ -140,7 +140,7 @@ pageRoutes.post('/login', formLimit, async (c) => {
   const errors = credentialErrors(email, password, false);
   if (errors) return showLogin(c, { ...screen, errors, status: 400 });
   try {
-    const result = await signIn({ ctx: c.var.ctx, input: { email, password } });
+    const result = await signIn({ ctx: c.get('ctx'), input: { email, password } });
     setSessionCookie(c, result.sessionToken);
   } catch (err) {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
@@ -181,7 +181,7 @@ pageRoutes.post('/logout', formLimit, async (c) => {
   // Without a session there is nothing to protect: clearing a stale cookie is harmless.
   const form = signedIn ? await submitted(c, 'logout') : { fields: await formStrings(c), who: null };
   if (form instanceof Response) return form;
-  if (form.who) await endSession(c.var.ctx, form.who.sessionId);
+  if (form.who) await endSession(c.get('ctx'), form.who.sessionId);
   clearSessionCookie(c);
   const target = await publisherReturn(c, form.fields.publisher, form.fields.return_to);
   return c.redirect(target?.url.href ?? '/', 303);
@@ -198,8 +198,8 @@ pageRoutes.post('/account/billing-portal', formLimit, async (c) => {
   if (form instanceof Response) return form;
   if (!form.who) return c.redirect(loginFor('/account'), 303);
   try {
-    const portal = await openBillingPortal(c.var.ctx, form.who, {
-      returnUrl: `${c.var.ctx.config.publicUrl}/account`,
+    const portal = await openBillingPortal(c.get('ctx'), form.who, {
+      returnUrl: `${c.get('ctx').config.publicUrl}/account`,
     });
     return c.redirect(portal.url, 303);
   } catch (err) {
@@ -234,9 +234,9 @@ pageRoutes.post('/subscribe', formLimit, async (c) => {
       status: 400,
     });
   }
-  const base = c.var.ctx.config.publicUrl;
+  const base = c.get('ctx').config.publicUrl;
   try {
-    const checkout = await startCheckout(c.var.ctx, form.who, {
+    const checkout = await startCheckout(c.get('ctx'), form.who, {
       plan,
       successUrl: `${base}${withNext('/subscribe/success', next)}`,
       cancelUrl: `${base}${withNext('/subscribe/cancel', next)}`,
@@ -272,7 +272,11 @@ pageRoutes.get('/subscribe/success', async (c) => {
     );
   }
   const now = await entitledSoon(c, who);
-  const entitled = readerEntitlement(now.reader, toMembership(now.membershipRow), c.var.ctx.now()).entitled;
+  const entitled = readerEntitlement(
+    now.reader,
+    toMembership(now.membershipRow),
+    c.get('ctx').now(),
+  ).entitled;
   // Back to the article through /access, which hands the publisher a fresh code.
   if (entitled && next) return c.redirect(next, 303);
   return renderPage(
@@ -326,7 +330,7 @@ pageRoutes.post('/reset-password', formLimit, async (c) => {
   };
   if (error) return again(error, 400);
   try {
-    await requestPasswordReset({ ctx: c.var.ctx, input: { email } });
+    await requestPasswordReset({ ctx: c.get('ctx'), input: { email } });
   } catch (err) {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
     keepHeaders(c, err);
@@ -339,7 +343,7 @@ pageRoutes.post('/reset-password/confirm', formLimit, async (c) => {
   // The link proves who the reader is; a session is neither needed nor bound into the token.
   const fields = await formStrings(c);
   if (!(await csrfValid(c, 'reset-confirm', fields.csrf, null))) {
-    c.var.logger.warn('form refused by CSRF checks', { action: 'reset-confirm' });
+    c.get('logger').warn('form refused by CSRF checks', { action: 'reset-confirm' });
     return showForbiddenForm(c);
   }
   const token = fields.token ?? '';
@@ -351,7 +355,7 @@ pageRoutes.post('/reset-password/confirm', formLimit, async (c) => {
   const error = newPasswordError(password);
   if (error) return again({ password: error }, 400);
   try {
-    await confirmPasswordReset({ ctx: c.var.ctx, input: { token, password } });
+    await confirmPasswordReset({ ctx: c.get('ctx'), input: { token, password } });
   } catch (err) {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
     return again({ form: err.detail }, err.status);

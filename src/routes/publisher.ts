@@ -229,15 +229,15 @@ const updateProfileRoute = createRoute({
 
 export const publisherRoutes = new OpenAPIHono<PublisherEnv>()
   .openapi(introspectRoute, async (c) => {
-    const inspection = await inspectToken(c.var.ctx, c.req.valid('json').token, c.var.publisher.id);
+    const inspection = await inspectToken(c.get('ctx'), c.req.valid('json').token, c.get('publisher').id);
     return c.json(inspection.active ? { active: true, ...inspection.claims } : { active: false }, 200);
   })
   .openapi(recordReadRoute, async (c) => {
-    return c.json(await recordRead(c.var.ctx, c.var.publisher, c.req.valid('json')), 202);
+    return c.json(await recordRead(c.get('ctx'), c.get('publisher'), c.req.valid('json')), 202);
   })
   .openapi(readsReportRoute, async (c) => {
     const query = c.req.valid('query');
-    const today = utcDay(c.var.ctx.now());
+    const today = utcDay(c.get('ctx').now());
     const to = query.to ?? (query.from && query.from > today ? query.from : today);
     const from = query.from ?? utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000));
     if (from > to) throw invalidRequest([{ path: 'from', message: 'Must not be after `to`' }]);
@@ -245,14 +245,14 @@ export const publisherRoutes = new OpenAPIHono<PublisherEnv>()
     if (span > MAX_RANGE_DAYS) {
       throw invalidRequest([{ path: 'to', message: `The range may span at most ${MAX_RANGE_DAYS} days` }]);
     }
-    return c.json(await publisherReads(c.var.ctx, c.var.publisher.id, { from, to }), 200);
+    return c.json(await publisherReads(c.get('ctx'), c.get('publisher').id, { from, to }), 200);
   })
-  .openapi(profileRoute, (c) => c.json(presentPublisher(c.var.publisher), 200))
+  .openapi(profileRoute, (c) => c.json(presentPublisher(c.get('publisher')), 200))
   .openapi(updateProfileRoute, async (c) => {
     const body = c.req.valid('json');
     const publisher = await updatePublisherProfile({
-      ctx: c.var.ctx,
-      input: { publisherId: c.var.publisher.id, name: body.name, origins: body.origins },
+      ctx: c.get('ctx'),
+      input: { publisherId: c.get('publisher').id, name: body.name, origins: body.origins },
     });
     return c.json(presentPublisher(publisher), 200);
   });

@@ -139,7 +139,7 @@ const tokenRoute = createRoute({
 
 export const readerRoutes = new OpenAPIHono<AppEnv>()
   .openapi(signUpRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const result = await signUp({ ctx, input: c.req.valid('json') });
     setSessionCookie(c, result.sessionToken);
     return c.json(
@@ -152,7 +152,7 @@ export const readerRoutes = new OpenAPIHono<AppEnv>()
     );
   })
   .openapi(signInRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const result = await signIn({ ctx, input: c.req.valid('json') });
     setSessionCookie(c, result.sessionToken);
     return c.json(
@@ -165,13 +165,13 @@ export const readerRoutes = new OpenAPIHono<AppEnv>()
     );
   })
   .openapi(signOutRoute, async (c) => {
-    await endSession(c.var.ctx, c.var.reader.sessionId);
+    await endSession(c.get('ctx'), c.get('reader').sessionId);
     clearSessionCookie(c);
     return c.body(null, 204);
   })
   .openapi(meRoute, (c) => {
-    const now = c.var.ctx.now();
-    const { reader, membershipRow } = c.var.reader;
+    const now = c.get('ctx').now();
+    const { reader, membershipRow } = c.get('reader');
     const membership = toMembership(membershipRow);
     return c.json(
       {
@@ -183,6 +183,6 @@ export const readerRoutes = new OpenAPIHono<AppEnv>()
     );
   })
   .openapi(tokenRoute, async (c) => {
-    const issued = await issueEntitlementToken(c.var.ctx, c.var.reader, c.req.valid('json'));
+    const issued = await issueEntitlementToken(c.get('ctx'), c.get('reader'), c.req.valid('json'));
     return c.json({ token: issued.token, expires_at: rfc3339(issued.expiresAt) }, 200);
   });

@@ -63,17 +63,17 @@ const reconcileRoute = createRoute({
 export const stripeRoutes = new OpenAPIHono<AppEnv>()
   .openapi(webhookRoute, async (c) => {
     const raw = await c.req.text();
-    const result = await receiveStripeWebhook(c.var.ctx, raw, c.req.header('stripe-signature'));
+    const result = await receiveStripeWebhook(c.get('ctx'), raw, c.req.header('stripe-signature'));
     return c.json({ received: true, ...result }, 200);
   })
   .openapi(reconcileRoute, async (c) => {
-    const ctx = c.var.ctx;
+    const ctx = c.get('ctx');
     const result = await reconcileStripe(ctx, { maxEvents: c.req.valid('query').max_events });
     // Its changes are recorded one by one in stripe_events (source `reconcile`); this row says who ran it.
     await ctx.db.batch([
       auditEntry(
         ctx,
-        { actor: c.var.admin, requestId: c.var.requestId },
+        { actor: c.get('admin'), requestId: c.get('requestId') },
         {
           action: 'stripe.reconcile',
           targetType: 'stripe',

@@ -69,10 +69,10 @@ const healthRoute = createRoute({
 export const wellKnownRoutes = new OpenAPIHono<AppEnv>()
   .openapi(jwksRoute, (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json(jwks(c.var.ctx.config), 200);
+    return c.json(jwks(c.get('ctx').config), 200);
   })
   .openapi(configurationRoute, (c) => {
-    const base = c.var.ctx.config.publicUrl;
+    const base = c.get('ctx').config.publicUrl;
     c.header('Cache-Control', 'public, max-age=300');
     return c.json(
       {

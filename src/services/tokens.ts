@@ -104,19 +104,21 @@ function publisherLookup(db: AppContext['db']) {
 const publisherLookups = new WeakMap<object, ReturnType<typeof publisherLookup>>();
 
 /**
- * The publisher, and whether the service already knows which reader is behind `subject` for it
- * (see `src/db/pairwise.ts`): one indexed read. Only the first token of a reader for a publisher
- * also writes the mapping (an idempotent insert, so concurrent first issuances are harmless).
+ * The publisher and the reader's pairwise subject for it, and whether the service already knows
+ * which reader is behind that subject (see `src/db/pairwise.ts`): one indexed read. Only the first
+ * token of a reader for a publisher also writes the mapping (an idempotent insert, so concurrent
+ * first issuances are harmless).
  */
 async function publisherFor(
   ctx: AppContext,
   publisherId: string,
-  subject: string,
-  remember: string | null,
-): Promise<PublisherRow | null> {
-  const cacheKey = `${publisherId}\n${subject}`;
+  readerId: string,
+  entitled: boolean,
+): Promise<{ publisher: PublisherRow; subject: string } | null> {
+  const cacheKey = `${publisherId}\n${readerId}`;
   const hit = knownPairs.get(cacheKey);
-  if (hit && hit.until > Date.now()) return hit.publisher;
+  if (hit && hit.until > Date.now()) return hit;
+  const subject = await pairwiseSubject(ctx.config, publisherId, readerId);
   let lookup = publisherLookups.get(ctx.db);
   if (!lookup) {
     lookup = publisherLookup(ctx.db);
@@ -124,28 +126,29 @@ async function publisherFor(
   }
   const [row] = await lookup.all({ publisher: publisherId, subject });
   if (!row) return null;
-  if (remember !== null && row.knownReader === null) {
+  if (entitled && row.knownReader === null) {
     await ctx.db
       .insert(pairwiseSubjects)
-      .values({ publisherId, subject, readerId: remember, createdAt: wholeSeconds(ctx.now()) })
+      .values({ publisherId, subject, readerId, createdAt: wholeSeconds(ctx.now()) })
       .onConflictDoNothing();
   }
-  if (remember !== null || row.knownReader !== null) {
+  const found = { publisher: row.publisher, subject };
+  if (entitled || row.knownReader !== null) {
     // Publishers are never deleted and a mapping never changes: a reader's next tokens for this
-    // publisher need no query at all. Bounded, first in first out.
+    // publisher need no query and no HMAC at all. Bounded, first in first out.
     if (knownPairs.size >= KNOWN_PAIRS_MAX) {
       const oldest = knownPairs.keys().next();
       if (oldest.done !== true) knownPairs.delete(oldest.value);
     }
-    knownPairs.set(cacheKey, { publisher: row.publisher, until: Date.now() + KNOWN_PAIRS_TTL_MS });
+    knownPairs.set(cacheKey, { ...found, until: Date.now() + KNOWN_PAIRS_TTL_MS });
   }
-  return row.publisher;
+  return found;
 }
 
 const KNOWN_PAIRS_MAX = 10_000;
 const KNOWN_PAIRS_TTL_MS = 5 * 60_000;
-/** Per isolate/process: (publisher, subject) pairs whose publisher exists and mapping is stored. */
-const knownPairs = new Map<string, { publisher: PublisherRow; until: number }>();
+/** Per isolate/process: (publisher, reader) pairs whose publisher exists and whose mapping is stored. */
+const knownPairs = new Map<string, { publisher: PublisherRow; subject: string; until: number }>();
 
 export interface IssuedToken {
   token: string;
@@ -160,14 +163,9 @@ export async function issueEntitlementToken(
 ): Promise<IssuedToken> {
   const now = ctx.now();
   const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), now);
-  const subject = await pairwiseSubject(ctx.config, input.publisher, who.reader.id);
-  const publisher = await publisherFor(
-    ctx,
-    input.publisher,
-    subject,
-    entitlement.entitled ? who.reader.id : null,
-  );
-  if (!publisher) throw new ApiError('not_found', 'No publisher has this id.');
+  const found = await publisherFor(ctx, input.publisher, who.reader.id, entitlement.entitled);
+  if (!found) throw new ApiError('not_found', 'No publisher has this id.');
+  const { publisher, subject } = found;
   if (!entitlement.entitled) throw notEntitled(ctx.config, entitlement, publisher.id);
   const iat = epochSeconds(now);
   const lifetime = tokenLifetime(entitlement, iat, ctx.config.tokenTtlSeconds);

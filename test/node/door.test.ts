@@ -91,6 +91,36 @@ describe('npm start (the Node door as a process)', () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+
+    // Body limits over real HTTP: a declared length is judged before the body is read, a chunked
+    // body (no Content-Length) is counted as it streams in.
+    const tooBig = JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(70_000) });
+    const declared = await fetch(`${base}/v1/readers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: tooBig,
+    });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).code).toBe('payload_too_large');
+    const chunked = (text: string) =>
+      fetch(`${base}/v1/readers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new ReadableStream({
+          start(controller) {
+            const bytes = new TextEncoder().encode(text);
+            for (let i = 0; i < bytes.length; i += 16_384) controller.enqueue(bytes.slice(i, i + 16_384));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const streamedTooBig = await chunked(tooBig);
+    expect(streamedTooBig.status).toBe(413);
+    const streamedOk = await chunked(JSON.stringify({ email: 'chunked@example.com', password: 'pass phrase 1' }));
+    expect(streamedOk.status).toBe(201);
+    expect((await streamedOk.json()).reader.email).toBe('chunked@example.com');
+
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   }, 30_000);

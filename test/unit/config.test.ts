@@ -39,6 +39,13 @@ describe('loadConfig', () => {
     expect(config.signingKey.kid).toBe(JSON.parse(secrets.ENTITLEMENT_SIGNING_KEY).kid);
   });
 
+  it('syncs SQLite at checkpoints (NORMAL) unless told FULL, and refuses anything else', async () => {
+    expect((await loadConfig(secrets)).database.synchronous).toBe('NORMAL');
+    expect((await loadConfig({ ...secrets, SQLITE_SYNCHRONOUS: 'FULL' })).database.synchronous).toBe('FULL');
+    const error = await refusal({ ...secrets, SQLITE_SYNCHRONOUS: 'OFF' });
+    expect(error.message).toContain('SQLITE_SYNCHRONOUS');
+  });
+
   it('accepts a complete production configuration', async () => {
     const config = await loadConfig(production);
     expect(config.environment).toBe('production');

@@ -1,0 +1,64 @@
+/** Byte encodings and ids: the native (Buffer) and portable paths agree, ids are well-formed and unique. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isId, newId } from '../../src/db/ids';
+import { base32, base64url, base64urlPortable, base64urlText } from '../../src/lib/encoding';
+
+describe('base64url', () => {
+  it('matches RFC 4648 test vectors without padding', () => {
+    const vectors: Array<[string, string]> = [
+      ['', ''],
+      ['f', 'Zg'],
+      ['fo', 'Zm8'],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg'],
+      ['fooba', 'Zm9vYmE'],
+      ['foobar', 'Zm9vYmFy'],
+    ];
+    for (const [text, encoded] of vectors) {
+      const bytes = new TextEncoder().encode(text);
+      expect(base64url(bytes)).toBe(encoded);
+      expect(base64urlPortable(bytes)).toBe(encoded);
+      expect(base64urlText(text)).toBe(encoded);
+    }
+    // The URL-safe alphabet: 0xfb 0xff → "-_8".
+    expect(base64url(new Uint8Array([0xfb, 0xff]))).toBe('-_8');
+    expect(base64urlPortable(new Uint8Array([0xfb, 0xff]))).toBe('-_8');
+  });
+
+  it('gives the same answer on both paths for any bytes, views into larger buffers and text', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(8), (bytes, offset) => {
+        const backing = new Uint8Array(bytes.length + offset + 3).fill(0xaa);
+        backing.set(bytes, offset);
+        const view = backing.subarray(offset, offset + bytes.length);
+        expect(base64url(view)).toBe(base64urlPortable(bytes));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+        expect(base64urlText(text)).toBe(base64urlPortable(new TextEncoder().encode(text)));
+      }),
+    );
+  });
+});
+
+describe('newId', () => {
+  it('makes prefixed base32 ids with no repeats across many pool refills', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      const id = newId('token');
+      expect(isId('token', id)).toBe(true);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(5_000);
+    // Every character position is random: over 5,000 ids each position takes many values.
+    for (let pos = 4; pos < 24; pos++) {
+      expect(new Set([...ids].map((id) => id[pos])).size).toBeGreaterThan(20);
+    }
+  });
+
+  it('encodes base32 in the ids’ alphabet', () => {
+    expect(base32(new TextEncoder().encode('foobar'))).toBe('mzxw6ytboi');
+  });
+});
