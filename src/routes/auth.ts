@@ -76,11 +76,13 @@ export const requireReader: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearer ?? sessionCookie(c);
   if (!token)
     throw new ApiError('unauthenticated', 'Sign in first: send the session token as a Bearer token.');
-  if (bearer === undefined && !SAFE_METHODS.has(c.req.method)) {
-    const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== new URL(c.get('ctx').config.publicUrl).origin) {
-      throw new ApiError('forbidden', 'Cross-site request refused.');
-    }
+  // Browsers send Origin (or at least Referer) with every state-changing request; a cookie-carried
+  // session without either is refused too. Other clients authenticate with the Bearer token.
+  if (bearer === undefined && !SAFE_METHODS.has(c.req.method) && !fromOwnOrigin(c)) {
+    throw new ApiError(
+      'forbidden',
+      'Cross-site request refused: a change made with the session cookie must come from this site (Origin or Referer); other clients send the session token as a Bearer token.',
+    );
   }
   const who = await authenticateSession(c.get('ctx'), token);
   if (!who) throw new ApiError('unauthenticated', 'The session has expired or was ended. Sign in again.');

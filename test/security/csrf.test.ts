@@ -161,18 +161,41 @@ describe('CSRF on every page form', () => {
     });
   }
 
-  it('the JSON API refuses a cookie-authenticated mutation from a foreign Origin', async () => {
-    const headers = { cookie: reader.cookie, origin: 'https://evil.example' };
-    await unchanged(w, async () => {
-      for (const [method, path, body] of [
-        ['DELETE', '/v1/me', { password: PASSWORD }],
-        ['DELETE', '/v1/sessions/current', undefined],
-        ['POST', '/v1/me/checkout', { plan: 'monthly' }],
-        ['POST', '/v1/me/entitlement-token', { publisher: pub.id }],
-      ] as const) {
-        const res = await w.h.call(method, path, { headers, body });
-        expect(res.status, `${method} ${path}: ${res.text}`).toBe(403);
-      }
+  const foreignHeaders: Array<[string, Record<string, string>]> = [
+    ['a foreign Origin', { origin: 'https://evil.example' }],
+    ['no Origin and no Referer', {}],
+    ['only a foreign Referer', { referer: 'https://evil.example/page' }],
+    ['a malformed Referer', { referer: 'not a url' }],
+  ];
+  for (const [name, extra] of foreignHeaders) {
+    it(`the JSON API refuses a cookie-authenticated mutation with ${name}`, async () => {
+      const headers = { cookie: reader.cookie, ...extra };
+      await unchanged(w, async () => {
+        for (const [method, path, body] of [
+          ['DELETE', '/v1/me', { password: PASSWORD }],
+          ['DELETE', '/v1/sessions/current', undefined],
+          ['POST', '/v1/me/checkout', { plan: 'monthly' }],
+          ['POST', '/v1/me/entitlement-token', { publisher: pub.id }],
+        ] as const) {
+          const res = await w.h.call(method, path, { headers, body });
+          expect(res.status, `${method} ${path}: ${res.text}`).toBe(403);
+        }
+      });
     });
+  }
+
+  it('the JSON API accepts a cookie-authenticated call from our own page (Origin, or Referer alone)', async () => {
+    for (const headers of [
+      { cookie: reader.cookie, origin: BASE },
+      { cookie: reader.cookie, referer: `${BASE}/account` },
+    ]) {
+      // Past the origin check and signed in: this reader's trial has ended, so the answer is 402.
+      const res = await w.h.call('POST', '/v1/me/entitlement-token', {
+        headers,
+        body: { publisher: pub.id },
+      });
+      expect(res.status, res.text).toBe(402);
+      expect(res.json.code).toBe('not_entitled');
+    }
   });
 });
