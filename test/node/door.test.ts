@@ -101,7 +101,7 @@ describe('npm start (the Node door as a process)', () => {
       body: tooBig,
     });
     expect(declared.status).toBe(413);
-    expect((await declared.json()).code).toBe('payload_too_large');
+    expect(((await declared.json()) as { code: string }).code).toBe('payload_too_large');
     const chunked = (text: string) =>
       fetch(`${base}/v1/readers`, {
         method: 'POST',
@@ -117,9 +117,13 @@ describe('npm start (the Node door as a process)', () => {
       } as RequestInit);
     const streamedTooBig = await chunked(tooBig);
     expect(streamedTooBig.status).toBe(413);
-    const streamedOk = await chunked(JSON.stringify({ email: 'chunked@example.com', password: 'pass phrase 1' }));
+    const streamedOk = await chunked(
+      JSON.stringify({ email: 'chunked@example.com', password: 'pass phrase 1' }),
+    );
     expect(streamedOk.status).toBe(201);
-    expect((await streamedOk.json()).reader.email).toBe('chunked@example.com');
+    expect(((await streamedOk.json()) as { reader: { email: string } }).reader.email).toBe(
+      'chunked@example.com',
+    );
 
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

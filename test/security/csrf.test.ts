@@ -185,10 +185,11 @@ describe('CSRF on every page form', () => {
   }
 
   it('the JSON API accepts a cookie-authenticated call from our own page (Origin, or Referer alone)', async () => {
-    for (const headers of [
+    const own: Array<Record<string, string>> = [
       { cookie: reader.cookie, origin: BASE },
       { cookie: reader.cookie, referer: `${BASE}/account` },
-    ]) {
+    ];
+    for (const headers of own) {
       // Past the origin check and signed in: this reader's trial has ended, so the answer is 402.
       const res = await w.h.call('POST', '/v1/me/entitlement-token', {
         headers,
