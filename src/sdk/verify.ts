@@ -1,5 +1,7 @@
 /** @module Offline verification of OnePass entitlement tokens (ES256 JWS) against the issuer's cached JWKS. */
 
+import { type PayloadClaims, readFlatClaims } from './payload.js';
+
 /**
  * Why a token was refused. Stable: branch on it, never on the message.
  *
@@ -231,12 +233,7 @@ const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' };
 /** The two members of `node:crypto` the fast path uses, typed here so the SDK needs no Node types. */
 interface NodeCrypto {
   createPublicKey(input: { key: Record<string, string>; format: 'jwk' }): object;
-  verify(
-    algorithm: string,
-    data: Uint8Array,
-    key: { key: object; dsaEncoding: 'ieee-p1363' },
-    signature: Uint8Array,
-  ): boolean;
+  verify(algorithm: string, data: Uint8Array, key: NodeVerifyKey, signature: Uint8Array): boolean;
 }
 
 /**
@@ -256,71 +253,119 @@ function builtinNodeCrypto(): NodeCrypto | null {
 }
 
 const PROBE_DATA = new Uint8Array(1);
-const PROBE_SIGNATURE = new Uint8Array(64);
+// A well-formed DER signature (r = s = 1) that no key accepts.
+const PROBE_SIGNATURE = new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01]);
 
-/** A verification key: always a WebCrypto key, plus a `node:crypto` key object where available. */
+/** The key argument of `node:crypto`'s verify, built once per key instead of once per token. */
+interface NodeVerifyKey {
+  readonly key: object;
+  readonly dsaEncoding: 'der';
+}
+
+/** A verification key: always a WebCrypto key, plus a `node:crypto` key where available. */
 interface VerificationKey {
   readonly web: CryptoKey;
-  readonly node: object | null;
+  readonly node: NodeVerifyKey | null;
 }
-const MEMBERSHIPS: readonly EntitlementMembership[] = ['trial', 'paid', 'grace', 'comp'];
 const PUBLISHER_ID = /^pub_[A-Za-z0-9_-]{1,128}$/;
 
 // ignoreBOM keeps a byte-order mark in the text, where JSON.parse then refuses it.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
-const NON_ASCII = /[\u0080-\uffff]/;
-const NOT_BASE64URL = 64;
 // A raw ES256 signature (r || s) is 64 bytes, which is 86 characters of unpadded base64url.
 const SIGNATURE_BYTES = 64;
 const SIGNATURE_CHARS = 86;
+// Every byte's sextet: -1 for the bytes outside the base64url alphabet (all of them above 127).
 const SEXTETS = (() => {
-  const table = new Uint8Array(128).fill(NOT_BASE64URL);
+  const table = new Int8Array(256).fill(-1);
   for (let i = 0; i < BASE64URL_ALPHABET.length; i++) table[BASE64URL_ALPHABET.charCodeAt(i)] = i;
   return table;
 })();
+// Where the JSON parts are decoded to: big enough for any segment of a token of the maximum length.
+// It is filled and read back within one synchronous call, so every verifier can share it.
+const SEGMENT_BYTES = new Uint8Array((MAX_TOKEN_LENGTH * 3) >> 2);
+// The view of it handed to the UTF-8 decoder, kept while segments keep the same length (most do).
+let segmentView = SEGMENT_BYTES.subarray(0, 0);
 
-// Both decoders are strict on purpose (no padding, no `+` `/`, no stray low bits): a token has
-// exactly one spelling, so the cache cannot be fed endless variants of the same token.
-
-// For the JSON parts: the runtime's atob is much faster than a decoder written in JS. The bytes
-// come back as a binary string, one char per byte.
-function decodeBase64UrlToBinary(input: string): string | null {
-  const rest = input.length & 3;
-  if (rest === 1 || !BASE64URL_TEXT.test(input)) return null;
-  if (rest !== 0) {
-    const last = BASE64URL_ALPHABET.indexOf(input.charAt(input.length - 1));
-    if ((last & (rest === 2 ? 15 : 3)) !== 0) return null;
-  }
-  return atob(input.replaceAll('-', '+').replaceAll('_', '/'));
-}
-
-// For the signature, which is short and needed as bytes: decodes text[start..] into bytes, which
-// must be exactly the right size. Returns false on anything but canonical base64url.
-function decodeBase64UrlInto(text: string, start: number, bytes: Uint8Array): boolean {
-  let buffer = 0;
-  let bits = 0;
+/**
+ * Decodes the base64url text in source[start..end) (one byte per character) into target, from
+ * index 0, and returns how many bytes that made, or -1 when the text is anything but canonical
+ * unpadded base64url (no padding, no `+` `/`, no stray low bits): a token has exactly one
+ * spelling, so the cache cannot be fed endless variants of the same token. Four characters at a
+ * time, with the verdict taken once at the end: any byte outside the alphabet makes a negative
+ * sextet. The target must have room for the result; what it holds after a refusal is garbage.
+ *
+ * The token is copied to bytes once anyway (it is the signing input); decoding from there in JS
+ * costs less than the runtime's atob plus the validation and alphabet swap it would need.
+ */
+function decodeBase64Url(source: Uint8Array, start: number, end: number, target: Uint8Array): number {
+  const rest = (end - start) & 3;
+  if (rest === 1) return -1;
+  const quads = end - rest;
+  let sextets = 0;
   let o = 0;
-  for (let i = start; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? (SEXTETS[code] ?? NOT_BASE64URL) : NOT_BASE64URL;
-    if (value === NOT_BASE64URL) return false;
-    buffer = ((buffer << 6) | value) & 0xfff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[o++] = buffer >> bits;
+  for (let i = start; i < quads; i += 4) {
+    const s0 = SEXTETS[source[i] ?? 0] ?? -1;
+    const s1 = SEXTETS[source[i + 1] ?? 0] ?? -1;
+    const s2 = SEXTETS[source[i + 2] ?? 0] ?? -1;
+    const s3 = SEXTETS[source[i + 3] ?? 0] ?? -1;
+    sextets |= s0 | s1 | s2 | s3;
+    target[o] = (s0 << 2) | (s1 >> 4);
+    target[o + 1] = (s1 << 4) | (s2 >> 2);
+    target[o + 2] = (s2 << 6) | s3;
+    o += 3;
+  }
+  if (rest !== 0) {
+    const s0 = SEXTETS[source[quads] ?? 0] ?? -1;
+    const s1 = SEXTETS[source[quads + 1] ?? 0] ?? -1;
+    sextets |= s0 | s1;
+    target[o++] = (s0 << 2) | (s1 >> 4);
+    if (rest === 2) {
+      // The unused low bits must be zero.
+      if ((s1 & 15) !== 0) return -1;
+    } else {
+      const s2 = SEXTETS[source[quads + 2] ?? 0] ?? -1;
+      sextets |= s2;
+      if ((s2 & 3) !== 0) return -1;
+      target[o++] = (s1 << 4) | (s2 >> 2);
     }
   }
-  return o === bytes.length && (buffer & ((1 << bits) - 1)) === 0;
+  return sextets >= 0 ? o : -1;
 }
 
-function binaryToBytes(binary: string): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+/** The same for a string, as the rarer checks need it; anything beyond ASCII is refused. */
+function decodeBase64UrlText(text: string, target: Uint8Array): number {
+  const source = utf8Encoder.encode(text);
+  return source.length === text.length ? decodeBase64Url(source, 0, source.length, target) : -1;
+}
+
+// The longest DER form of an ES256 signature: SEQUENCE { INTEGER r, INTEGER s }, each of 32 bytes
+// plus a zero byte when its top bit is set.
+const DER_SIGNATURE_BYTES = 72;
+
+/**
+ * Writes the raw signature (r || s, 32 bytes each) as the DER that OpenSSL reads, and returns its
+ * length. node:crypto would otherwise convert it on every check (`dsaEncoding: 'ieee-p1363'`),
+ * through a round of big-number allocations; the integers, and so the verdict, are the same. The
+ * encoding is the canonical one (minimal integers), which OpenSSL insists on.
+ */
+function encodeDerSignature(raw: Uint8Array, der: Uint8Array): number {
+  let o = 2;
+  for (let half = 0; half < SIGNATURE_BYTES; half += 32) {
+    // Leading zero bytes go, but an integer keeps at least one byte.
+    let first = half;
+    while (first < half + 31 && raw[first] === 0) first++;
+    const pad = (raw[first] ?? 0) >= 0x80 ? 1 : 0;
+    der[o] = 0x02;
+    der[o + 1] = half + 32 - first + pad;
+    o += 2;
+    if (pad === 1) der[o++] = 0;
+    for (let i = first; i < half + 32; i++) der[o++] = raw[i] ?? 0;
+  }
+  der[0] = 0x30;
+  der[1] = o - 2;
+  return o;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -336,24 +381,50 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 function isMembership(value: unknown): value is EntitlementMembership {
-  return MEMBERSHIPS.some((membership) => membership === value);
+  return value === 'paid' || value === 'trial' || value === 'grace' || value === 'comp';
 }
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-function parseJsonSegment(segment: string): Record<string, unknown> | null {
-  const binary = decodeBase64UrlToBinary(segment);
-  if (binary === null) return null;
+/** The UTF-8 text of the base64url in source[start..end); null for anything but canonical base64url of UTF-8. */
+function decodeSegment(source: Uint8Array, start: number, end: number): string | null {
+  const length = decodeBase64Url(source, start, end, SEGMENT_BYTES);
+  if (length < 0) return null;
+  if (segmentView.length !== length) segmentView = SEGMENT_BYTES.subarray(0, length);
   try {
-    // Pure ASCII is already its own UTF-8 decoding, which spares a decoder call on every token.
-    const text = NON_ASCII.test(binary) ? utf8.decode(binaryToBytes(binary)) : binary;
+    return utf8.decode(segmentView);
+  } catch {
+    return null;
+  }
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | null {
+  try {
     const value: unknown = JSON.parse(text);
     return isRecord(value) ? value : null;
   } catch {
     return null;
   }
+}
+
+/** Parses a header segment as base64url-encoded JSON; null unless it is a JSON object. */
+function parseHeaderJson(segment: string): Record<string, unknown> | null {
+  const source = utf8Encoder.encode(segment);
+  if (source.length !== segment.length) return null;
+  const text = decodeSegment(source, 0, source.length);
+  return text === null ? null : parseJsonObject(text);
+}
+
+/**
+ * Parses the payload in source[start..end): the issuer's usual flat shape directly, anything else
+ * with JSON.parse; null unless it is base64url-encoded JSON of an object.
+ */
+function parsePayload(source: Uint8Array, start: number, end: number): PayloadClaims | null {
+  const text = decodeSegment(source, start, end);
+  if (text === null) return null;
+  return readFlatClaims(text) ?? parseJsonObject(text);
 }
 
 function malformed(message: string): EntitlementError {
@@ -369,7 +440,7 @@ function expired(exp: number): EntitlementError {
 
 // Returns the kid of a header that passes every check; throws otherwise.
 function parseHeader(segment: string): string {
-  const header = parseJsonSegment(segment);
+  const header = parseHeaderJson(segment);
   if (header === null) throw malformed('The token header is not base64url-encoded JSON');
   // The algorithm is pinned: `none`, HS256 with a public key as secret and the like never reach a key.
   if (header.alg !== 'ES256') {
@@ -455,13 +526,16 @@ async function importKeySet(
         const web = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x, y }, ECDSA_P256, false, [
           'verify',
         ]);
-        let nodeKey: object | null = null;
+        let nodeKey: NodeVerifyKey | null = null;
         try {
           if (node) {
-            const candidate = node.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
+            const candidate: NodeVerifyKey = {
+              key: node.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }),
+              dsaEncoding: 'der',
+            };
             // Some runtimes' node:crypto (workerd's) make the key but refuse a key object in verify:
             // a probe must answer (false) without throwing, or this key stays on WebCrypto.
-            node.verify('sha256', PROBE_DATA, { key: candidate, dsaEncoding: 'ieee-p1363' }, PROBE_SIGNATURE);
+            node.verify('sha256', PROBE_DATA, candidate, PROBE_SIGNATURE);
             nodeKey = candidate;
           }
         } catch {
@@ -674,7 +748,7 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     throw new EntitlementError('unknown_key', "The token's kid is not in the issuer's key set");
   }
 
-  function checkClaims(payload: Record<string, unknown>, nowSeconds: number): EntitlementClaims {
+  function checkClaims(payload: PayloadClaims, nowSeconds: number): EntitlementClaims {
     if (payload.iss !== issuer) {
       throw new EntitlementError('wrong_issuer', 'The token was issued by another issuer');
     }
@@ -701,19 +775,64 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     }
     // Only the array form can still be wrong here: a string aud already equals publisherId.
     if (typeof aud !== 'string' && !isStringArray(aud)) throw malformed('The token aud holds a non-string');
-    const claims: EntitlementClaims = {
-      iss: issuer,
-      aud: typeof aud === 'string' ? aud : Object.freeze(aud.slice()),
-      sub,
-      iat,
-      exp,
-      ...(nbf === undefined ? {} : { nbf }),
-      jti,
-      scope,
-      membership,
-      entitled_until: entitledUntil,
-      ...(article === undefined ? {} : { article }),
-    };
+    const audience = typeof aud === 'string' ? aud : Object.freeze(aud.slice());
+    // Object literals without spreads: the optional members would otherwise cost runtime calls.
+    let claims: EntitlementClaims;
+    if (nbf === undefined) {
+      claims =
+        article === undefined
+          ? {
+              iss: issuer,
+              aud: audience,
+              sub,
+              iat,
+              exp,
+              jti,
+              scope,
+              membership,
+              entitled_until: entitledUntil,
+            }
+          : {
+              iss: issuer,
+              aud: audience,
+              sub,
+              iat,
+              exp,
+              jti,
+              scope,
+              membership,
+              entitled_until: entitledUntil,
+              article,
+            };
+    } else {
+      claims =
+        article === undefined
+          ? {
+              iss: issuer,
+              aud: audience,
+              sub,
+              iat,
+              exp,
+              nbf,
+              jti,
+              scope,
+              membership,
+              entitled_until: entitledUntil,
+            }
+          : {
+              iss: issuer,
+              aud: audience,
+              sub,
+              iat,
+              exp,
+              nbf,
+              jti,
+              scope,
+              membership,
+              entitled_until: entitledUntil,
+              article,
+            };
+    }
     return Object.freeze(claims);
   }
 
@@ -738,6 +857,34 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     return kid;
   }
 
+  // The fast path's buffers, reused by every check: the token's bytes (the signing input is their
+  // start), the decoded signature and its DER form. They are filled and read within one synchronous
+  // stretch that calls no foreign code (no await, no hook), so no other verification can get in
+  // between; the slow path, which awaits, gets buffers of its own.
+  const scratch =
+    node === null
+      ? null
+      : {
+          token: new Uint8Array(MAX_TOKEN_LENGTH),
+          signature: new Uint8Array(SIGNATURE_BYTES),
+          der: new Uint8Array(DER_SIGNATURE_BYTES),
+        };
+  // The view of the signing input, kept while tokens keep the same length (most do), and those of
+  // the DER signature, one per length (only a few occur).
+  let signingInputView: Uint8Array | null = null;
+  const derViews: (Uint8Array | undefined)[] = [];
+
+  function refreshIfDue(nowMs: number, context: EntitlementVerifyContext | undefined): void {
+    if (remote && keys !== null && nowMs >= refreshDueAt && pending() === null) {
+      const refreshing = refresh();
+      try {
+        context?.waitUntil?.(refreshing);
+      } catch {
+        // A misbound hook (e.g. a detached ctx.waitUntil) only costs the refresh its keep-alive.
+      }
+    }
+  }
+
   /** Throws synchronously for anything decidable before the signature check; `verify` turns that into a rejection. */
   function verifyUncached(
     token: string,
@@ -753,72 +900,96 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     const kid = kidOfHeader(token, firstDot);
     const signatureStart = secondDot + 1;
     if (token.length - signatureStart !== SIGNATURE_CHARS) {
-      throw decodeBase64UrlToBinary(token.slice(signatureStart)) === null
+      throw decodeBase64UrlText(token.slice(signatureStart), SEGMENT_BYTES) < 0
         ? malformed('The token signature is not base64url without padding')
         : new EntitlementError('invalid_signature', 'The token signature is not a raw ES256 signature');
     }
-    // One buffer holds both inputs of the check: an ArrayBuffer per token instead of two.
-    const bytes = new Uint8Array(SIGNATURE_BYTES + secondDot);
-    const signature = bytes.subarray(0, SIGNATURE_BYTES);
-    if (!decodeBase64UrlInto(token, signatureStart, signature)) {
+    // Looked up before the background refresh below is started, which makes no difference: a
+    // refresh never changes `keys` synchronously.
+    const known = keys?.get(kid);
+    if (known !== undefined && node !== null && known.node !== null && scratch !== null) {
+      // The fast path: node:crypto checks synchronously, so the whole verification is one call.
+      const bytes = scratch.token;
+      const copied = utf8Encoder.encodeInto(token, bytes);
+      // Pure ASCII has one byte per character, so the string's offsets hold for the bytes; any
+      // other token is malformed, which the general path below works out.
+      if (copied.read === token.length && copied.written === token.length) {
+        const signature = scratch.signature;
+        if (decodeBase64Url(bytes, signatureStart, token.length, signature) !== SIGNATURE_BYTES) {
+          throw malformed('The token signature is not base64url without padding');
+        }
+        let signingInput = signingInputView;
+        if (signingInput === null || signingInput.length !== secondDot) {
+          signingInput = bytes.subarray(0, secondDot);
+          signingInputView = signingInput;
+        }
+        let valid: boolean;
+        try {
+          const derLength = encodeDerSignature(signature, scratch.der);
+          let der = derViews[derLength];
+          if (der === undefined) {
+            der = scratch.der.subarray(0, derLength);
+            derViews[derLength] = der;
+          }
+          valid = node.verify('sha256', signingInput, known.node, der);
+        } catch {
+          valid = false;
+        }
+        const payload = parsePayload(bytes, firstDot + 1, secondDot);
+        // Only now, with the buffers read: a refresh may call the runtime's or the caller's code
+        // (fetch, waitUntil), which could verify another token.
+        refreshIfDue(nowMs, context);
+        // Garbage stays `malformed` whatever the signature says, as no key can have signed it.
+        if (payload === null) throw malformed('The token payload is not base64url-encoded JSON');
+        if (!valid) throw new EntitlementError('invalid_signature', 'The token signature is invalid');
+        return remember(token, checkClaims(payload, nowMs / 1000));
+      }
+    }
+    const bytes = utf8Encoder.encode(token);
+    // With a character beyond ASCII, which can only be in the payload once the signature has
+    // decoded (the header passed its checks), the byte offsets no longer match: the payload is
+    // then simply refused below.
+    const ascii = bytes.length === token.length;
+    const signature = new Uint8Array(SIGNATURE_BYTES);
+    const signatureLength = ascii
+      ? decodeBase64Url(bytes, signatureStart, token.length, signature)
+      : decodeBase64UrlText(token.slice(signatureStart), signature);
+    if (signatureLength !== SIGNATURE_BYTES) {
       throw malformed('The token signature is not base64url without padding');
     }
-    const signingInput = bytes.subarray(SIGNATURE_BYTES);
-    // Any non-ASCII character would make the payload malformed below, whatever lands here.
-    utf8Encoder.encodeInto(token.slice(0, secondDot), signingInput);
-
-    if (remote && keys !== null && nowMs >= refreshDueAt && pending() === null) {
-      const refreshing = refresh();
-      try {
-        context?.waitUntil?.(refreshing);
-      } catch {
-        // A misbound hook (e.g. a detached ctx.waitUntil) only costs the refresh its keep-alive.
-      }
-    }
-    const known = keys?.get(kid);
-    if (known !== undefined && node !== null && known.node !== null) {
-      // The fast path: node:crypto checks synchronously, so the whole verification is one call.
-      let valid: boolean;
-      try {
-        valid = node.verify(
-          'sha256',
-          signingInput,
-          { key: known.node, dsaEncoding: 'ieee-p1363' },
-          signature,
-        );
-      } catch {
-        valid = false;
-      }
-      return conclude(token, readPayload(token, firstDot, secondDot, nowMs), valid);
-    }
+    const signingInput = bytes.subarray(0, secondDot);
+    refreshIfDue(nowMs, context);
     return (async () => {
       const key = known ?? (await resolveMissingKey(kid));
       if (node !== null && key.node !== null) {
-        const valid = node.verify(
-          'sha256',
-          signingInput,
-          { key: key.node, dsaEncoding: 'ieee-p1363' },
-          signature,
-        );
-        return conclude(token, readPayload(token, firstDot, secondDot, nowMs), valid);
+        const der = new Uint8Array(DER_SIGNATURE_BYTES);
+        const derSignature = der.subarray(0, encodeDerSignature(signature, der));
+        const valid = node.verify('sha256', signingInput, key.node, derSignature);
+        return conclude(token, readPayload(bytes, ascii, firstDot, secondDot, nowMs), valid);
       }
       const verification = subtle.verify(ECDSA_SHA256, key.web, signature, signingInput);
       // The payload is read while WebCrypto checks the signature (on another thread in Node), which
       // hides its cost; its verdict counts only once the signature is known to be good.
-      const read = readPayload(token, firstDot, secondDot, nowMs);
+      const read = readPayload(bytes, ascii, firstDot, secondDot, nowMs);
       return conclude(token, read, await verification);
     })();
   }
 
   interface PayloadReading {
-    payload: Record<string, unknown> | null;
+    payload: PayloadClaims | null;
     claims: EntitlementClaims | null;
     refusal: unknown;
   }
 
   /** Never throws: a refusal is kept until the signature's verdict is known. */
-  function readPayload(token: string, firstDot: number, secondDot: number, nowMs: number): PayloadReading {
-    const payload = parseJsonSegment(token.slice(firstDot + 1, secondDot));
+  function readPayload(
+    bytes: Uint8Array,
+    ascii: boolean,
+    firstDot: number,
+    secondDot: number,
+    nowMs: number,
+  ): PayloadReading {
+    const payload = ascii ? parsePayload(bytes, firstDot + 1, secondDot) : null;
     if (payload === null) return { payload, claims: null, refusal: null };
     try {
       return { payload, claims: checkClaims(payload, nowMs / 1000), refusal: null };
@@ -832,15 +1003,21 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     if (read.payload === null) throw malformed('The token payload is not base64url-encoded JSON');
     if (!valid) throw new EntitlementError('invalid_signature', 'The token signature is invalid');
     if (read.claims === null) throw read.refusal;
+    return remember(token, read.claims);
+  }
+
+  function remember(token: string, claims: EntitlementClaims): EntitlementClaims {
     if (maxCachedTokens > 0) {
-      // Map iteration follows insertion order, so the first key is the oldest entry.
-      if (cache.size >= maxCachedTokens) {
+      // Added before the oldest entry goes, so that a small cache never empties (an emptied Map
+      // shrinks its table, to grow it again on the next token).
+      cache.set(token, claims);
+      if (cache.size > maxCachedTokens) {
+        // Map iteration follows insertion order, so the first key is the oldest entry.
         const oldest = cache.keys().next();
         if (oldest.done !== true) cache.delete(oldest.value);
       }
-      cache.set(token, read.claims);
     }
-    return read.claims;
+    return claims;
   }
 
   return {
