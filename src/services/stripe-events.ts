@@ -14,6 +14,7 @@ import {
 } from '../domain/billing';
 import type { Membership } from '../domain/membership';
 import { epochSeconds, rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
+import { type Coalescer, freshCoalescer } from '../lib/coalesce';
 import { type MembershipRow, membershipColumns, toMembership } from './memberships';
 import { mailRow } from './outbox';
 import { callStripe, idOf, isMissingResource, periodStart, toSnapshot } from './stripe';
@@ -66,15 +67,30 @@ async function target(ctx: AppContext, by: { readerId?: string | null; customerI
   return { row: found.row, email: found.email };
 }
 
+/** Per configuration (so per Stripe account): concurrent re-fetches of one subscription. */
+const subscriptionFetches = new WeakMap<object, Coalescer<Stripe.Subscription | null>>();
+
+/**
+ * The subscription as Stripe has it now: read after this call was made, but shared with other
+ * events about the same subscription that arrive while it is being read (src/lib/coalesce.ts).
+ * Callers only read the object.
+ */
 async function fetchSubscription(ctx: AppContext, id: string): Promise<Stripe.Subscription | null> {
-  return callStripe(ctx, 'subscriptions.retrieve', async (stripe) => {
-    try {
-      return await stripe.subscriptions.retrieve(id);
-    } catch (err) {
-      if (isMissingResource(err)) return null;
-      throw err;
-    }
-  });
+  let fetches = subscriptionFetches.get(ctx.config);
+  if (!fetches) {
+    fetches = freshCoalescer();
+    subscriptionFetches.set(ctx.config, fetches);
+  }
+  return fetches(id, () =>
+    callStripe(ctx, 'subscriptions.retrieve', async (stripe) => {
+      try {
+        return await stripe.subscriptions.retrieve(id);
+      } catch (err) {
+        if (isMissingResource(err)) return null;
+        throw err;
+      }
+    }),
+  );
 }
 
 /**
