@@ -2,14 +2,14 @@
  * @module Admin keys beyond the bootstrap one: created with a role, shown once, stored as SHA-256,
  * revoked by id (authentication ignores revoked keys, so a revoked key stops working at once).
  */
-import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { UseCase } from '../context';
 import { newId } from '../db/ids';
 import { type AdminRole, adminKeys } from '../db/schema';
-import { epochSeconds, rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
+import { rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
 import { ApiError } from '../errors';
 import { randomToken, sha256Hex } from '../lib/crypto';
-import { BOOTSTRAP_KEY_ID, decodeCursor, encodeCursor } from './admin';
+import { afterCursor, BOOTSTRAP_KEY_ID, decodeCursor, pageFromRows } from './admin';
 import { type AuditContext, auditEntry } from './audit';
 
 export type AdminKeyRow = typeof adminKeys.$inferSelect;
@@ -69,24 +69,13 @@ export async function listAdminKeys({
   nextCursor: string | null;
 }> {
   const after = decodeCursor(input.cursor);
-  const where: SQL | undefined = after
-    ? sql`(${adminKeys.createdAt} < ${after.at} or (${adminKeys.createdAt} = ${after.at} and ${adminKeys.id} < ${after.id}))`
-    : undefined;
   const rows = await ctx.db
     .select()
     .from(adminKeys)
-    .where(where)
+    .where(afterCursor(after, adminKeys.createdAt, adminKeys.id))
     .orderBy(desc(adminKeys.createdAt), desc(adminKeys.id))
     .limit(input.limit + 1);
-  const data = rows.slice(0, input.limit);
-  const last = data.at(-1);
-  return {
-    data,
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ at: epochSeconds(last.createdAt), id: last.id })
-        : null,
-  };
+  return pageFromRows(rows, input.limit, (row) => row);
 }
 
 /**

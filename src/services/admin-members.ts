@@ -9,7 +9,7 @@ import { emailKey } from '../domain/email';
 import type { Membership, MembershipStatus } from '../domain/membership';
 import { epochSeconds } from '../domain/time';
 import { ApiError } from '../errors';
-import { decodeCursor, encodeCursor } from './admin';
+import { afterCursor, decodeCursor, pageFromRows } from './admin';
 import { type MembershipRow, toMembership } from './memberships';
 import type { ReaderRow } from './sessions';
 
@@ -56,11 +56,8 @@ export async function listMembers({
   if (prefix) {
     conditions.push(sql`${readers.emailKey} >= ${prefix} and ${readers.emailKey} < ${`${prefix}\u{10FFFF}`}`);
   }
-  if (after) {
-    conditions.push(
-      sql`(${readers.createdAt} < ${after.at} or (${readers.createdAt} = ${after.at} and ${readers.id} < ${after.id}))`,
-    );
-  }
+  const afterCondition = afterCursor(after, readers.createdAt, readers.id);
+  if (afterCondition) conditions.push(afterCondition);
   const rows = await ctx.db
     .select({ reader: readers, membership: memberships })
     .from(readers)
@@ -68,14 +65,10 @@ export async function listMembers({
     .where(and(...conditions))
     .orderBy(desc(readers.createdAt), desc(readers.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const page = pageFromRows(rows, input.limit, (row) => row.reader);
   return {
-    data: page.map((row) => ({ reader: row.reader, membership: toMembership(row.membership) })),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ at: epochSeconds(last.reader.createdAt), id: last.reader.id })
-        : null,
+    data: page.data.map((row) => ({ reader: row.reader, membership: toMembership(row.membership) })),
+    nextCursor: page.nextCursor,
   };
 }
 

@@ -2,7 +2,7 @@
  * @module Who the admin caller is (bootstrap or stored admin key), the opaque cursors of admin
  * lists, and reading the audit log.
  */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { type AnyColumn, and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../context';
 import { type AdminRole, adminKeys, auditLog } from '../db/schema';
 import { epochSeconds } from '../domain/time';
@@ -44,6 +44,29 @@ export interface PageCursor {
 
 export function encodeCursor(cursor: PageCursor): string {
   return base64url(utf8.encode(JSON.stringify([cursor.at, cursor.id])));
+}
+
+/** Keyset condition of a newest-first list: the rows after `cursor` by `(created_at, id)`; none without one. */
+export function afterCursor(cursor: PageCursor | null, createdAt: AnyColumn, id: AnyColumn): SQL | undefined {
+  return cursor
+    ? sql`(${createdAt} < ${cursor.at} or (${createdAt} = ${cursor.at} and ${id} < ${cursor.id}))`
+    : undefined;
+}
+
+/**
+ * One page of a newest-first list read with `limit + 1` rows: the first `limit`, and the cursor of
+ * the next page when the extra row shows there is one. `position` names a row's `(created_at, id)`.
+ */
+export function pageFromRows<T>(
+  rows: T[],
+  limit: number,
+  position: (row: T) => { createdAt: Date; id: string },
+): { data: T[]; nextCursor: string | null } {
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  if (rows.length <= limit || last === undefined) return { data, nextCursor: null };
+  const { createdAt, id } = position(last);
+  return { data, nextCursor: encodeCursor({ at: epochSeconds(createdAt), id }) };
 }
 
 export function decodeCursor(value: string | undefined): PageCursor | null {
@@ -90,20 +113,10 @@ export async function listAuditLog({
       and(
         input.action ? eq(auditLog.action, input.action) : undefined,
         input.targetId ? eq(auditLog.targetId, input.targetId) : undefined,
-        after
-          ? sql`(${auditLog.createdAt} < ${after.at} or (${auditLog.createdAt} = ${after.at} and ${auditLog.id} < ${after.id}))`
-          : undefined,
+        afterCursor(after, auditLog.createdAt, auditLog.id),
       ),
     )
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(input.limit + 1);
-  const data = rows.slice(0, input.limit);
-  const last = data.at(-1);
-  return {
-    data,
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ at: epochSeconds(last.createdAt), id: last.id })
-        : null,
-  };
+  return pageFromRows(rows, input.limit, (row) => row);
 }

@@ -7,9 +7,9 @@ import type { AppContext, UseCase } from '../context';
 import { newId } from '../db/ids';
 import { payoutLines, payouts, publishers, reads } from '../db/schema';
 import { monthBounds, splitPayout } from '../domain/payout';
-import { epochSeconds, wholeSeconds } from '../domain/time';
+import { wholeSeconds } from '../domain/time';
 import { ApiError, invalidRequest } from '../errors';
-import { decodeCursor, encodeCursor } from './admin';
+import { afterCursor, decodeCursor, pageFromRows } from './admin';
 import { type AuditContext, auditEntry } from './audit';
 import { isUniqueViolation } from './db-errors';
 
@@ -157,22 +157,10 @@ export async function listStatements(
   const rows = await ctx.db
     .select()
     .from(payouts)
-    .where(
-      after
-        ? sql`(${payouts.createdAt} < ${after.at} or (${payouts.createdAt} = ${after.at} and ${payouts.id} < ${after.id}))`
-        : undefined,
-    )
+    .where(afterCursor(after, payouts.createdAt, payouts.id))
     .orderBy(desc(payouts.createdAt), desc(payouts.id))
     .limit(input.limit + 1);
-  const data = rows.slice(0, input.limit);
-  const last = data.at(-1);
-  return {
-    data,
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ at: epochSeconds(last.createdAt), id: last.id })
-        : null,
-  };
+  return pageFromRows(rows, input.limit, (row) => row);
 }
 
 /** One CSV field: quoted when it must be, and defused when a spreadsheet would run it as a formula. */

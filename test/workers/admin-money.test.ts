@@ -88,6 +88,20 @@ describe('POST /v1/admin/payouts', () => {
     expect(list.json.data.map((p: { id: string }) => p.id)).toEqual(
       expect.arrayContaining([res.json.id, usd.json.id]),
     );
+    // One statement a page, through the cursors: the same statements in the same order.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof admin>> = await admin(
+        'GET',
+        `/v1/admin/payouts?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status, page.text).toBe(200);
+      expect(page.json.data.length).toBeLessThanOrEqual(1);
+      paged.push(...page.json.data.map((p: { id: string }) => p.id));
+      cursor = page.json.next_cursor;
+    } while (cursor);
+    expect(paged).toEqual(list.json.data.map((p: { id: string }) => p.id));
     expectProblem(await admin('GET', '/v1/admin/payouts/pay_aaaaaaaaaaaaaaaaaaaa'), 404, 'not_found');
     expectProblem(await admin('GET', '/v1/admin/payouts/pay_aaaaaaaaaaaaaaaaaaaa.csv'), 404, 'not_found');
   });
