@@ -1,24 +1,12 @@
 /** @module Starts the Node door (`npm start`'s entry) as a child process on a temp file database, for benchmarks. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDevSecrets } from '../src/lib/dev-secrets';
+import { freePort } from '../tools/free-port';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export interface BenchServer {
   url: string;

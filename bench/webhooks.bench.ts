@@ -9,9 +9,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from '../tools/free-port';
 import { EmulatorControl, type SignedDelivery } from '../tools/stripe-emulator/client';
 import { target } from './lib';
-import { freePort, json, startServer } from './server';
+import { json, startServer } from './server';
 
 const READERS = Number(process.env.BENCH_WEBHOOK_READERS ?? 100);
 const CONNECTIONS = 8;

@@ -3,7 +3,6 @@
  * through the Node door on a temporary libSQL file, and the demo publisher site.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
@@ -13,6 +12,7 @@ import type { AppContext } from '../../src/context';
 import { readers } from '../../src/db/schema';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
 import { createNodeApp, createNodeContext } from '../../src/node';
+import { freePort } from '../../tools/free-port';
 import { type RunningStripeEmulator, startStripeEmulator } from '../../tools/stripe-emulator';
 
 export interface Stack {
@@ -30,18 +30,6 @@ export interface Stack {
   setPublisherClockOffset(ms: number): void;
   readerIdByEmail(email: string): Promise<string>;
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function listen(

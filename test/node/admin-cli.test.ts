@@ -4,12 +4,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
+import { freePort } from '../../tools/free-port';
 import { startStripeEmulator } from '../../tools/stripe-emulator';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -19,18 +19,6 @@ let server: ChildProcess | undefined;
 let emulator: Awaited<ReturnType<typeof startStripeEmulator>> | undefined;
 let base = '';
 let key = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** Runs `npm run admin -- …` (the same entry, the same Node that runs the tests). */
 function cli(args: string[], env: Record<string, string> = {}) {
