@@ -19,7 +19,7 @@ import { toMembership } from '../services/memberships';
 import { getPublisher } from '../services/publishers';
 import { enforce } from '../services/rate-limit';
 import { optionalReader, type PublisherEnv, requirePublisher } from './auth';
-import { problemResponses } from './shapes';
+import { jsonBody, problemResponses } from './shapes';
 
 // Printable text without control characters: an article id is echoed into pages and tokens.
 const ArticleSchema = z
@@ -76,25 +76,16 @@ const exchangeRoute = createRoute({
   security: [{ publisherKey: [] }],
   middleware: [requirePublisher],
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              code: z
-                .string()
-                .min(20)
-                .max(200)
-                .openapi({ description: 'The `paywall_code` of the redirect.' }),
-              article: ArticleSchema.optional().openapi({
-                description: 'When given, the code must have been issued for this article.',
-              }),
-            })
-            .openapi('AccessCodeExchange'),
-        },
-      },
-    },
+    body: jsonBody(
+      z
+        .object({
+          code: z.string().min(20).max(200).openapi({ description: 'The `paywall_code` of the redirect.' }),
+          article: ArticleSchema.optional().openapi({
+            description: 'When given, the code must have been issued for this article.',
+          }),
+        })
+        .openapi('AccessCodeExchange'),
+    ),
   },
   responses: {
     200: {

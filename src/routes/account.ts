@@ -6,12 +6,7 @@ import { deleteOwnAccount, deleteReader } from '../services/account';
 import { exportReader } from '../services/account-export';
 import { confirmPasswordReset, requestPasswordReset } from '../services/password-reset';
 import { clearSessionCookie, requireReader } from './auth';
-import { adminSecurity, problemResponses, readerSecurity } from './shapes';
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { 'application/json': { schema } },
-  required: true as const,
-});
+import { adminSecurity, jsonBody, problemResponses, readerSecurity } from './shapes';
 
 const PasswordSchema = z
   .string()
@@ -27,7 +22,7 @@ const requestResetRoute = createRoute({
     'Always 202 with the same body, whether or not the email has an account. When it has, a link valid for ' +
     'one hour goes out by mail (at most 3 live links per account).',
   request: {
-    body: json(
+    body: jsonBody(
       z
         .object({
           email: z
@@ -55,7 +50,7 @@ const confirmResetRoute = createRoute({
   summary: 'Set a new password with a reset link token',
   description: 'The token works once, within an hour. Every session of the reader ends.',
   request: {
-    body: json(
+    body: jsonBody(
       z
         .object({
           token: z.string().max(200).openapi({ description: 'The `token` of the reset link.' }),
@@ -113,7 +108,7 @@ const deleteMeRoute = createRoute({
   security: readerSecurity,
   middleware: [requireReader],
   request: {
-    body: json(z.object({ password: z.string().min(1).max(256) }).openapi('AccountDeletion')),
+    body: jsonBody(z.object({ password: z.string().min(1).max(256) }).openapi('AccountDeletion')),
   },
   responses: {
     204: { description: 'Deleted; the session no longer works' },

@@ -5,7 +5,7 @@ import { ADMIN_ROLES } from '../db/schema';
 import { rfc3339, rfc3339OrNull } from '../domain/time';
 import { type AdminKeyRow, createAdminKey, listAdminKeys, revokeAdminKey } from '../services/admin-keys';
 import { auditOf } from './admin-members';
-import { adminSecurity, PageQuery, pageOf, problemResponses } from './shapes';
+import { adminSecurity, jsonBody, PageQuery, pageOf, problemResponses } from './shapes';
 
 const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 
@@ -39,19 +39,14 @@ const createKeyRoute = createRoute({
   description: '`admin` may do everything; `support` may only read (GET).',
   security: adminSecurity,
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              name: z.string().trim().min(1).max(100).openapi({ example: 'Support desk' }),
-              role: z.enum(ADMIN_ROLES).openapi({ example: 'support' }),
-            })
-            .openapi('NewAdminKey'),
-        },
-      },
-    },
+    body: jsonBody(
+      z
+        .object({
+          name: z.string().trim().min(1).max(100).openapi({ example: 'Support desk' }),
+          role: z.enum(ADMIN_ROLES).openapi({ example: 'support' }),
+        })
+        .openapi('NewAdminKey'),
+    ),
   },
   responses: {
     201: {

@@ -9,6 +9,7 @@ import { listMembers, memberDetail } from '../services/admin-members';
 import type { AuditContext } from '../services/audit';
 import {
   adminSecurity,
+  jsonBody,
   MembershipSchema,
   PageQuery,
   pageOf,
@@ -65,10 +66,6 @@ export function auditOf(c: Context<AppEnv>): AuditContext {
   return { actor: c.get('admin'), requestId: c.get('requestId') };
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { 'application/json': { schema } },
-  required: true as const,
-});
 const membershipAnswer = {
   description: 'The membership',
   content: { 'application/json': { schema: MembershipSchema } },
@@ -125,7 +122,7 @@ const compRoute = createRoute({
   security: adminSecurity,
   request: {
     params: MemberIdParams,
-    body: json(
+    body: jsonBody(
       z
         .object({
           until: z.iso.datetime({ offset: true }).openapi({ example: '2027-06-30T00:00:00Z' }),
@@ -153,7 +150,9 @@ const cancelRoute = createRoute({
   security: adminSecurity,
   request: {
     params: MemberIdParams,
-    body: json(z.object({ at_period_end: z.boolean().openapi({ example: true }) }).openapi('CancelRequest')),
+    body: jsonBody(
+      z.object({ at_period_end: z.boolean().openapi({ example: true }) }).openapi('CancelRequest'),
+    ),
   },
   responses: { 200: membershipAnswer, ...problemResponses(400, 401, 403, 404, 409, 415, 503) },
 });

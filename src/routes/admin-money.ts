@@ -13,7 +13,7 @@ import {
 } from '../services/payouts';
 import { auditOf } from './admin-members';
 import { DayRangeQuery, MetricsSchema, ReadsReportSchema, resolveDayRange } from './admin-reports';
-import { adminSecurity, PageQuery, problemResponses } from './shapes';
+import { adminSecurity, jsonBody, PageQuery, problemResponses } from './shapes';
 
 const PayoutSchema = z
   .object({
@@ -64,26 +64,21 @@ const createPayoutRoute = createRoute({
     'currency again answers 200 with the stored statement, unchanged.',
   security: adminSecurity,
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              month: z
-                .string()
-                .regex(MONTH_PATTERN, { error: 'Must be a month like 2026-11' })
-                .openapi({ example: '2026-11' }),
-              amount: z.number().int().positive().max(MAX_PAYOUT_AMOUNT).openapi({ example: 125000 }),
-              currency: z
-                .string()
-                .regex(/^[A-Z]{3}$/, { error: 'Must be an ISO 4217 code in capitals, like EUR' })
-                .openapi({ example: 'EUR' }),
-            })
-            .openapi('PayoutRequest'),
-        },
-      },
-    },
+    body: jsonBody(
+      z
+        .object({
+          month: z
+            .string()
+            .regex(MONTH_PATTERN, { error: 'Must be a month like 2026-11' })
+            .openapi({ example: '2026-11' }),
+          amount: z.number().int().positive().max(MAX_PAYOUT_AMOUNT).openapi({ example: 125000 }),
+          currency: z
+            .string()
+            .regex(/^[A-Z]{3}$/, { error: 'Must be an ISO 4217 code in capitals, like EUR' })
+            .openapi({ example: 'EUR' }),
+        })
+        .openapi('PayoutRequest'),
+    ),
   },
   responses: {
     201: { description: 'The new statement', ...statementAnswer },

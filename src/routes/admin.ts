@@ -8,6 +8,7 @@ import { getPublisher, listPublishers } from '../services/publishers';
 import { auditOf } from './admin-members';
 import {
   adminSecurity,
+  jsonBody,
   MembershipSchema,
   PageQuery,
   PublisherSchema,
@@ -48,19 +49,14 @@ const createPublisherRoute = createRoute({
   summary: 'Onboard a publisher; its API key is shown this once',
   security: adminSecurity,
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              name: z.string().trim().min(1).max(200).openapi({ example: 'The Daily Example' }),
-              origins: z.array(OriginSchema).min(1).max(20),
-            })
-            .openapi('NewPublisher'),
-        },
-      },
-    },
+    body: jsonBody(
+      z
+        .object({
+          name: z.string().trim().min(1).max(200).openapi({ example: 'The Daily Example' }),
+          origins: z.array(OriginSchema).min(1).max(20),
+        })
+        .openapi('NewPublisher'),
+    ),
   },
   responses: {
     201: {
@@ -154,22 +150,17 @@ const patchPublisherRoute = createRoute({
   security: adminSecurity,
   request: {
     params: PublisherIdParams,
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              name: z.string().trim().min(1).max(200).optional().openapi({ example: 'The Daily Example' }),
-              origins: z.array(OriginSchema).min(1).max(20).optional(),
-            })
-            .refine((v) => v.name !== undefined || v.origins !== undefined, {
-              error: 'Give name, origins or both',
-            })
-            .openapi('PublisherChange'),
-        },
-      },
-    },
+    body: jsonBody(
+      z
+        .object({
+          name: z.string().trim().min(1).max(200).optional().openapi({ example: 'The Daily Example' }),
+          origins: z.array(OriginSchema).min(1).max(20).optional(),
+        })
+        .refine((v) => v.name !== undefined || v.origins !== undefined, {
+          error: 'Give name, origins or both',
+        })
+        .openapi('PublisherChange'),
+    ),
   },
   responses: {
     200: { description: 'The publisher', content: { 'application/json': { schema: PublisherSchema } } },
@@ -185,16 +176,11 @@ const trialRoute = createRoute({
   security: adminSecurity,
   request: {
     params: z.object({ id: z.string().max(64).openapi({ example: 'rdr_abcdefghijklmnopqrst' }) }),
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.object({
-            ends_at: z.iso.datetime({ offset: true }).openapi({ example: '2026-12-11T22:50:00Z' }),
-          }),
-        },
-      },
-    },
+    body: jsonBody(
+      z.object({
+        ends_at: z.iso.datetime({ offset: true }).openapi({ example: '2026-12-11T22:50:00Z' }),
+      }),
+    ),
   },
   responses: {
     200: { description: 'The membership', content: { 'application/json': { schema: MembershipSchema } } },

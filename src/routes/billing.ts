@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-env';
 import { PLANS } from '../domain/membership';
 import { openBillingPortal, startCheckout } from '../services/billing';
 import { requireReader } from './auth';
-import { problemResponses, readerSecurity } from './shapes';
+import { jsonBody, problemResponses, readerSecurity } from './shapes';
 
 const UrlResult = z.object({
   url: z.string().openapi({ example: 'https://checkout.stripe.com/c/pay/cs_test_…' }),
@@ -21,20 +21,15 @@ const checkoutRoute = createRoute({
   security: readerSecurity,
   middleware: [requireReader],
   request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              plan: z.enum(PLANS).openapi({ example: 'monthly' }),
-              success_url: z.url().max(2048).optional(),
-              cancel_url: z.url().max(2048).optional(),
-            })
-            .openapi('CheckoutRequest'),
-        },
-      },
-    },
+    body: jsonBody(
+      z
+        .object({
+          plan: z.enum(PLANS).openapi({ example: 'monthly' }),
+          success_url: z.url().max(2048).optional(),
+          cancel_url: z.url().max(2048).optional(),
+        })
+        .openapi('CheckoutRequest'),
+    ),
   },
   responses: {
     200: { description: 'The Checkout Session URL', content: { 'application/json': { schema: UrlResult } } },

@@ -6,7 +6,7 @@ import { updatePublisherProfile } from '../services/publisher-profile';
 import { publisherReads, recordRead, utcDay } from '../services/reads';
 import { OriginSchema } from './admin';
 import { type PublisherEnv, requirePublisher } from './auth';
-import { PublisherSchema, presentPublisher, problemResponses, publisherSecurity } from './shapes';
+import { jsonBody, PublisherSchema, presentPublisher, problemResponses, publisherSecurity } from './shapes';
 
 const EXAMPLE_TOKEN = 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImVudGl0bGVtZW50K2p3dCJ9.eyJ…';
 
@@ -42,11 +42,6 @@ const HttpUrlSchema = z
   );
 
 const TokenSchema = z.string().min(1).max(8192).openapi({ example: EXAMPLE_TOKEN });
-
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { 'application/json': { schema } },
-  required: true as const,
-});
 
 const IntrospectionSchema = z
   .object({
@@ -88,7 +83,7 @@ const introspectRoute = createRoute({
     'after `iat`, and is entitled now. Any failure answers `{"active": false}` and nothing else.',
   security: publisherSecurity,
   middleware: [requirePublisher],
-  request: { body: json(z.object({ token: TokenSchema }).openapi('IntrospectionRequest')) },
+  request: { body: jsonBody(z.object({ token: TokenSchema }).openapi('IntrospectionRequest')) },
   responses: {
     200: {
       description: '`{active: true, ...claims}` or `{active: false}`',
@@ -121,7 +116,7 @@ const recordReadRoute = createRoute({
     'only for that article.',
   security: publisherSecurity,
   middleware: [requirePublisher],
-  request: { body: json(ReadSchema) },
+  request: { body: jsonBody(ReadSchema) },
   responses: {
     202: {
       description: 'Accepted; `counted` is false when this read was already counted today',
@@ -201,7 +196,7 @@ const updateProfileRoute = createRoute({
   security: publisherSecurity,
   middleware: [requirePublisher],
   request: {
-    body: json(
+    body: jsonBody(
       z
         .object({
           name: z.string().trim().min(1).max(200).optional().openapi({ example: 'The Daily Example' }),

@@ -10,6 +10,7 @@ import { issueEntitlementToken } from '../services/tokens';
 import { clearSessionCookie, requireReader, setSessionCookie } from './auth';
 import {
   EntitlementSchema,
+  jsonBody,
   MembershipSchema,
   presentEntitlement,
   presentMembership,
@@ -49,17 +50,12 @@ const TokenRequestSchema = z
   })
   .openapi('EntitlementTokenRequest');
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { 'application/json': { schema } },
-  required: true as const,
-});
-
 const signUpRoute = createRoute({
   method: 'post',
   path: '/v1/readers',
   tags: ['Readers'],
   summary: 'Sign up and start the free trial',
-  request: { body: json(CredentialsSchema) },
+  request: { body: jsonBody(CredentialsSchema) },
   responses: {
     201: {
       description: 'Account created; the trial has started',
@@ -75,7 +71,7 @@ const signInRoute = createRoute({
   tags: ['Readers'],
   summary: 'Sign in',
   description: 'Answers the same 401 whether or not the email has an account.',
-  request: { body: json(CredentialsSchema) },
+  request: { body: jsonBody(CredentialsSchema) },
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: SignedInSchema } } },
     ...problemResponses(400, 401, 413, 415, 429),
@@ -123,7 +119,7 @@ const tokenRoute = createRoute({
   summary: 'Get a short-lived entitlement token for one publisher',
   security: readerSecurity,
   middleware: [requireReader],
-  request: { body: json(TokenRequestSchema) },
+  request: { body: jsonBody(TokenRequestSchema) },
   responses: {
     200: {
       description: 'A signed ES256 token (JWS compact)',

@@ -148,6 +148,12 @@ export function pageOf<T extends z.ZodType>(item: T) {
  * The security requirements of the routes, declared once. Typed explicitly: an inferred `never[]`
  * here breaks zod-openapi's input inference.
  */
+/** A required JSON request body validated by `schema`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true as const,
+});
+
 export const readerSecurity: Record<string, string[]>[] = [{ session: [] }, { sessionCookie: [] }];
 export const adminSecurity: Record<string, string[]>[] = [{ adminKey: [] }];
 export const publisherSecurity: Record<string, string[]>[] = [{ publisherKey: [] }];
