@@ -1,9 +1,7 @@
-/** @module Publishers: onboarding, listing, and authenticating their API keys. */
+/** @module Publishers: their API keys (made and checked) and the list; onboarding is in admin-publishers.ts. */
 import { asc, eq, gt } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../context';
-import { newId } from '../db/ids';
 import { publishers } from '../db/schema';
-import { wholeSeconds } from '../domain/time';
 import { randomToken, sha256Hex } from '../lib/crypto';
 
 export type PublisherRow = typeof publishers.$inferSelect;
@@ -17,26 +15,6 @@ export function newPublisherKey(ctx: AppContext): { key: string; prefix: string 
   const mode = ctx.config.environment === 'production' ? 'live' : 'test';
   const key = `ppk_${mode}_${randomToken(32)}`;
   return { key, prefix: key.slice(0, 17) };
-}
-
-export async function createPublisher({
-  ctx,
-  input,
-}: UseCase<{ name: string; origins: string[] }>): Promise<{ publisher: PublisherRow; apiKey: string }> {
-  const { key, prefix } = newPublisherKey(ctx);
-  const now = wholeSeconds(ctx.now());
-  const publisher: PublisherRow = {
-    id: newId('publisher'),
-    name: input.name.trim(),
-    origins: [...new Set(input.origins)],
-    apiKeyHash: await sha256Hex(key),
-    apiKeyPrefix: prefix,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await ctx.db.insert(publishers).values(publisher);
-  ctx.logger.info('publisher created', { publisher_id: publisher.id });
-  return { publisher, apiKey: key };
 }
 
 export async function listPublishers({
