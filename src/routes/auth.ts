@@ -20,10 +20,15 @@ export function sessionCookieName(config: Config): string {
 
 const COOKIE = 'onepass_session';
 
-export function setSessionCookie(c: Context<AppEnv>, token: string): void {
-  const config = c.get('ctx').config;
-  const secure = config.environment !== 'development';
-  setCookie(c, COOKIE, token, {
+/** Outside development our cookies are `__Host-` (Secure, path `/`, no Domain); plain HTTP dev cannot. */
+function secureCookies(c: Context<AppEnv>): boolean {
+  return c.get('ctx').config.environment !== 'development';
+}
+
+/** Sets one of our HttpOnly, SameSite=Lax cookies for the life of a session. */
+function setOwnCookie(c: Context<AppEnv>, name: string, value: string): void {
+  const secure = secureCookies(c);
+  setCookie(c, name, value, {
     path: '/',
     httpOnly: true,
     secure,
@@ -33,9 +38,16 @@ export function setSessionCookie(c: Context<AppEnv>, token: string): void {
   });
 }
 
+function readOwnCookie(c: Context<AppEnv>, name: string): string | undefined {
+  return secureCookies(c) ? getCookie(c, name, 'host') : getCookie(c, name);
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string): void {
+  setOwnCookie(c, COOKIE, token);
+}
+
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  const config = c.get('ctx').config;
-  const secure = config.environment !== 'development';
+  const secure = secureCookies(c);
   deleteCookie(c, COOKIE, { path: '/', secure, ...(secure ? { prefix: 'host' as const } : {}) });
 }
 
@@ -47,9 +59,7 @@ export function bearerToken(c: Context): string | undefined {
 }
 
 function sessionCookie(c: Context<AppEnv>): string | undefined {
-  const config = c.get('ctx').config;
-  const secure = config.environment !== 'development';
-  return secure ? getCookie(c, COOKIE, 'host') : getCookie(c, COOKIE);
+  return readOwnCookie(c, COOKIE);
 }
 
 const readersOfRequest = new WeakMap<Request, Promise<Authenticated | null>>();
@@ -159,8 +169,7 @@ function csrfKey(config: Config): Promise<string> {
 }
 
 function readCsrfCookie(c: Context<AppEnv>): string | undefined {
-  const secure = c.get('ctx').config.environment !== 'development';
-  const value = secure ? getCookie(c, CSRF_COOKIE, 'host') : getCookie(c, CSRF_COOKIE);
+  const value = readOwnCookie(c, CSRF_COOKIE);
   return value !== undefined && CSRF_COOKIE_SHAPE.test(value) ? value : undefined;
 }
 
@@ -178,15 +187,7 @@ export async function csrfToken(
   if (browser === undefined) {
     browser = randomToken(32);
     mintedCsrfCookies.set(c.req.raw, browser);
-    const secure = c.get('ctx').config.environment !== 'development';
-    setCookie(c, CSRF_COOKIE, browser, {
-      path: '/',
-      httpOnly: true,
-      secure,
-      sameSite: 'Lax',
-      maxAge: SESSION_TTL_SECONDS,
-      ...(secure ? { prefix: 'host' as const } : {}),
-    });
+    setOwnCookie(c, CSRF_COOKIE, browser);
   }
   return csrfMac(c, action, browser, sessionId);
 }
