@@ -6,6 +6,7 @@ import type { Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLED_EVENT_TYPES } from '../../src/services/stripe-events';
 import { type BillingHarness, startBillingHarness } from '../node/billing-harness';
+import { mulberry32 } from '../node/seeded-random';
 import { sideConnection } from './helpers';
 
 const TARGET = Number(process.env.BURST_EVENTS ?? 2000);
@@ -15,16 +16,6 @@ const SEED = Number(process.env.BURST_SEED ?? Math.floor(Math.random() * 2 ** 31
 const EVENTS_PER_READER = 26;
 const DAY = 86_400;
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(SEED);
 
 interface Reader {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileStripe } from '../../src/services/reconcile';
 import { type BillingHarness, startBillingHarness } from './billing-harness';
+import { mulberry32 } from './seeded-random';
 
 /**
  * Chaos: many readers with random but valid Stripe histories; every webhook delivered 1–3 times in
@@ -12,16 +13,6 @@ const READERS = Number(process.env.CHAOS_READERS ?? 200);
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const DAY = 86_400;
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 function shuffle<T>(items: T[]): T[] {
