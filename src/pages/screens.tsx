@@ -38,15 +38,20 @@ export interface CredentialsScreen {
 // After signing in, the flow may end on the publisher's page (via /access): the form must be allowed to lead there.
 const formTargetsOf = (publisher: PublisherRow | null) => publisher?.origins ?? [];
 
-export async function showSignup(c: Context<AppEnv>, s: CredentialsScreen): Promise<Response> {
-  const csrf = await csrfToken(c, 'signup', (await optionalReader(c))?.sessionId ?? null);
-  const from = s.publisher ? { name: s.publisher.name } : null;
+/** The sign-up or sign-in form: they take the same inputs and differ in their view and CSRF action. */
+async function showCredentialsForm(
+  c: Context<AppEnv>,
+  s: CredentialsScreen,
+  action: 'signup' | 'login',
+): Promise<Response> {
+  const csrf = await csrfToken(c, action, (await optionalReader(c))?.sessionId ?? null);
+  const View = action === 'signup' ? SignupView : LoginView;
   return renderPage(
     c,
-    <SignupView
+    <View
       csrf={csrf}
       next={s.next}
-      from={from}
+      from={s.publisher ? { name: s.publisher.name } : null}
       email={s.email}
       errors={s.errors}
       trialDays={c.get('ctx').config.trialDays}
@@ -55,21 +60,12 @@ export async function showSignup(c: Context<AppEnv>, s: CredentialsScreen): Prom
   );
 }
 
-export async function showLogin(c: Context<AppEnv>, s: CredentialsScreen): Promise<Response> {
-  const csrf = await csrfToken(c, 'login', (await optionalReader(c))?.sessionId ?? null);
-  const from = s.publisher ? { name: s.publisher.name } : null;
-  return renderPage(
-    c,
-    <LoginView
-      csrf={csrf}
-      next={s.next}
-      from={from}
-      email={s.email}
-      errors={s.errors}
-      trialDays={c.get('ctx').config.trialDays}
-    />,
-    { status: s.status, formTargets: formTargetsOf(s.publisher) },
-  );
+export function showSignup(c: Context<AppEnv>, s: CredentialsScreen): Promise<Response> {
+  return showCredentialsForm(c, s, 'signup');
+}
+
+export function showLogin(c: Context<AppEnv>, s: CredentialsScreen): Promise<Response> {
+  return showCredentialsForm(c, s, 'login');
 }
 
 /** Paying through Stripe now (or until the period ends): another checkout would charge twice. */
