@@ -4,8 +4,9 @@
  */
 import { createClient } from '@libsql/client';
 import autocannon from 'autocannon';
+import { freePort } from '../tools/free-port';
 import { target } from './lib';
-import { json, startServer } from './server';
+import { json, startScript, startServer } from './server';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const server = await startServer();
@@ -25,38 +26,67 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-const health: autocannon.Options = { url: `${server.url}/health`, connections: 16, duration: DURATION };
-const issuance: autocannon.Options = {
-  url: `${server.url}/v1/me/entitlement-token`,
-  method: 'POST',
-  connections: 16,
-  duration: DURATION,
-  headers: { authorization: `Bearer ${reader.session_token}`, 'content-type': 'application/json' },
-  body: JSON.stringify({ publisher: publisher.publisher.id }),
-};
-await run({ ...health, duration: 1 }); // warm-up
-await run({ ...issuance, duration: 1 });
-const rounds: Array<{ health: autocannon.Result; token: autocannon.Result }> = [];
-for (let i = 0; i < 2; i++) rounds.push({ health: await run(health), token: await run(issuance) });
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const healthRps = mean(rounds.map((r) => r.health.requests.average));
-const tokenRps = mean(rounds.map((r) => r.token.requests.average));
-const errors = rounds.reduce(
-  (n, r) => n + r.token.errors + r.token.non2xx + r.health.errors + r.health.non2xx,
-  0,
+const floorPort = await freePort();
+const floorUrl = `http://127.0.0.1:${floorPort}`;
+const floor = await startScript(
+  'bench/floor/issuance-server.ts',
+  [server.dbFile, String(floorPort)],
+  `${floorUrl}/health`,
 );
+
+/** Health and issuance against one server, in 2 interleaved rounds of DURATION seconds each. */
+async function measure(base: string) {
+  const health: autocannon.Options = { url: `${base}/health`, connections: 16, duration: DURATION };
+  const issuance: autocannon.Options = {
+    url: `${base}/v1/me/entitlement-token`,
+    method: 'POST',
+    connections: 16,
+    duration: DURATION,
+    headers: { authorization: `Bearer ${reader.session_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ publisher: publisher.publisher.id }),
+  };
+  await run({ ...health, duration: 1 }); // warm-up
+  await run({ ...issuance, duration: 1 });
+  const rounds: Array<{ health: autocannon.Result; token: autocannon.Result }> = [];
+  for (let i = 0; i < 2; i++) rounds.push({ health: await run(health), token: await run(issuance) });
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    healthRps: mean(rounds.map((r) => r.health.requests.average)),
+    healthP99: mean(rounds.map((r) => r.health.latency.p99)),
+    tokenRps: mean(rounds.map((r) => r.token.requests.average)),
+    tokenP99: mean(rounds.map((r) => r.token.latency.p99)),
+    errors: rounds.reduce(
+      (n, r) => n + r.token.errors + r.token.non2xx + r.health.errors + r.health.non2xx,
+      0,
+    ),
+  };
+}
+
+const rps = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
+process.stdout.write('  measuring the service');
+const service = await measure(server.url);
+process.stdout.write(', then the bare node:http floor\n');
+const bare = await measure(floorUrl);
+await floor.stop();
 
 console.log(
   `\nToken issuance vs health route (Node door, libSQL file, 16 connections, ${DURATION}s × 2 rounds)`,
 );
 console.log(
-  `  GET /health                      ${Math.round(healthRps).toLocaleString('en-US').padStart(8)} req/s  p99 ${mean(rounds.map((r) => r.health.latency.p99)).toFixed(1)} ms`,
+  `  GET /health                      ${rps(service.healthRps)} req/s  p99 ${service.healthP99.toFixed(1)} ms`,
 );
 console.log(
-  `  POST /v1/me/entitlement-token    ${Math.round(tokenRps).toLocaleString('en-US').padStart(8)} req/s  p99 ${mean(rounds.map((r) => r.token.latency.p99)).toFixed(1)} ms`,
+  `  POST /v1/me/entitlement-token    ${rps(service.tokenRps)} req/s  p99 ${service.tokenP99.toFixed(1)} ms  ${(service.tokenRps / service.healthRps).toFixed(2)}×`,
 );
-console.log(`  errors or non-2xx answers: ${errors}`);
-target('issuance / health', tokenRps / healthRps, 0.5);
+console.log(`  errors or non-2xx answers: ${service.errors + bare.errors}`);
+console.log(
+  '  Floor: a bare node:http server doing only the mandated work (token hash, the same indexed read, one ES256 signature):',
+);
+console.log(`    its GET /health                ${rps(bare.healthRps)} req/s`);
+console.log(
+  `    its token route                ${rps(bare.tokenRps)} req/s  ${(bare.tokenRps / bare.healthRps).toFixed(2)}×  (service token route: ${(service.tokenRps / bare.tokenRps).toFixed(2)}× the floor's)`,
+);
+target('issuance / health', service.tokenRps / service.healthRps, 0.5);
 
 const db = createClient({ url: `file:${server.dbFile}` });
 const plan = await db.execute(

@@ -35,14 +35,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilUp(`${url}/health`);
   return {
     url,
     adminKey: secrets.ADMIN_API_KEY,
@@ -51,6 +44,40 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `url` until it answers at all (any status), for up to 20 s. */
+export async function waitUntilUp(url: string, init: RequestInit = {}): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(url, init).then(
+      () => true,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up within 20 s`);
+}
+
+/** Starts `node --import tsx <script> ...args` from the repository root; stop() ends it. */
+export async function startScript(
+  script: string,
+  args: string[],
+  upUrl: string,
+  init: RequestInit = {},
+): Promise<{ stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitUntilUp(upUrl, init);
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     },
   };
 }

@@ -6,52 +6,26 @@
  * Stripe (it answers the re-fetches), and the load generator (autocannon, 8 connections, for the
  * events and the baseline alike).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'libsql';
 import { freePort } from '../tools/free-port';
 import { EmulatorControl, type SignedDelivery } from '../tools/stripe-emulator/client';
 import { target } from './lib';
-import { json, startServer } from './server';
+import { json, startScript, startServer } from './server';
 
 const READERS = Number(process.env.BENCH_WEBHOOK_READERS ?? 100);
 const CONNECTIONS = 8;
 const HEALTH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 async function startEmulator(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'tools/stripe-emulator/cli.ts',
-      '--port',
-      String(port),
-      '--mode',
-      'pull',
-      '--frozen-clock',
-      '--quiet',
-    ],
-    { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const up = await fetch(`${url}/v1/prices`, { headers: { authorization: 'Bearer x' } }).then(
-      () => true,
-      () => false,
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  const args = ['--port', String(port), '--mode', 'pull', '--frozen-clock', '--quiet'];
+  const child = await startScript('tools/stripe-emulator/cli.ts', args, `${url}/v1/prices`, {
+    headers: { authorization: 'Bearer x' },
+  });
+  return { url, stop: child.stop };
 }
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
@@ -84,11 +58,20 @@ await control.advance({ seconds: 15 * 86_400 }); // trials end: invoices, charge
 const deliveries = await control.pendingDeliveries();
 process.stdout.write(` ${deliveries.length} deliveries\n`);
 
+// The floor server gets its own copy of the database as it is now, before any event is applied.
+const floorDb = path.join(path.dirname(server.dbFile), 'floor.db');
+const copy = new Database(server.dbFile);
+copy.exec(`VACUUM INTO '${floorDb}'`);
+copy.close();
+
 /** Sends every delivery exactly once over `CONNECTIONS` connections; counts non-200 answers. */
-async function deliverAll(items: SignedDelivery[]): Promise<{ rate: number; failures: number }> {
+async function deliverAll(
+  items: SignedDelivery[],
+  endpoint = `${server.url}/v1/webhooks/stripe`,
+): Promise<{ rate: number; failures: number }> {
   let next = 0;
   const result = await run({
-    url: `${server.url}/v1/webhooks/stripe`,
+    url: endpoint,
     connections: CONNECTIONS,
     amount: items.length,
     // autocannon reports only at its next sample tick; 10 ms ticks keep that from padding the time.
@@ -110,7 +93,8 @@ async function deliverAll(items: SignedDelivery[]): Promise<{ rate: number; fail
   return { rate: perSecond(result), failures: result.non2xx + result.errors };
 }
 
-const health = () => run({ url: `${server.url}/health`, connections: CONNECTIONS, duration: HEALTH_SECONDS });
+const health = (base = server.url) =>
+  run({ url: `${base}/health`, connections: CONNECTIONS, duration: HEALTH_SECONDS });
 
 await run({ url: `${server.url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
 const health1 = await health();
@@ -118,6 +102,27 @@ const first = await deliverAll(deliveries);
 const duplicates = await deliverAll(deliveries);
 const health2 = await health();
 const baseline = (perSecond(health1) + perSecond(health2)) / 2;
+
+process.stdout.write('  measuring the bare node:http floor\n');
+const floorPort = await freePort();
+const floorUrl = `http://127.0.0.1:${floorPort}`;
+const floor = await startScript(
+  'bench/floor/webhook-server.ts',
+  [floorDb, String(floorPort), emu.url],
+  `${floorUrl}/health`,
+);
+await run({ url: `${floorUrl}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
+const floorHealth = perSecond(await health(floorUrl));
+const floorFirst = await deliverAll(deliveries, `${floorUrl}/webhook`);
+await floor.stop();
+/** Events a database records as processed: both servers must have done the same work. */
+function recordedIn(file: string): number {
+  const db = new Database(file);
+  const row = db.prepare('SELECT count(*) AS n FROM stripe_events').get() as { n: number };
+  db.close();
+  return row.n;
+}
+const recorded = { service: recordedIn(server.dbFile), floor: recordedIn(floorDb) };
 
 console.log(
   `\nWebhook ingestion (${deliveries.length} events from ${READERS} subscriptions, ${CONNECTIONS} connections, libSQL file, emulator in its own process)`,
@@ -131,7 +136,17 @@ console.log(
 console.log(
   `  duplicates (dedupe only)              ${Math.round(duplicates.rate).toLocaleString('en-US').padStart(7)} ev/s    ${(duplicates.rate / baseline).toFixed(2)}×`,
 );
-console.log(`  non-200 answers: ${first.failures + duplicates.failures}`);
+console.log(`  non-200 answers: ${first.failures + duplicates.failures + floorFirst.failures}`);
+console.log(`  events recorded as processed: service ${recorded.service}, floor ${recorded.floor}`);
+console.log(
+  '  Floor: a bare node:http server doing only the mandated work (signature, dedupe read, re-fetch, membership read, one transaction):',
+);
+console.log(
+  `    its GET /health                     ${Math.round(floorHealth).toLocaleString('en-US').padStart(7)} req/s`,
+);
+console.log(
+  `    its events applied                  ${Math.round(floorFirst.rate).toLocaleString('en-US').padStart(7)} ev/s    ${(floorFirst.rate / floorHealth).toFixed(2)}×  (service: ${(first.rate / floorFirst.rate).toFixed(2)}× the floor's rate)`,
+);
 target('webhook events / health', first.rate / baseline, 0.2);
 await server.stop();
 await emu.stop();

@@ -1,0 +1,69 @@
+/**
+ * @module The floor for token issuance on this machine: a bare `node:http` server (no framework, no
+ * ORM, no validation, no logging) that does only the work the issuance route must do per request:
+ * hash the session token, one indexed read of session + reader + membership, one ES256 signature,
+ * one JSON answer. `bench/issuance.bench.ts` measures it against its own bare health route, so the
+ * ratio shows what the mandated work costs relative to an empty request, whatever the framework.
+ *
+ *   node --import tsx bench/floor/issuance-server.ts <database file> <port>
+ */
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createServer } from 'node:http';
+import Database from 'libsql';
+
+const [file, port] = process.argv.slice(2);
+if (!file || !port) throw new Error('usage: issuance-server.ts <database file> <port>');
+const db = new Database(file);
+db.exec('PRAGMA journal_mode = WAL');
+const lookup = db
+  .prepare(
+    `SELECT s.id, s.created_at, r.*, m.* FROM sessions s JOIN readers r ON r.id = s.reader_id
+     LEFT JOIN memberships m ON m.reader_id = s.reader_id
+     WHERE s.token_hash = ? AND s.expires_at > ? LIMIT 1`,
+  )
+  .raw(true);
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'floor', typ: 'entitlement+jwt' })).toString(
+  'base64url',
+);
+
+createServer((req, res) => {
+  if (req.url === '/health') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"ok"}');
+    return;
+  }
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const { publisher } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { publisher: string };
+    const token = String(req.headers.authorization).slice('Bearer '.length);
+    const now = Math.floor(Date.now() / 1000);
+    const row = lookup.get(createHash('sha256').update(token).digest('hex'), now);
+    if (!row) {
+      res.writeHead(401);
+      res.end();
+      return;
+    }
+    const claims = {
+      iss: 'http://floor.invalid',
+      aud: publisher,
+      sub: 'floor-subject',
+      iat: now,
+      exp: now + 300,
+      jti: `tok_${randomBytes(12).toString('base64url')}`,
+      scope: 'full_text',
+      membership: 'trial',
+      entitled_until: now + 300,
+    };
+    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        token: `${input}.${signature.toString('base64url')}`,
+        expires_at: new Date((now + 300) * 1000).toISOString(),
+      }),
+    );
+  });
+}).listen(Number(port), '127.0.0.1');
