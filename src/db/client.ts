@@ -26,3 +26,19 @@ export function libsqlDb(client: Client): Db {
 }
 
 export { schema };
+
+/**
+ * A query built once per database and reused: building a drizzle query (selection, joins, SQL text)
+ * costs more CPU than running an indexed read, so hot paths prepare theirs with placeholders.
+ */
+export function preparedPerDatabase<Q>(build: (db: Db) => Q): (db: Db) => Q {
+  const built = new WeakMap<Db, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (!query) {
+      query = build(db);
+      built.set(db, query);
+    }
+    return query;
+  };
+}

@@ -1,6 +1,7 @@
 /** @module Reader sessions: opaque 32-byte tokens, stored only as SHA-256 hashes, expiring. */
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
+import { preparedPerDatabase } from '../db/client';
 import { newId } from '../db/ids';
 import { memberships, readers, sessions } from '../db/schema';
 import { epochSeconds, wholeSeconds } from '../domain/time';
@@ -35,8 +36,9 @@ export interface Authenticated {
   sessionId: string;
 }
 
-function sessionLookup(db: AppContext['db']) {
-  return db
+/** Prepared once per database: building the query is a good part of a request's CPU time. */
+const sessionLookup = preparedPerDatabase((db) =>
+  db
     .select({
       sessionId: sessions.id,
       sessionCreatedAt: sessions.createdAt,
@@ -50,21 +52,13 @@ function sessionLookup(db: AppContext['db']) {
       and(eq(sessions.tokenHash, sql.placeholder('hash')), gt(sessions.expiresAt, sql.placeholder('now'))),
     )
     .limit(1)
-    .prepare();
-}
-
-/** Prepared once per database: building the query is a good part of a request's CPU time. */
-const lookups = new WeakMap<object, ReturnType<typeof sessionLookup>>();
+    .prepare(),
+);
 
 /** The reader behind a session token, with their membership, in one indexed query; null if none. */
 export async function authenticateSession(ctx: AppContext, token: string): Promise<Authenticated | null> {
   if (token.length < 20 || token.length > 200) return null;
-  let lookup = lookups.get(ctx.db);
-  if (!lookup) {
-    lookup = sessionLookup(ctx.db);
-    lookups.set(ctx.db, lookup);
-  }
-  const [row] = await lookup.all({
+  const [row] = await sessionLookup(ctx.db).all({
     hash: await sha256Hex(token),
     now: epochSeconds(ctx.now()),
   });

@@ -6,6 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { AppContext } from '../context';
+import { type Db, preparedPerDatabase } from '../db/client';
 import { memberships, outbox, readers, stripeEvents } from '../db/schema';
 import {
   membershipAfterCustomerDeleted,
@@ -54,15 +55,23 @@ interface Change {
 
 const LIVE = new Set(['trialing', 'active', 'past_due']);
 
-async function target(ctx: AppContext, by: { readerId?: string | null; customerId?: string | null }) {
-  const query = ctx.db
+/** The membership (with the reader's email and deletion) behind a reader id or a Stripe customer. */
+function membershipBy(db: Db, key: 'readerId' | 'stripeCustomerId') {
+  return db
     .select({ row: memberships, email: readers.email, deletedAt: readers.deletedAt })
     .from(memberships)
-    .innerJoin(readers, eq(readers.id, memberships.readerId));
+    .innerJoin(readers, eq(readers.id, memberships.readerId))
+    .where(eq(memberships[key], sql.placeholder('key')))
+    .limit(1)
+    .prepare();
+}
+const membershipByReader = preparedPerDatabase((db) => membershipBy(db, 'readerId'));
+const membershipByCustomer = preparedPerDatabase((db) => membershipBy(db, 'stripeCustomerId'));
+
+async function target(ctx: AppContext, by: { readerId?: string | null; customerId?: string | null }) {
   let found: { row: MembershipRow; email: string | null; deletedAt: Date | null } | undefined;
-  if (by.readerId) [found] = await query.where(eq(memberships.readerId, by.readerId)).limit(1);
-  if (!found && by.customerId)
-    [found] = await query.where(eq(memberships.stripeCustomerId, by.customerId)).limit(1);
+  if (by.readerId) [found] = await membershipByReader(ctx.db).all({ key: by.readerId });
+  if (!found && by.customerId) [found] = await membershipByCustomer(ctx.db).all({ key: by.customerId });
   if (!found || found.deletedAt !== null) return null;
   return { row: found.row, email: found.email };
 }
@@ -274,12 +283,17 @@ function same(a: Membership, b: Membership): boolean {
   return JSON.stringify(membershipColumns(a)) === JSON.stringify(membershipColumns(b));
 }
 
-async function alreadyProcessed(ctx: AppContext, eventId: string): Promise<boolean> {
-  const [row] = await ctx.db
+const processedEvent = preparedPerDatabase((db) =>
+  db
     .select({ id: stripeEvents.id })
     .from(stripeEvents)
-    .where(eq(stripeEvents.id, eventId))
-    .limit(1);
+    .where(eq(stripeEvents.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+);
+
+async function alreadyProcessed(ctx: AppContext, eventId: string): Promise<boolean> {
+  const [row] = await processedEvent(ctx.db).all({ id: eventId });
   return row !== undefined;
 }
 

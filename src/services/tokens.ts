@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { JWK } from 'jose';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
+import { preparedPerDatabase } from '../db/client';
 import { newId } from '../db/ids';
 import { pairwiseSubjects, publishers } from '../db/schema';
 import {
@@ -84,8 +85,9 @@ const KIND_CLAIM: Record<EntitlementKind, string> = {
   comp: 'comp',
 };
 
-function publisherLookup(db: AppContext['db']) {
-  return db
+/** Prepared once per database, like the session lookup. */
+const publisherLookup = preparedPerDatabase((db) =>
+  db
     .select({ publisher: publishers, knownReader: pairwiseSubjects.readerId })
     .from(publishers)
     .leftJoin(
@@ -97,11 +99,8 @@ function publisherLookup(db: AppContext['db']) {
     )
     .where(eq(publishers.id, sql.placeholder('publisher')))
     .limit(1)
-    .prepare();
-}
-
-/** Prepared once per database, like the session lookup: building a query costs more CPU than running it. */
-const publisherLookups = new WeakMap<object, ReturnType<typeof publisherLookup>>();
+    .prepare(),
+);
 
 /**
  * The publisher and the reader's pairwise subject for it, and whether the service already knows
@@ -119,12 +118,7 @@ async function publisherFor(
   const hit = knownPairs.get(cacheKey);
   if (hit && hit.until > Date.now()) return hit;
   const subject = await pairwiseSubject(ctx.config, publisherId, readerId);
-  let lookup = publisherLookups.get(ctx.db);
-  if (!lookup) {
-    lookup = publisherLookup(ctx.db);
-    publisherLookups.set(ctx.db, lookup);
-  }
-  const [row] = await lookup.all({ publisher: publisherId, subject });
+  const [row] = await publisherLookup(ctx.db).all({ publisher: publisherId, subject });
   if (!row) return null;
   if (entitled && row.knownReader === null) {
     await ctx.db
