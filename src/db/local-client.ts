@@ -196,7 +196,16 @@ interface Prepared {
   columnTypes: string[];
   named: Array<[number, string]>;
   proto: object;
+  /** Ends in `LIMIT ?`: bound to 1, at most one row comes back, which the engine's `get` reads cheaper. */
+  limited: boolean;
+  /**
+   * A second statement for that single-row read, used only with `get`: `libsql` 0.5 answers `get`
+   * with no row after an `all` on the same statement came back empty (test/node/local-client.test.ts).
+   */
+  single?: NativeStatement;
 }
+
+const ENDS_IN_LIMIT = /\slimit\s+\?\s*$/i;
 
 function resultSet(
   columns: string[],
@@ -270,6 +279,7 @@ class CachedConnection {
       columnTypes,
       named: namedColumns(columns),
       proto: rowPrototype(columns.length),
+      limited: reader && ENDS_IN_LIMIT.test(sql),
     };
     if (this.#cache.size >= this.#cacheSize) {
       const oldest = this.#cache.keys().next();
@@ -292,7 +302,18 @@ class CachedConnection {
         if (SCHEMA_CHANGE.test(sql)) this.#cache.clear();
         return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
       }
-      const raw = statement.all(args) as unknown[][];
+      let raw: unknown[][];
+      if (prepared.limited && Array.isArray(args) && args[args.length - 1] === 1) {
+        if (!prepared.single) {
+          prepared.single = this.db.prepare(sql);
+          prepared.single.safeIntegers(true);
+          prepared.single.raw(true);
+        }
+        const one = prepared.single.get(args) as unknown[] | undefined;
+        raw = one === undefined ? [] : [one];
+      } else {
+        raw = statement.all(args) as unknown[][];
+      }
       const rows: Row[] = new Array(raw.length);
       for (let r = 0; r < raw.length; r++) {
         const source = raw[r] as unknown[];

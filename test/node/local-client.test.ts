@@ -70,6 +70,31 @@ describe('results', () => {
     expect(a.toJSON()).toEqual(b.toJSON());
   });
 
+  it('answers a query ending in LIMIT ? like @libsql/client for every bound limit (1 reads a single row)', async () => {
+    await local.batch(
+      ['Ada', 'Grace', 'Hedy'].map((name) => ({
+        sql: 'INSERT INTO parents (name) VALUES (?)',
+        args: [name],
+      })),
+    );
+    const query = 'SELECT id, name FROM parents WHERE id > ? ORDER BY id LIMIT ?';
+    for (const args of [
+      [0, 1],
+      [1, 1],
+      [3, 1],
+      [0, 2],
+      [0, 10],
+      [0, 0],
+    ]) {
+      const mine = await local.execute({ sql: query, args });
+      const theirs = await reference.execute({ sql: query, args });
+      expect(plain(mine.rows), `args ${args.join(', ')}`).toEqual(plain(theirs.rows));
+      expect(mine.rows.map((row) => row[1])).toEqual(theirs.rows.map((row) => row[1]));
+    }
+    // Served from the statement cache after the first call: the single-row path must not stick.
+    expect((await local.execute({ sql: query, args: [0, 1] })).rows).toHaveLength(1);
+    expect((await local.execute({ sql: query, args: [0, 3] })).rows).toHaveLength(3);
+  });
   it('keeps a column named like an index or `length` from breaking the row', async () => {
     const rs = await local.execute('SELECT 7 AS "length", 8 AS "0", 9 AS "x"');
     const row = rs.rows[0];
