@@ -8,8 +8,8 @@
  *   node --import tsx bench/floor/issuance-server.ts <database file> <port>
  */
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { createServer } from 'node:http';
 import Database from 'libsql';
+import { serveBare } from './bare-server';
 
 const [file, port] = process.argv.slice(2);
 if (!file || !port) throw new Error('usage: issuance-server.ts <database file> <port>');
@@ -27,43 +27,30 @@ const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'floor', typ: 'en
   'base64url',
 );
 
-createServer((req, res) => {
-  if (req.url === '/health') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"status":"ok"}');
-    return;
-  }
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    const { publisher } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { publisher: string };
-    const token = String(req.headers.authorization).slice('Bearer '.length);
-    const now = Math.floor(Date.now() / 1000);
-    const row = lookup.get(createHash('sha256').update(token).digest('hex'), now);
-    if (!row) {
-      res.writeHead(401);
-      res.end();
-      return;
-    }
-    const claims = {
-      iss: 'http://floor.invalid',
-      aud: publisher,
-      sub: 'floor-subject',
-      iat: now,
-      exp: now + 300,
-      jti: `tok_${randomBytes(12).toString('base64url')}`,
-      scope: 'full_text',
-      membership: 'trial',
-      entitled_until: now + 300,
-    };
-    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        token: `${input}.${signature.toString('base64url')}`,
-        expires_at: new Date((now + 300) * 1000).toISOString(),
-      }),
-    );
-  });
-}).listen(Number(port), '127.0.0.1');
+serveBare(Number(port), (req, body) => {
+  const { publisher } = JSON.parse(body) as { publisher: string };
+  const token = String(req.headers.authorization).slice('Bearer '.length);
+  const now = Math.floor(Date.now() / 1000);
+  const row = lookup.get(createHash('sha256').update(token).digest('hex'), now);
+  if (!row) return { status: 401, body: '{}' };
+  const claims = {
+    iss: 'http://floor.invalid',
+    aud: publisher,
+    sub: 'floor-subject',
+    iat: now,
+    exp: now + 300,
+    jti: `tok_${randomBytes(12).toString('base64url')}`,
+    scope: 'full_text',
+    membership: 'trial',
+    entitled_until: now + 300,
+  };
+  const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return {
+    status: 200,
+    body: JSON.stringify({
+      token: `${input}.${signature.toString('base64url')}`,
+      expires_at: new Date((now + 300) * 1000).toISOString(),
+    }),
+  };
+});

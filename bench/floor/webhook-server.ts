@@ -9,9 +9,10 @@
  *   node --import tsx bench/floor/webhook-server.ts <database file> <port> <Stripe API base URL>
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Agent, createServer, get } from 'node:http';
+import { Agent, get } from 'node:http';
 import Database from 'libsql';
 import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../../tools/stripe-emulator/constants';
+import { serveBare } from './bare-server';
 
 const [file, port, stripeBase] = process.argv.slice(2);
 if (!file || !port || !stripeBase)
@@ -109,24 +110,7 @@ async function handle(header: string, body: string): Promise<number> {
   return 200;
 }
 
-createServer((req, res) => {
-  if (req.url === '/health') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"status":"ok"}');
-    return;
-  }
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    handle(String(req.headers['stripe-signature']), Buffer.concat(chunks).toString('utf8')).then(
-      (status) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end('{"received":true}');
-      },
-      () => {
-        res.writeHead(500);
-        res.end();
-      },
-    );
-  });
-}).listen(Number(port), '127.0.0.1');
+serveBare(Number(port), async (req, body) => ({
+  status: await handle(String(req.headers['stripe-signature']), body),
+  body: '{"received":true}',
+}));
