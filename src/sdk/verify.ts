@@ -776,63 +776,19 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     // Only the array form can still be wrong here: a string aud already equals publisherId.
     if (typeof aud !== 'string' && !isStringArray(aud)) throw malformed('The token aud holds a non-string');
     const audience = typeof aud === 'string' ? aud : Object.freeze(aud.slice());
-    // Object literals without spreads: the optional members would otherwise cost runtime calls.
-    let claims: EntitlementClaims;
-    if (nbf === undefined) {
-      claims =
-        article === undefined
-          ? {
-              iss: issuer,
-              aud: audience,
-              sub,
-              iat,
-              exp,
-              jti,
-              scope,
-              membership,
-              entitled_until: entitledUntil,
-            }
-          : {
-              iss: issuer,
-              aud: audience,
-              sub,
-              iat,
-              exp,
-              jti,
-              scope,
-              membership,
-              entitled_until: entitledUntil,
-              article,
-            };
-    } else {
-      claims =
-        article === undefined
-          ? {
-              iss: issuer,
-              aud: audience,
-              sub,
-              iat,
-              exp,
-              nbf,
-              jti,
-              scope,
-              membership,
-              entitled_until: entitledUntil,
-            }
-          : {
-              iss: issuer,
-              aud: audience,
-              sub,
-              iat,
-              exp,
-              nbf,
-              jti,
-              scope,
-              membership,
-              entitled_until: entitledUntil,
-              article,
-            };
-    }
+    const claims: { -readonly [K in keyof EntitlementClaims]: EntitlementClaims[K] } = {
+      iss: issuer,
+      aud: audience,
+      sub,
+      iat,
+      exp,
+      jti,
+      scope,
+      membership,
+      entitled_until: entitledUntil,
+    };
+    if (nbf !== undefined) claims.nbf = nbf;
+    if (article !== undefined) claims.article = article;
     return Object.freeze(claims);
   }
 
