@@ -86,7 +86,7 @@ console.log(`    its GET /health                ${rps(bare.healthRps)} req/s`);
 console.log(
   `    its token route                ${rps(bare.tokenRps)} req/s  ${(bare.tokenRps / bare.healthRps).toFixed(2)}×  (service token route: ${(service.tokenRps / bare.tokenRps).toFixed(2)}× the floor's)`,
 );
-target('issuance / health', service.tokenRps / service.healthRps, 0.5);
+target('issuance / health', service.tokenRps / service.healthRps, 0.5, bare.tokenRps / bare.healthRps);
 
 const db = createClient({ url: `file:${server.dbFile}` });
 const plan = await db.execute(

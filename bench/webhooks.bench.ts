@@ -147,6 +147,6 @@ console.log(
 console.log(
   `    its events applied                  ${Math.round(floorFirst.rate).toLocaleString('en-US').padStart(7)} ev/s    ${(floorFirst.rate / floorHealth).toFixed(2)}×  (service: ${(first.rate / floorFirst.rate).toFixed(2)}× the floor's rate)`,
 );
-target('webhook events / health', first.rate / baseline, 0.2);
+target('webhook events / health', first.rate / baseline, 0.2, floorFirst.rate / floorHealth);
 await server.stop();
 await emu.stop();
