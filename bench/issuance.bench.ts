@@ -1,6 +1,8 @@
 /**
  * @module Token issuance (`POST /v1/me/entitlement-token`) against a bare health route on the same
- * Node server and runtime, with autocannon; also prints the query plan of the one indexed read.
+ * Node server and runtime, with autocannon; then the same pair of routes on the bare floor server
+ * (`bench/floor/issuance-server.ts`, only the mandated work, no framework) on the same database
+ * file; also prints the query plan of the one indexed read.
  */
 import { createClient } from '@libsql/client';
 import autocannon from 'autocannon';

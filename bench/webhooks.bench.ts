@@ -4,7 +4,9 @@
  *
  * Three processes, as in production: the service (Node door), the Stripe emulator standing in for
  * Stripe (it answers the re-fetches), and the load generator (autocannon, 8 connections, for the
- * events and the baseline alike).
+ * events and the baseline alike). Then the same deliveries go to the bare floor server
+ * (`bench/floor/webhook-server.ts`, only the mandated work, no framework or SDK) on a copy of the
+ * database taken before the first delivery, against its own health route.
  */
 import path from 'node:path';
 import autocannon from 'autocannon';
