@@ -1,0 +1,30 @@
+/** preparedPerDatabase (src/db/client.ts): one build per database, reused, never shared across databases. */
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { libsqlDb, preparedPerDatabase } from '../../src/db/client';
+import { createLocalClient } from '../../src/db/local-client';
+
+describe('preparedPerDatabase', () => {
+  it('builds a query once per database and answers each database from its own', async () => {
+    const clients = [createLocalClient({ url: ':memory:' }), createLocalClient({ url: ':memory:' })];
+    const [a, b] = clients.map(libsqlDb);
+    if (!a || !b) throw new Error('two databases expected');
+    await a.run(sql`create table t (v text)`);
+    await b.run(sql`create table t (v text)`);
+    await a.run(sql`insert into t values ('from a')`);
+    await b.run(sql`insert into t values ('from b')`);
+    let builds = 0;
+    const query = preparedPerDatabase((db) => {
+      builds++;
+      return db.all<{ v: string }>(sql`select v from t`);
+    });
+    const first = query(a);
+    expect(query(a)).toBe(first);
+    expect(query(b)).not.toBe(first);
+    expect(query(b)).toBe(query(b));
+    expect(builds).toBe(2);
+    expect(await query(a)).toEqual([{ v: 'from a' }]);
+    expect(await query(b)).toEqual([{ v: 'from b' }]);
+    for (const client of clients) client.close();
+  });
+});
