@@ -258,16 +258,25 @@ class CachedConnection {
     this.#cacheSize = cacheSize;
   }
 
+  /**
+   * A native statement set up as every call here reads it: integers as BigInt (range-checked on the
+   * way out), rows as arrays.
+   */
+  #native(sql: string): NativeStatement {
+    const statement = this.db.prepare(sql);
+    statement.safeIntegers(true);
+    if (statement.reader) statement.raw(true);
+    return statement;
+  }
+
   #prepare(sql: string): Prepared {
     const hit = this.#cache.get(sql);
     if (hit) return hit;
-    const statement = this.db.prepare(sql);
-    statement.safeIntegers(true);
+    const statement = this.#native(sql);
     const reader = statement.reader;
     let columns: string[] = [];
     let columnTypes: string[] = [];
     if (reader) {
-      statement.raw(true);
       const defs = statement.columns();
       columns = defs.map((d) => d.name);
       columnTypes = defs.map((d) => d.type ?? '');
@@ -304,11 +313,7 @@ class CachedConnection {
       }
       let raw: unknown[][];
       if (prepared.limited && Array.isArray(args) && args[args.length - 1] === 1) {
-        if (!prepared.single) {
-          prepared.single = this.db.prepare(sql);
-          prepared.single.safeIntegers(true);
-          prepared.single.raw(true);
-        }
+        prepared.single ??= this.#native(sql);
         const one = prepared.single.get(args) as unknown[] | undefined;
         raw = one === undefined ? [] : [one];
       } else {
