@@ -9,6 +9,7 @@ import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { oncePer } from '../lib/once-per';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -32,13 +33,5 @@ export { schema };
  * costs more CPU than running an indexed read, so hot paths prepare theirs with placeholders.
  */
 export function preparedPerDatabase<Q>(build: (db: Db) => Q): (db: Db) => Q {
-  const built = new WeakMap<Db, Q>();
-  return (db) => {
-    let query = built.get(db);
-    if (!query) {
-      query = build(db);
-      built.set(db, query);
-    }
-    return query;
-  };
+  return oncePer(build);
 }

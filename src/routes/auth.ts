@@ -8,6 +8,7 @@ import type { AppEnv } from '../app-env';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
 import { hmacSha256, randomToken, timingSafeEqual } from '../lib/crypto';
+import { oncePer } from '../lib/once-per';
 import { type AdminActor, authenticateAdmin } from '../services/admin';
 import { authenticatePublisher, type PublisherRow } from '../services/publishers';
 import { enforce } from '../services/rate-limit';
@@ -157,16 +158,7 @@ const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 /** A cookie minted in this request, so that several forms on one page share it. */
 const mintedCsrfCookies = new WeakMap<Request, string>();
-const csrfKeys = new WeakMap<Config, Promise<string>>();
-
-function csrfKey(config: Config): Promise<string> {
-  let key = csrfKeys.get(config);
-  if (!key) {
-    key = hmacSha256(config.pairwiseSecret, 'onepass:csrf-key:v1');
-    csrfKeys.set(config, key);
-  }
-  return key;
-}
+const csrfKey = oncePer((config: Config) => hmacSha256(config.pairwiseSecret, 'onepass:csrf-key:v1'));
 
 function readCsrfCookie(c: Context<AppEnv>): string | undefined {
   const value = readOwnCookie(c, CSRF_COOKIE);

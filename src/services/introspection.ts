@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { memberships, pairwiseSubjects, readers } from '../db/schema';
 import { readerEntitlement } from '../domain/membership';
+import { oncePer } from '../lib/once-per';
 import { toMembership } from './memberships';
 import { jwks, TOKEN_TYPE } from './tokens';
 
@@ -44,17 +45,8 @@ export type Inspection =
 /** Compact JWS of our tokens is ~700 characters; anything far longer is not one of ours. */
 const MAX_TOKEN_LENGTH = 4096;
 
-const keySets = new WeakMap<Config, JWTVerifyGetKey>();
-
 /** The active and previous public keys, exactly the JWKS publishers see. */
-function keySet(config: Config): JWTVerifyGetKey {
-  let set = keySets.get(config);
-  if (!set) {
-    set = createLocalJWKSet(jwks(config));
-    keySets.set(config, set);
-  }
-  return set;
-}
+const keySet = oncePer((config: Config): JWTVerifyGetKey => createLocalJWKSet(jwks(config)));
 
 /** The verified claims, or null for anything else: forged, tampered, expired, malformed, foreign. */
 async function verifiedClaims(ctx: AppContext, token: string): Promise<EntitlementClaims | null> {

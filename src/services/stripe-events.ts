@@ -5,6 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
+import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { type Db, preparedPerDatabase } from '../db/client';
 import { memberships, outbox, readers, stripeEvents } from '../db/schema';
@@ -15,7 +16,8 @@ import {
 } from '../domain/billing';
 import type { Membership } from '../domain/membership';
 import { epochSeconds, rfc3339, rfc3339OrNull, wholeSeconds } from '../domain/time';
-import { type Coalescer, freshCoalescer } from '../lib/coalesce';
+import { freshCoalescer } from '../lib/coalesce';
+import { oncePer } from '../lib/once-per';
 import { type MembershipRow, membershipColumns, toMembership } from './memberships';
 import { mailRow } from './outbox';
 import { callStripe, idOf, isMissingResource, periodStart, toSnapshot } from './stripe';
@@ -77,7 +79,7 @@ async function target(ctx: AppContext, by: { readerId?: string | null; customerI
 }
 
 /** Per configuration (so per Stripe account): concurrent re-fetches of one subscription. */
-const subscriptionFetches = new WeakMap<object, Coalescer<Stripe.Subscription | null>>();
+const subscriptionFetches = oncePer((_config: Config) => freshCoalescer<Stripe.Subscription | null>());
 
 /**
  * The subscription as Stripe has it now: read after this call was made, but shared with other
@@ -85,12 +87,7 @@ const subscriptionFetches = new WeakMap<object, Coalescer<Stripe.Subscription | 
  * Callers only read the object.
  */
 async function fetchSubscription(ctx: AppContext, id: string): Promise<Stripe.Subscription | null> {
-  let fetches = subscriptionFetches.get(ctx.config);
-  if (!fetches) {
-    fetches = freshCoalescer();
-    subscriptionFetches.set(ctx.config, fetches);
-  }
-  return fetches(id, () =>
+  return subscriptionFetches(ctx.config)(id, () =>
     callStripe(ctx, 'subscriptions.retrieve', async (stripe) => {
       try {
         return await stripe.subscriptions.retrieve(id);

@@ -10,30 +10,25 @@ import type { SubscriptionSnapshot } from '../domain/billing';
 import type { Plan } from '../domain/membership';
 import { ApiError } from '../errors';
 import { nodeCrypto } from '../lib/node-crypto';
+import { oncePer } from '../lib/once-per';
 
-const clients = new WeakMap<Config, Stripe>();
-
-export function stripeFor(config: Config): Stripe {
-  let client = clients.get(config);
-  if (!client) {
-    const base = config.stripe.apiBase;
-    // The SDK's platform default: keep-alive `node:http` on Node (measured twice as fast per call as
-    // its fetch client), fetch on Workers.
-    client = new Stripe(config.stripe.secretKey, {
-      maxNetworkRetries: 2,
-      timeout: config.stripe.timeoutMs,
-      ...(base
-        ? {
-            host: base.hostname,
-            port: base.port || (base.protocol === 'https:' ? 443 : 80),
-            protocol: base.protocol === 'https:' ? 'https' : 'http',
-          }
-        : {}),
-    });
-    clients.set(config, client);
-  }
-  return client;
-}
+/** One client per configuration. */
+export const stripeFor = oncePer((config: Config): Stripe => {
+  const base = config.stripe.apiBase;
+  // The SDK's platform default: keep-alive `node:http` on Node (measured twice as fast per call as
+  // its fetch client), fetch on Workers.
+  return new Stripe(config.stripe.secretKey, {
+    maxNetworkRetries: 2,
+    timeout: config.stripe.timeoutMs,
+    ...(base
+      ? {
+          host: base.hostname,
+          port: base.port || (base.protocol === 'https:' ? 443 : 80),
+          protocol: base.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+  });
+});
 
 const subtleCrypto = Stripe.createSubtleCryptoProvider();
 

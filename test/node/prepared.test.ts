@@ -1,8 +1,12 @@
-/** preparedPerDatabase (src/db/client.ts): one build per database, reused, never shared across databases. */
+/**
+ * oncePer (src/lib/once-per.ts) and preparedPerDatabase (src/db/client.ts) on it: one build per
+ * owner, reused, never shared across owners.
+ */
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { libsqlDb, preparedPerDatabase } from '../../src/db/client';
 import { createLocalClient } from '../../src/db/local-client';
+import { oncePer } from '../../src/lib/once-per';
 
 describe('preparedPerDatabase', () => {
   it('builds a query once per database and answers each database from its own', async () => {
@@ -26,5 +30,20 @@ describe('preparedPerDatabase', () => {
     expect(await query(a)).toEqual([{ v: 'from a' }]);
     expect(await query(b)).toEqual([{ v: 'from b' }]);
     for (const client of clients) client.close();
+  });
+
+  it('keeps one value per owner object for values of any kind', () => {
+    const owners = [{ name: 'a' }, { name: 'b' }];
+    const made: string[] = [];
+    const valueFor = oncePer((owner: { name: string }) => {
+      made.push(owner.name);
+      return { for: owner.name };
+    });
+    const [a, b] = owners;
+    if (!a || !b) throw new Error('two owners expected');
+    expect(valueFor(a)).toBe(valueFor(a));
+    expect(valueFor(b)).toEqual({ for: 'b' });
+    expect(valueFor(a)).toEqual({ for: 'a' });
+    expect(made).toEqual(['a', 'b']);
   });
 });
