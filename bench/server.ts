@@ -20,10 +20,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
   const port = await freePort();
   const secrets = await generateDevSecrets();
   const dbFile = path.join(dir, 'bench.db');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
-    cwd: ROOT,
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startScript('src/node.ts', [], `${url}/health`, {
     env: {
-      PATH: process.env.PATH ?? '',
       ENVIRONMENT: 'test',
       LOG_LEVEL: 'error',
       JOBS_INTERVAL_SECONDS: '0',
@@ -32,17 +31,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
       ...secrets,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${url}/health`);
   return {
     url,
     adminKey: secrets.ADMIN_API_KEY,
     dbFile,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await child.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -61,19 +56,22 @@ export async function waitUntilUp(url: string, init: RequestInit = {}): Promise<
   throw new Error(`${url} did not come up within 20 s`);
 }
 
-/** Starts `node --import tsx <script> ...args` from the repository root; stop() ends it. */
+/**
+ * Starts `node --import tsx <script> ...args` from the repository root with only PATH and `env` in
+ * its environment, and waits until `upUrl` answers (requested with `init`); stop() ends it.
+ */
 export async function startScript(
   script: string,
   args: string[],
   upUrl: string,
-  init: RequestInit = {},
+  options: { env?: Record<string, string>; init?: RequestInit } = {},
 ): Promise<{ stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitUntilUp(upUrl, init);
+  await waitUntilUp(upUrl, options.init);
   return {
     async stop() {
       child.kill('SIGTERM');

@@ -25,7 +25,7 @@ async function startEmulator(): Promise<{ url: string; stop(): Promise<void> }> 
   const url = `http://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--mode', 'pull', '--frozen-clock', '--quiet'];
   const child = await startScript('tools/stripe-emulator/cli.ts', args, `${url}/v1/prices`, {
-    headers: { authorization: 'Bearer x' },
+    init: { headers: { authorization: 'Bearer x' } },
   });
   return { url, stop: child.stop };
 }
