@@ -5,9 +5,9 @@
  * file; also prints the query plan of the one indexed read.
  */
 import { createClient } from '@libsql/client';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { freePort } from '../tools/free-port';
-import { target } from './lib';
+import { runAutocannon, target } from './lib';
 import { json, startScript, startServer } from './server';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -21,12 +21,6 @@ const reader = await json(`${server.url}/v1/readers`, {
   method: 'POST',
   body: { email: 'bench@example.com', password: 'bench password' },
 });
-
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
 
 const floorPort = await freePort();
 const floorUrl = `http://127.0.0.1:${floorPort}`;
@@ -47,10 +41,11 @@ async function measure(base: string) {
     headers: { authorization: `Bearer ${reader.session_token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ publisher: publisher.publisher.id }),
   };
-  await run({ ...health, duration: 1 }); // warm-up
-  await run({ ...issuance, duration: 1 });
+  await runAutocannon({ ...health, duration: 1 }); // warm-up
+  await runAutocannon({ ...issuance, duration: 1 });
   const rounds: Array<{ health: autocannon.Result; token: autocannon.Result }> = [];
-  for (let i = 0; i < 2; i++) rounds.push({ health: await run(health), token: await run(issuance) });
+  for (let i = 0; i < 2; i++)
+    rounds.push({ health: await runAutocannon(health), token: await runAutocannon(issuance) });
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     healthRps: mean(rounds.map((r) => r.health.requests.average)),

@@ -1,4 +1,5 @@
 /** @module Tiny benchmark harness: interleaved rounds, median ops/s, ratios against a baseline from the same run. */
+import autocannon from 'autocannon';
 
 export interface Candidate {
   name: string;
@@ -77,4 +78,11 @@ export function target(label: string, value: number, min: number, floor?: number
     `  target ${label}: ${value.toFixed(2)}× ${ok ? '≥' : '<'} ${min}× ${ok ? 'met' : 'NOT met'}${reach}`,
   );
   return ok;
+}
+
+/** One autocannon run (HTTP load), as a promise. */
+export function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+  });
 }

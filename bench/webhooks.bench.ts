@@ -9,11 +9,11 @@
  * database taken before the first delivery, against its own health route.
  */
 import path from 'node:path';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Database from 'libsql';
 import { freePort } from '../tools/free-port';
 import { EmulatorControl, type SignedDelivery } from '../tools/stripe-emulator/client';
-import { target } from './lib';
+import { runAutocannon, target } from './lib';
 import { json, startScript, startServer } from './server';
 
 const READERS = Number(process.env.BENCH_WEBHOOK_READERS ?? 100);
@@ -28,12 +28,6 @@ async function startEmulator(): Promise<{ url: string; stop(): Promise<void> }> 
     init: { headers: { authorization: 'Bearer x' } },
   });
   return { url, stop: child.stop };
-}
-
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
 }
 
 const perSecond = (r: autocannon.Result) => r.requests.total / r.duration;
@@ -72,7 +66,7 @@ async function deliverAll(
   endpoint = `${server.url}/v1/webhooks/stripe`,
 ): Promise<{ rate: number; failures: number }> {
   let next = 0;
-  const result = await run({
+  const result = await runAutocannon({
     url: endpoint,
     connections: CONNECTIONS,
     amount: items.length,
@@ -96,9 +90,9 @@ async function deliverAll(
 }
 
 const health = (base = server.url) =>
-  run({ url: `${base}/health`, connections: CONNECTIONS, duration: HEALTH_SECONDS });
+  runAutocannon({ url: `${base}/health`, connections: CONNECTIONS, duration: HEALTH_SECONDS });
 
-await run({ url: `${server.url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
+await runAutocannon({ url: `${server.url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
 const health1 = await health();
 const first = await deliverAll(deliveries);
 const duplicates = await deliverAll(deliveries);
@@ -113,7 +107,7 @@ const floor = await startScript(
   [floorDb, String(floorPort), emu.url],
   `${floorUrl}/health`,
 );
-await run({ url: `${floorUrl}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
+await runAutocannon({ url: `${floorUrl}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
 const floorHealth = perSecond(await health(floorUrl));
 const floorFirst = await deliverAll(deliveries, `${floorUrl}/webhook`);
 await floor.stop();
