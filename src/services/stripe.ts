@@ -39,18 +39,17 @@ const subtleCrypto = Stripe.createSubtleCryptoProvider();
  * a duplicate delivery's time.
  */
 export const stripeCrypto: Stripe.CryptoProvider = {
-  computeHMACSignature(payload, secret) {
-    const node = nodeCrypto();
-    if (!node) return subtleCrypto.computeHMACSignature(payload, secret);
-    return node.createHmac('sha256', secret).update(payload).digest('hex');
-  },
-  async computeHMACSignatureAsync(payload, secret) {
-    const node = nodeCrypto();
-    if (!node) return subtleCrypto.computeHMACSignatureAsync(payload, secret);
-    return node.createHmac('sha256', secret).update(payload).digest('hex');
-  },
+  computeHMACSignature: (payload, secret) =>
+    nodeHmacHex(payload, secret) ?? subtleCrypto.computeHMACSignature(payload, secret),
+  computeHMACSignatureAsync: async (payload, secret) =>
+    nodeHmacHex(payload, secret) ?? subtleCrypto.computeHMACSignatureAsync(payload, secret),
   computeSHA256Async: (data) => subtleCrypto.computeSHA256Async(data),
 };
+
+/** HMAC-SHA256 in hex through `node:crypto`; null where the runtime has none. */
+function nodeHmacHex(payload: string, secret: string): string | null {
+  return nodeCrypto()?.createHmac('sha256', secret).update(payload).digest('hex') ?? null;
+}
 
 function isStripeError(
   err: unknown,
