@@ -444,13 +444,10 @@ class LocalTransaction implements Transaction {
   }
 
   async rollback(): Promise<void> {
-    try {
-      if (this.#conn?.inTransaction) this.#conn.exec('ROLLBACK');
-    } finally {
-      this.#settle();
-    }
+    this.close();
   }
 
+  /** Rolls back whatever is still open and lets the connection go. */
   close(): void {
     try {
       if (this.#conn?.inTransaction) this.#conn.exec('ROLLBACK');
