@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createNodeApp, createNodeContext } from '../src/doors/node';
 import { generateDevSecrets } from '../src/lib/dev-secrets';
-import { createNodeApp, createNodeContext } from '../src/node';
 
 const N = Number(process.env.N ?? 3000);
 const dir = mkdtempSync(path.join(tmpdir(), 'onepass-prof-'));

@@ -21,7 +21,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
   const secrets = await generateDevSecrets();
   const dbFile = path.join(dir, 'bench.db');
   const url = `http://127.0.0.1:${port}`;
-  const child = await startScript('src/node.ts', [], `${url}/health`, {
+  const child = await startScript('src/doors/node.ts', [], `${url}/health`, {
     env: {
       ENVIRONMENT: 'test',
       LOG_LEVEL: 'error',

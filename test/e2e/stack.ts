@@ -8,10 +8,10 @@ import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { createPublisherApp } from '../../examples/publisher/app';
-import type { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/app/context';
 import { readers } from '../../src/db/schema';
+import { createNodeApp, createNodeContext } from '../../src/doors/node';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
-import { createNodeApp, createNodeContext } from '../../src/node';
 import { freePort } from '../../tools/free-port';
 import { type RunningStripeEmulator, startStripeEmulator } from '../../tools/stripe-emulator';
 

@@ -3,17 +3,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import {
+  type RunningStripeEmulator,
+  type StripeEmulatorOptions,
+  startStripeEmulator,
+} from '../../tools/stripe-emulator';
 import { EmulatorControl } from '../../tools/stripe-emulator/client';
 import {
   EMULATOR_PRICE_MONTHLY,
   EMULATOR_SECRET_KEY,
   EMULATOR_WEBHOOK_SECRET,
 } from '../../tools/stripe-emulator/constants';
-import {
-  type RunningStripeEmulator,
-  type StripeEmulatorOptions,
-  startStripeEmulator,
-} from '../../tools/stripe-emulator/index';
 
 /** A fixed start so that dates in assertions are stable: 2026-11-02T10:00:00Z. */
 export const T0 = Date.UTC(2026, 10, 2, 10, 0, 0) / 1000;

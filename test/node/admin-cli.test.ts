@@ -46,7 +46,7 @@ beforeAll(async () => {
   key = secrets.ADMIN_API_KEY;
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+  server = spawn(process.execPath, ['--import', 'tsx', 'src/doors/node.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

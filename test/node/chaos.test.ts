@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcileStripe } from '../../src/services/reconcile';
+import { reconcileStripe } from '../../src/features/billing/reconcile';
 import { type BillingHarness, startBillingHarness } from './billing-harness';
 import { mulberry32 } from './seeded-random';
 

@@ -14,9 +14,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** `npm start` is `tsx src/node.ts`; run the same entry with the same Node that runs the tests. */
+/** `npm start` is `tsx src/doors/node.ts`; run the same entry with the same Node that runs the tests. */
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/doors/node.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../../src/app-env';
-import type { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/app/context';
+import type { AppEnv } from '../../src/app/env';
+import { createNodeApp, createNodeContext } from '../../src/doors/node';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
-import { createNodeApp, createNodeContext } from '../../src/node';
 
 export const BASE = 'http://127.0.0.1:8787';
 

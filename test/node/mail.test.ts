@@ -2,9 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runScheduledJobs } from '../../src/services/jobs';
-import { senderFor } from '../../src/services/mail';
-import { deliverOutbox, MAX_MAIL_ATTEMPTS } from '../../src/services/outbox';
+import { runScheduledJobs } from '../../src/app/jobs';
+import { deliverOutbox, MAX_MAIL_ATTEMPTS } from '../../src/features/mail/outbox';
+import { senderFor } from '../../src/features/mail/templates';
 import { type BillingHarness, startBillingHarness } from './billing-harness';
 
 /** The email provider, faked at its HTTP edge: records what it is sent, answers as told. */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairwiseSubject } from '../../src/services/tokens';
+import { pairwiseSubject } from '../../src/features/tokens/issue';
 import { BASE, type NodeHarness, startNodeHarness } from './harness';
 
 /** A key the service used before a rotation: its public half is still published. */

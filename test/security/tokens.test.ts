@@ -10,7 +10,7 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEntitlementVerifier, EntitlementError, type EntitlementVerifier } from '../../src/sdk/index';
+import { createEntitlementVerifier, EntitlementError, type EntitlementVerifier } from '../../src/sdk';
 import { BASE } from '../node/harness';
 import {
   createPublisher,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EMULATOR_DEFAULTS, loadConfig } from '../../src/config';
+import { ConfigError, EMULATOR_DEFAULTS, loadConfig } from '../../src/app/config';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
 
 const secrets = await generateDevSecrets();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
-import type { AppContext, Logger } from '../../src/context';
+import { ConfigError, loadConfig } from '../../src/app/config';
+import type { AppContext, Logger } from '../../src/app/context';
+import { resetToken } from '../../src/features/account/password-reset';
+import { httpMailSender, renderMail, senderFor } from '../../src/features/mail/templates';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
-import { httpMailSender, renderMail, senderFor } from '../../src/services/mail';
-import { resetToken } from '../../src/services/password-reset';
 
 const secrets = await generateDevSecrets();
 const production = {

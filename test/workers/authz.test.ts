@@ -5,7 +5,7 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
+import { createApp } from '../../src/app/create-app';
 import { newAdminKey, seedReads } from './admin-helpers';
 import { type Fixture, ROUTES } from './authz-table';
 import { adminKey, BASE, call, createPublisher, signUp } from './helpers';

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { type AppContext, consoleLogger } from '../../src/context';
+import { loadConfig } from '../../src/app/config';
+import { type AppContext, consoleLogger } from '../../src/app/context';
 import { d1Db } from '../../src/db/client';
-import { consume, enforce } from '../../src/services/rate-limit';
+import { consume, enforce } from '../../src/features/limits/limits';
 import { call, signUp } from './helpers';
 
 async function context(overrides: Record<string, string> = {}): Promise<AppContext> {

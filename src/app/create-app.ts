@@ -1,0 +1,188 @@
+/**
+ * @module createApp: middleware, error handling, routes and the OpenAPI document — the same app
+ * behind both doors (Workers and Node) and in every test.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { newId } from '../db/ids';
+import { accessRoutes } from '../features/access/routes';
+import { accountRoutes } from '../features/account/routes';
+import { adminKeysRoutes } from '../features/admin/keys-routes';
+import { adminAuditRoutes } from '../features/audit/routes';
+import { billingRoutes } from '../features/billing/routes';
+import { stripeRoutes } from '../features/billing/webhook-routes';
+import { docsRoutes } from '../features/docs/routes';
+import { clientIpOf } from '../features/limits/limits';
+import { adminMembersRoutes } from '../features/members/routes';
+import { pageRoutes } from '../features/pages/routes';
+import { adminMoneyRoutes } from '../features/payouts/routes';
+import { adminRoutes } from '../features/publishers/admin-routes';
+import { publisherRoutes } from '../features/publishers/routes';
+import { readerRoutes } from '../features/readers/routes';
+import { wellKnownRoutes } from '../features/tokens/discovery-routes';
+import { requireAdmin } from '../http/auth';
+import { ConfigError } from './config';
+import type { AppContext } from './context';
+import type { AppEnv } from './env';
+import { ApiError, invalidRequest, problem, toApiError, zodFieldErrors } from './errors';
+
+export const JSON_BODY_LIMIT = 64 * 1024;
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+/** Builds the context for a request: the Workers door from bindings, the Node door once. */
+export type ContextResolver = (c: Context<AppEnv>) => Promise<AppContext>;
+
+const tooLarge = (c: Context<AppEnv>) =>
+  problem(
+    c,
+    new ApiError('payload_too_large', `The request body is larger than the limit for this endpoint.`),
+  );
+
+/**
+ * Refuses bodies over `maxSize` with 413. A declared Content-Length (the HTTP parser holds the body
+ * to it) is checked without touching the body, so the Node door keeps reading it on its fast path
+ * instead of through a web stream; only a chunked body is counted as it streams in.
+ */
+function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
+  const streamed = bodyLimit({ maxSize, onError: tooLarge });
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (
+      length !== undefined &&
+      c.req.header('transfer-encoding') === undefined &&
+      /^\d{1,15}$/.test(length)
+    ) {
+      return Number(length) > maxSize ? tooLarge(c) : next();
+    }
+    return streamed(c, next);
+  };
+}
+
+function securityHeaders(c: Context<AppEnv>): void {
+  const h = c.res.headers;
+  h.set('X-Content-Type-Options', 'nosniff');
+  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  if (!h.has('Content-Security-Policy')) {
+    h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+  }
+  if (!h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
+  if (c.get('ctx')?.config.environment === 'production') {
+    h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+  }
+}
+
+export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return problem(c, invalidRequest(zodFieldErrors(result.error)));
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const requestId = newId('request');
+    c.set('requestId', requestId);
+    const started = Date.now();
+    let ctx: AppContext;
+    try {
+      ctx = await resolveContext(c);
+    } catch (err) {
+      // A broken configuration is the operator's to fix: say which variable in the log, not to the client.
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: err instanceof ConfigError ? `configuration refused: ${err.message}` : 'context unavailable',
+          request_id: requestId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
+      c.res = problem(c, new ApiError('unavailable', 'The service is not available right now.'));
+      c.res.headers.set('X-Request-Id', requestId);
+      return;
+    }
+    const logger = ctx.logger.child({ request_id: requestId });
+    c.set('ctx', { ...ctx, logger, clientAddress: clientIpOf(ctx, c) });
+    c.set('logger', logger);
+    c.set('publicUrl', ctx.config.publicUrl);
+    await next();
+    c.res.headers.set('X-Request-Id', requestId);
+    securityHeaders(c);
+    logger.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Date.now() - started,
+    });
+  });
+
+  const webhookLimit = limitBody(WEBHOOK_BODY_LIMIT);
+  const jsonLimit = limitBody(JSON_BODY_LIMIT);
+  app.use('/v1/*', (c, next) =>
+    c.req.path.startsWith('/v1/webhooks/') ? webhookLimit(c, next) : jsonLimit(c, next),
+  );
+  app.use('/v1/admin/*', async (c, next) => {
+    const role = c.req.method === 'GET' || c.req.method === 'HEAD' ? 'support' : 'admin';
+    return requireAdmin(role)(c, next);
+  });
+
+  app.route('/', wellKnownRoutes);
+  app.route('/', readerRoutes);
+  app.route('/', adminRoutes);
+  app.route('/', billingRoutes);
+  app.route('/', stripeRoutes);
+  app.route('/', accessRoutes);
+  app.route('/', pageRoutes);
+  app.route('/', adminMembersRoutes);
+  app.route('/', adminKeysRoutes);
+  app.route('/', adminAuditRoutes);
+  app.route('/', adminMoneyRoutes);
+  app.route('/', publisherRoutes);
+  app.route('/', accountRoutes);
+  app.route('/', docsRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A reader session token from POST /v1/readers or POST /v1/sessions.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-onepass_session',
+    description: 'The session cookie set at sign-up and sign-in (`onepass_session` in development).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An admin API key (ADMIN_API_KEY, or one created through the admin API).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'publisherKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A publisher API key (`ppk_live_…` / `ppk_test_…`) from POST /v1/admin/publishers.',
+  });
+  app.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'OnePass paywall API',
+      version: '0.1.0',
+      description:
+        'One membership, many publishers: sign-up, free trials, entitlement tokens and the admin API.',
+    },
+    servers: [{ url: c.get('ctx').config.publicUrl }],
+  }));
+
+  app.notFound((c) => problem(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError((err, c) => {
+    const logger = c.get('logger');
+    const apiError = toApiError(err, (fields) =>
+      logger ? logger.error('unhandled error', fields) : console.error(JSON.stringify(fields)),
+    );
+    const res = problem(c, apiError);
+    return res;
+  });
+
+  return app;
+}

@@ -1,0 +1,163 @@
+/**
+ * @module Deleting an account, by the reader (`DELETE /v1/me`) or by an admin: Stripe first, then
+ * every personal datum erased in one batch, keeping the anonymous reads and the trial tombstone.
+ */
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import type { AppContext } from '../../app/context';
+import { ApiError } from '../../app/errors';
+import type { MembershipRow } from '../../db/memberships';
+import {
+  accessCodes,
+  memberships,
+  outbox,
+  pairwiseSubjects,
+  passwordResets,
+  readers,
+  reads,
+  sessions,
+} from '../../db/schema';
+import { rfc3339, wholeSeconds } from '../../domain/time';
+import { decoyHash, verifyPassword } from '../../lib/password';
+import { type AuditContext, auditEntry } from '../audit/entry';
+import { callStripe, isMissingResource } from '../billing/stripe';
+import type { Authenticated } from '../readers/sessions';
+
+/** Stripe statuses that can still charge; these are canceled at once when the account goes. */
+const CHARGEABLE = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete']);
+
+/**
+ * Cancels, now, every subscription of the reader's Stripe customer that can still charge (and
+ * the linked one, should the customer be unknown). Throws 503 when Stripe fails, before anything
+ * of ours has changed. The Stripe customer itself stays: invoices are the operator's records.
+ */
+async function cancelAtStripe(ctx: AppContext, membership: MembershipRow | null): Promise<number> {
+  const customer = membership?.stripeCustomerId ?? null;
+  const linked = membership?.stripeSubscriptionId ?? null;
+  if (!customer && !linked) return 0;
+  return callStripe(ctx, 'subscriptions.cancel (account deletion)', async (stripe) => {
+    const live = new Set<string>();
+    if (customer) {
+      const page = await stripe.subscriptions.list({ customer, status: 'all', limit: 100 });
+      for (const sub of page.data) if (CHARGEABLE.has(sub.status)) live.add(sub.id);
+    }
+    if (linked && !live.has(linked)) {
+      const sub = await stripe.subscriptions.retrieve(linked).catch((err: unknown) => {
+        if (isMissingResource(err)) return null;
+        throw err;
+      });
+      if (sub && CHARGEABLE.has(sub.status)) live.add(sub.id);
+    }
+    for (const id of live) {
+      await stripe.subscriptions.cancel(id, {
+        cancellation_details: { comment: 'account deleted' },
+      });
+    }
+    return live.size;
+  });
+}
+
+export interface DeleteOptions {
+  /** Set for an admin deletion: its audit row goes into the same batch. */
+  audit?: AuditContext;
+}
+
+/**
+ * Deletes an account: cancels its Stripe subscriptions (a Stripe failure answers 503 and nothing
+ * is deleted), then in one batch erases the email, its normalised forms and the password hash,
+ * ends every session, drops reset links, pending access codes, mail and the pairwise-subject
+ * mapping, unlinks the reads (they stay, anonymous, for publishers' numbers and payouts) and
+ * expires the membership with its Stripe ids unlinked. The keyed trial tombstone stays, so the
+ * same person signing up again gets no second trial.
+ */
+export async function deleteReader(ctx: AppContext, readerId: string, options: DeleteOptions = {}) {
+  const [row] = await ctx.db
+    .select({ reader: readers, membership: memberships })
+    .from(readers)
+    .leftJoin(memberships, eq(memberships.readerId, readers.id))
+    .where(eq(readers.id, readerId))
+    .limit(1);
+  if (!row || row.reader.deletedAt !== null) throw new ApiError('not_found', 'No member has this id.');
+  const { reader, membership } = row;
+
+  const canceled = await cancelAtStripe(ctx, membership);
+
+  const now = wholeSeconds(ctx.now());
+  const statements = [
+    ctx.db
+      .update(readers)
+      .set({
+        email: null,
+        emailKey: null,
+        trialIdentity: null,
+        passwordHash: null,
+        deletedAt: now,
+        updatedAt: now,
+      })
+      .where(and(eq(readers.id, readerId), isNull(readers.deletedAt))),
+    ctx.db.delete(sessions).where(eq(sessions.readerId, readerId)),
+    ctx.db.delete(passwordResets).where(eq(passwordResets.readerId, readerId)),
+    ctx.db.delete(accessCodes).where(eq(accessCodes.readerId, readerId)),
+    ctx.db.delete(pairwiseSubjects).where(eq(pairwiseSubjects.readerId, readerId)),
+    ctx.db
+      .delete(outbox)
+      .where(
+        reader.email === null
+          ? eq(outbox.readerId, readerId)
+          : or(eq(outbox.readerId, readerId), eq(outbox.toAddress, reader.email)),
+      ),
+    ctx.db.update(reads).set({ readerId: null }).where(eq(reads.readerId, readerId)),
+    ctx.db
+      .update(memberships)
+      .set({
+        status: 'expired',
+        endedReason: 'canceled',
+        plan: null,
+        trialEndsAt: null,
+        currentPeriodEnd: null,
+        cancelAtPeriodEnd: false,
+        graceUntil: null,
+        compUntil: null,
+        compReason: null,
+        stripeCustomerId: null,
+        stripeSubscriptionId: null,
+        refundedThrough: null,
+        // A billing write racing this one fails its version check and re-reads a deleted reader.
+        version: sql`${memberships.version} + 1`,
+        lastEventId: null,
+        updatedAt: now,
+      })
+      .where(eq(memberships.readerId, readerId)),
+  ] as const;
+  if (options.audit) {
+    await ctx.db.batch([
+      ...statements,
+      auditEntry(ctx, options.audit, {
+        action: 'member.delete',
+        targetType: 'member',
+        targetId: readerId,
+        // No personal data: the audit log outlives the account.
+        before: {
+          status: membership?.status ?? null,
+          plan: membership?.plan ?? null,
+          created_at: rfc3339(reader.createdAt),
+        },
+        after: { status: 'expired', deleted_at: rfc3339(now), stripe_subscriptions_canceled: canceled },
+      }),
+    ]);
+  } else {
+    await ctx.db.batch(statements);
+  }
+  ctx.logger.info('account deleted', {
+    reader_id: readerId,
+    by: options.audit ? options.audit.actor.keyId : 'reader',
+    stripe_subscriptions_canceled: canceled,
+  });
+}
+
+/** `DELETE /v1/me`: the reader confirms with their password (401 when wrong, same KDF work either way). */
+export async function deleteOwnAccount(ctx: AppContext, who: Authenticated, password: string): Promise<void> {
+  const stored = who.reader.passwordHash;
+  const ok = await verifyPassword(password, stored ?? (await decoyHash()));
+  if (!ok || stored === null) throw new ApiError('unauthenticated', 'The password is incorrect.');
+  await deleteReader(ctx, who.reader.id);
+}

@@ -1,0 +1,142 @@
+/**
+ * @module The reader's export (`GET /v1/me/export`): every row the database holds about them,
+ * table by table and column by column (SQL names), secrets withheld but said to exist.
+ */
+import { and, desc, eq, getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import type { AppContext } from '../../app/context';
+import { ApiError } from '../../app/errors';
+import {
+  accessCodes,
+  auditLog,
+  memberships,
+  outbox,
+  pairwiseSubjects,
+  passwordResets,
+  readers,
+  reads,
+  sessions,
+  stripeEvents,
+  trialClaims,
+} from '../../db/schema';
+import { rfc3339 } from '../../domain/time';
+import { trialIdentityHash } from '../readers/sign-in';
+
+/**
+ * Columns that exist but whose value is never shown: hashes of credentials (useless to the reader,
+ * useful to an attacker who got hold of an export) and the keyed trial hash.
+ */
+export const WITHHELD_COLUMNS = {
+  readers: { password_hash: 'A salted PBKDF2-SHA256 hash of your password.' },
+  sessions: { token_hash: 'The SHA-256 of each session token.' },
+  password_resets: { token_hash: 'The SHA-256 of each reset link token.' },
+  access_codes: { code_hash: 'The SHA-256 of each one-time access code.' },
+  trial_claims: {
+    identity_hash: 'A keyed hash of your normalised email, kept after deletion so a trial is taken once.',
+  },
+} as const satisfies Record<string, Record<string, string>>;
+
+/** Column values as JSON: strings, numbers, booleans, null, and the parsed JSON columns. */
+type JsonValue = unknown;
+
+/** A row under its SQL column names, dates as RFC 3339, withheld columns left out. */
+function exportRow(table: Table, row: Record<string, unknown>): Record<string, JsonValue> {
+  const withheld: Record<string, string> =
+    (WITHHELD_COLUMNS as Record<string, Record<string, string>>)[getTableName(table)] ?? {};
+  const out: Record<string, JsonValue> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (column.name in withheld) continue;
+    const value = row[key];
+    out[column.name] = value instanceof Date ? rfc3339(value) : (value ?? null);
+  }
+  return out;
+}
+
+const MAX_ROWS = 10_000;
+
+export interface AccountExport {
+  format: 'onepass-export/1';
+  exported_at: string;
+  reader_id: string;
+  /** Whether a password hash is stored (its value is withheld). */
+  password_set: boolean;
+  tables: Record<string, Record<string, JsonValue>[]>;
+  withheld: typeof WITHHELD_COLUMNS;
+}
+
+/** Everything held about a reader, read in one batch (one round trip, one consistent snapshot on D1). */
+export async function exportReader(ctx: AppContext, readerId: string): Promise<AccountExport> {
+  const db = ctx.db;
+  const [
+    readerRows,
+    membershipRows,
+    sessionRows,
+    eventRows,
+    mailRows,
+    resetRows,
+    readRows,
+    subjectRows,
+    codeRows,
+    auditRows,
+  ] = await db.batch([
+    db.select().from(readers).where(eq(readers.id, readerId)).limit(1),
+    db.select().from(memberships).where(eq(memberships.readerId, readerId)),
+    db.select().from(sessions).where(eq(sessions.readerId, readerId)).limit(MAX_ROWS),
+    db
+      .select()
+      .from(stripeEvents)
+      .where(eq(stripeEvents.readerId, readerId))
+      .orderBy(desc(stripeEvents.processedAt))
+      .limit(MAX_ROWS),
+    db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.readerId, readerId))
+      .orderBy(desc(outbox.createdAt))
+      .limit(MAX_ROWS),
+    db.select().from(passwordResets).where(eq(passwordResets.readerId, readerId)).limit(MAX_ROWS),
+    db
+      .select()
+      .from(reads)
+      .where(eq(reads.readerId, readerId))
+      .orderBy(desc(reads.createdAt))
+      .limit(MAX_ROWS),
+    db.select().from(pairwiseSubjects).where(eq(pairwiseSubjects.readerId, readerId)).limit(MAX_ROWS),
+    db.select().from(accessCodes).where(eq(accessCodes.readerId, readerId)).limit(MAX_ROWS),
+    db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetType, 'member'), eq(auditLog.targetId, readerId)))
+      .orderBy(desc(auditLog.createdAt))
+      .limit(MAX_ROWS),
+  ]);
+  const reader = readerRows[0];
+  if (!reader || reader.deletedAt !== null) throw new ApiError('not_found', 'No account has this id.');
+  const claims = reader.email
+    ? await db
+        .select()
+        .from(trialClaims)
+        .where(eq(trialClaims.identityHash, await trialIdentityHash(ctx.config.pairwiseSecret, reader.email)))
+        .limit(1)
+    : [];
+  const rows = (table: Table, list: Record<string, unknown>[]) => list.map((row) => exportRow(table, row));
+  return {
+    format: 'onepass-export/1',
+    exported_at: rfc3339(ctx.now()),
+    reader_id: readerId,
+    password_set: reader.passwordHash !== null,
+    tables: {
+      readers: rows(readers, readerRows),
+      memberships: rows(memberships, membershipRows),
+      sessions: rows(sessions, sessionRows),
+      stripe_events: rows(stripeEvents, eventRows),
+      outbox: rows(outbox, mailRows),
+      password_resets: rows(passwordResets, resetRows),
+      reads: rows(reads, readRows),
+      pairwise_subjects: rows(pairwiseSubjects, subjectRows),
+      access_codes: rows(accessCodes, codeRows),
+      audit_log: rows(auditLog, auditRows),
+      trial_claims: rows(trialClaims, claims),
+    },
+    withheld: WITHHELD_COLUMNS,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * @module The audit log: `auditEntry` builds the insert that goes into the same `db.batch` as the
+ * admin mutation it records, so the change and its record land together or not at all.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { AppContext } from '../../app/context';
+import { newId } from '../../db/ids';
+import { auditLog } from '../../db/schema';
+import { epochSeconds, wholeSeconds } from '../../domain/time';
+import type { AdminActor } from '../admin/actors';
+
+export interface AuditContext {
+  actor: AdminActor;
+  requestId: string;
+}
+
+export interface AuditEntry {
+  /** `<target type>.<verb>`, e.g. `member.comp`, `publisher.rotate_key`. */
+  action: string;
+  targetType: 'member' | 'publisher' | 'admin_key' | 'payout' | 'stripe';
+  targetId: string;
+  /** JSON-safe snapshots; never secrets (no keys, hashes or passwords). */
+  before: unknown;
+  after: unknown;
+}
+
+/** The insert statement for one audit row; put it in the batch of the change. */
+export function auditEntry(ctx: AppContext, audit: AuditContext, entry: AuditEntry) {
+  return ctx.db.insert(auditLog).values({
+    id: newId('audit'),
+    actorKeyId: audit.actor.keyId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    requestId: audit.requestId,
+    createdAt: wholeSeconds(ctx.now()),
+  });
+}
+
+/**
+ * The same audit row, inserted only if `condition` (an SQL boolean) holds when the batch runs: for
+ * changes that are themselves conditional (optimistic concurrency on a membership's version), so
+ * that a write that did not land leaves no record either. `id` lets the change mark itself with it.
+ */
+export function auditEntryIf(
+  ctx: AppContext,
+  audit: AuditContext,
+  entry: AuditEntry,
+  condition: SQL,
+  id: string = newId('audit'),
+) {
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  // Raw select in the table's column order (see src/db/audit.ts).
+  return ctx.db
+    .insert(auditLog)
+    .select(
+      sql`select ${id}, ${audit.actor.keyId}, ${entry.action}, ${entry.targetType}, ${entry.targetId}, ${json(entry.before)}, ${json(entry.after)}, ${audit.requestId}, ${epochSeconds(ctx.now())} where ${condition}`,
+    );
+}

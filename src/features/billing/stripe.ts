@@ -1,0 +1,131 @@
+/**
+ * @module The Stripe client, made from config (the SDK's platform HTTP client: node:http on Node, fetch on Workers), and
+ * the translation of Stripe objects into our snapshots. `STRIPE_API_BASE` points it elsewhere
+ * (the local emulator); with real keys and no override it talks to Stripe itself.
+ */
+import Stripe from 'stripe';
+import type { Config } from '../../app/config';
+import type { AppContext } from '../../app/context';
+import { ApiError } from '../../app/errors';
+import type { SubscriptionSnapshot } from '../../domain/billing';
+import type { Plan } from '../../domain/membership';
+import { nodeCrypto } from '../../lib/node-crypto';
+import { oncePer } from '../../lib/once-per';
+
+/** One client per configuration. */
+export const stripeFor = oncePer((config: Config): Stripe => {
+  const base = config.stripe.apiBase;
+  // The SDK's platform default: keep-alive `node:http` on Node (measured twice as fast per call as
+  // its fetch client), fetch on Workers.
+  return new Stripe(config.stripe.secretKey, {
+    maxNetworkRetries: 2,
+    timeout: config.stripe.timeoutMs,
+    ...(base
+      ? {
+          host: base.hostname,
+          port: base.port || (base.protocol === 'https:' ? 443 : 80),
+          protocol: base.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+  });
+});
+
+const subtleCrypto = Stripe.createSubtleCryptoProvider();
+
+/**
+ * Webhook signatures (HMAC-SHA256, hex) through synchronous `node:crypto` where the runtime has it
+ * (Node; Workers with nodejs_compat), else WebCrypto: Stripe's WebCrypto provider imports the
+ * secret again and goes through the thread pool for every event, which measured at a quarter of
+ * a duplicate delivery's time.
+ */
+export const stripeCrypto: Stripe.CryptoProvider = {
+  computeHMACSignature: (payload, secret) =>
+    nodeHmacHex(payload, secret) ?? subtleCrypto.computeHMACSignature(payload, secret),
+  computeHMACSignatureAsync: async (payload, secret) =>
+    nodeHmacHex(payload, secret) ?? subtleCrypto.computeHMACSignatureAsync(payload, secret),
+  computeSHA256Async: (data) => subtleCrypto.computeSHA256Async(data),
+};
+
+/** HMAC-SHA256 in hex through `node:crypto`; null where the runtime has none. */
+function nodeHmacHex(payload: string, secret: string): string | null {
+  return nodeCrypto()?.createHmac('sha256', secret).update(payload).digest('hex') ?? null;
+}
+
+function isStripeError(
+  err: unknown,
+): err is { type: string; statusCode?: number; message: string; code?: string } {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    String((err as { type: unknown }).type).startsWith('Stripe')
+  );
+}
+
+/**
+ * Runs a Stripe call; any failure of Stripe (network, 5xx, rate limit, or a request Stripe refuses
+ * because our configuration is wrong) becomes a 503 `unavailable` that the client may retry.
+ * The detail is logged, never sent.
+ */
+export async function callStripe<T>(
+  ctx: AppContext,
+  what: string,
+  fn: (stripe: Stripe) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(stripeFor(ctx.config));
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    ctx.logger.error('stripe call failed', {
+      call: what,
+      stripe_error: isStripeError(err) ? err.type : 'unknown',
+      status: isStripeError(err) ? err.statusCode : undefined,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    throw new ApiError('unavailable', 'Billing is unavailable right now. Please try again in a moment.');
+  }
+}
+
+export function isMissingResource(err: unknown): boolean {
+  return isStripeError(err) && (err.statusCode === 404 || err.code === 'resource_missing');
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+function date(seconds: number | null | undefined): Date | null {
+  return typeof seconds === 'number' ? new Date(seconds * 1000) : null;
+}
+
+export function planOfPrice(config: Config, priceId: string | null | undefined): Plan | null {
+  if (priceId === config.stripe.prices.monthly) return 'monthly';
+  if (priceId === config.stripe.prices.annual) return 'annual';
+  return null;
+}
+
+export function priceOfPlan(config: Config, plan: Plan): string {
+  return config.stripe.prices[plan];
+}
+
+/** The fields that decide a membership. Since 2025 the period lives on the subscription items. */
+export function toSnapshot(config: Config, sub: Stripe.Subscription): SubscriptionSnapshot {
+  const item = sub.items.data[0];
+  return {
+    id: sub.id,
+    customerId: idOf(sub.customer) ?? '',
+    status: sub.status,
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    cancelAt: date(sub.cancel_at),
+    currentPeriodEnd: date(item?.current_period_end),
+    endedAt: date(sub.ended_at),
+    plan: planOfPrice(config, item?.price.id),
+  };
+}
+
+export function periodStart(sub: Stripe.Subscription): Date | null {
+  return date(sub.items.data[0]?.current_period_start);
+}
+
+export { idOf, Stripe };

@@ -1,0 +1,79 @@
+/** @module Posted page forms: size limit, field reading, the CSRF gate, and the credential rules. */
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../../app/env';
+import type { ApiError } from '../../app/errors';
+import { isPlausibleEmail } from '../../domain/email';
+import { csrfValid, type FormAction, optionalReader } from '../../http/auth';
+import type { Authenticated } from '../readers/sessions';
+import { showError, showForbiddenForm } from './screens';
+import { type FormErrors, hasErrors } from './views/form';
+
+const FORM_BODY_LIMIT = 16 * 1024;
+
+type PageContext = Context<AppEnv>;
+
+export const formLimit = bodyLimit({
+  maxSize: FORM_BODY_LIMIT,
+  onError: (c) =>
+    showError(c as PageContext, 413, {
+      title: 'This form is too large',
+      message: 'The form sent more than we accept. Go back and shorten what you entered.',
+    }),
+});
+
+export interface Submitted {
+  fields: Record<string, string>;
+  who: Authenticated | null;
+}
+
+/** The text fields of a posted form (files, which no page form has, are dropped). */
+export async function formStrings(c: PageContext): Promise<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(await c.req.parseBody())) {
+    if (typeof value === 'string') fields[name] = value;
+  }
+  return fields;
+}
+
+/** Reads a posted form and runs the CSRF checks; a refusal is answered here, with nothing changed. */
+export async function submitted(c: PageContext, action: FormAction): Promise<Submitted | Response> {
+  const who = await optionalReader(c);
+  const fields = await formStrings(c);
+  if (!(await csrfValid(c, action, fields.csrf, who?.sessionId ?? null))) {
+    c.get('logger').warn('form refused by CSRF checks', { action, origin: c.req.header('origin') ?? null });
+    return showForbiddenForm(c);
+  }
+  return { fields, who };
+}
+
+export function emailError(email: string): string | undefined {
+  if (email === '') return 'Enter your email address';
+  if (email.length > 254 || !isPlausibleEmail(email)) return 'Enter an email address like name@example.com';
+  return undefined;
+}
+
+/** The rules of a password being chosen (sign-up, reset): 8 to 256 characters. */
+export function newPasswordError(password: string): string | undefined {
+  if (password === '') return 'Choose a password';
+  if (password.length < 8) return 'The password must be at least 8 characters';
+  if (password.length > 256) return 'The password must be at most 256 characters';
+  return undefined;
+}
+
+export function credentialErrors(
+  email: string,
+  password: string,
+  signingUp: boolean,
+): FormErrors | undefined {
+  const errors: FormErrors = { email: emailError(email) };
+  if (signingUp) errors.password = newPasswordError(password);
+  else if (password === '') errors.password = 'Enter your password';
+  else if (password.length > 256) errors.password = 'The password must be at most 256 characters';
+  return hasErrors(errors) ? errors : undefined;
+}
+
+/** An error shown as a page keeps its headers (e.g. `Retry-After` of a 429). */
+export function keepHeaders(c: PageContext, err: ApiError): void {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+}

@@ -1,0 +1,179 @@
+/**
+ * @module Screens: a view plus what it needs from the request (CSRF tokens, the reader, the publisher
+ * that sent them), rendered with the right status and CSP. Shared by the page routes and `/access`.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from '../../app/env';
+import { toApiError } from '../../app/errors';
+import { isId } from '../../db/ids';
+import { toMembership } from '../../db/memberships';
+import { checkoutTrialEnd } from '../../domain/billing';
+import { type Plan, readerEntitlement } from '../../domain/membership';
+import { csrfToken, optionalReader } from '../../http/auth';
+import { getPublisher, type PublisherRow } from '../publishers/keys';
+import type { Authenticated } from '../readers/sessions';
+import { notEntitled } from '../tokens/issue';
+import { renderPage, stripeOrigins } from './render';
+import { LoginView, SignupView } from './views/auth';
+import type { FormErrors } from './views/form';
+import {
+  AccountView,
+  AlreadyMemberView,
+  describeMembership,
+  formatDay,
+  SubscribeView,
+} from './views/membership';
+import { ErrorView, type ErrorViewProps } from './views/site';
+
+/** The publisher of an `/access` continuation, to name it on the page and to let forms lead back to it. */
+export async function publisherOfNext(c: Context<AppEnv>, next: string | null): Promise<PublisherRow | null> {
+  if (!next?.startsWith('/access?')) return null;
+  const id = new URLSearchParams(next.slice('/access?'.length)).get('publisher');
+  return id && isId('publisher', id) ? getPublisher(c.get('ctx'), id) : null;
+}
+
+export interface CredentialsScreen {
+  next: string | null;
+  publisher: PublisherRow | null;
+  email?: string | undefined;
+  errors?: FormErrors | undefined;
+  status?: ContentfulStatusCode;
+}
+
+// After signing in, the flow may end on the publisher's page (via /access): the form must be allowed to lead there.
+const formTargetsOf = (publisher: PublisherRow | null) => publisher?.origins ?? [];
+
+/** The sign-up or sign-in form: they take the same inputs and differ in their view and CSRF action. */
+async function showCredentialsForm(
+  c: Context<AppEnv>,
+  s: CredentialsScreen,
+  action: 'signup' | 'login',
+): Promise<Response> {
+  const csrf = await csrfToken(c, action, (await optionalReader(c))?.sessionId ?? null);
+  const View = action === 'signup' ? SignupView : LoginView;
+  return renderPage(
+    c,
+    <View
+      csrf={csrf}
+      next={s.next}
+      from={s.publisher ? { name: s.publisher.name } : null}
+      email={s.email}
+      errors={s.errors}
+      trialDays={c.get('ctx').config.trialDays}
+    />,
+    { status: s.status, formTargets: formTargetsOf(s.publisher) },
+  );
+}
+
+export function showSignup(c: Context<AppEnv>, s: CredentialsScreen): Promise<Response> {
+  return showCredentialsForm(c, s, 'signup');
+}
+
+export function showLogin(c: Context<AppEnv>, s: CredentialsScreen): Promise<Response> {
+  return showCredentialsForm(c, s, 'login');
+}
+
+/** Paying through Stripe now (or until the period ends): another checkout would charge twice. */
+export function hasSubscription(who: Authenticated): boolean {
+  const status = who.membershipRow?.status;
+  return status === 'active' || status === 'past_due' || status === 'canceled';
+}
+
+export interface SubscribeScreen {
+  next: string | null;
+  publisher: PublisherRow | null;
+  plan?: Plan;
+  errors?: FormErrors | undefined;
+  status?: ContentfulStatusCode;
+}
+
+export async function showSubscribe(
+  c: Context<AppEnv>,
+  who: Authenticated,
+  s: SubscribeScreen,
+): Promise<Response> {
+  const { config, now } = c.get('ctx');
+  const membership = toMembership(who.membershipRow);
+  if (hasSubscription(who) && !s.errors) {
+    return renderPage(
+      c,
+      <AlreadyMemberView summary={describeMembership(membership, now())} continueHref={s.next} />,
+    );
+  }
+  const entitlement = readerEntitlement(who.reader, membership, now());
+  const reason = entitlement.entitled ? null : notEntitled(config, entitlement).detail;
+  let trialNote: string | null = null;
+  if (membership?.status === 'trialing' && entitlement.entitled) {
+    const trialEnd = checkoutTrialEnd(membership, now());
+    trialNote = trialEnd
+      ? `You are on your free trial: the first payment is taken when it ends, on ${formatDay(trialEnd)}.`
+      : 'Your free trial ends within two days, so the first payment is taken today.';
+  }
+  const csrf = await csrfToken(c, 'subscribe', who.sessionId);
+  return renderPage(
+    c,
+    <SubscribeView
+      csrf={csrf}
+      next={s.next}
+      from={s.publisher ? { name: s.publisher.name } : null}
+      reason={reason}
+      trialNote={trialNote}
+      plan={s.plan ?? 'monthly'}
+      errors={s.errors}
+    />,
+    { status: s.status, formTargets: stripeOrigins(config) },
+  );
+}
+
+export async function showAccount(
+  c: Context<AppEnv>,
+  who: Authenticated,
+  s: { notice?: string; error?: string; status?: ContentfulStatusCode } = {},
+): Promise<Response> {
+  const { config, now } = c.get('ctx');
+  const canManageBilling = Boolean(who.membershipRow?.stripeCustomerId);
+  return renderPage(
+    c,
+    <AccountView
+      email={who.reader.email ?? ''}
+      summary={describeMembership(toMembership(who.membershipRow), now())}
+      logoutCsrf={await csrfToken(c, 'logout', who.sessionId)}
+      portalCsrf={canManageBilling ? await csrfToken(c, 'billing-portal', who.sessionId) : null}
+      canSubscribe={!hasSubscription(who)}
+      notice={s.notice}
+      error={s.error}
+    />,
+    { status: s.status, formTargets: stripeOrigins(config) },
+  );
+}
+
+export async function showError(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  view: Omit<ErrorViewProps, 'signedIn'> & { signedIn?: boolean },
+): Promise<Response> {
+  const signedIn = view.signedIn ?? (await optionalReader(c).catch(() => null)) !== null;
+  return renderPage(c, <ErrorView {...view} signedIn={signedIn} />, { status });
+}
+
+/** Anything thrown while making a page, as a page: logged when unexpected, never shown in detail. */
+export function showFailure(err: unknown, c: Context<AppEnv>): Promise<Response> {
+  const apiError = toApiError(err, (fields) => c.get('logger').error('unhandled error', fields));
+  const failed = apiError.code === 'unavailable' || apiError.code === 'internal';
+  return showError(c, apiError.status, {
+    signedIn: false,
+    title: failed ? 'Something went wrong' : 'This page cannot be shown',
+    message: failed ? 'We could not complete this just now. Please try again in a moment.' : apiError.detail,
+  });
+}
+
+/** The answer to a form that failed the CSRF checks: nothing happened, and the reader is told why. */
+export function showForbiddenForm(c: Context<AppEnv>): Promise<Response> {
+  return showError(c, 403, {
+    title: 'This form could not be accepted',
+    message:
+      'For your safety we only accept forms sent from this site’s own pages, with cookies enabled. ' +
+      'Nothing was changed. Go back, reload the page and try again.',
+  });
+}

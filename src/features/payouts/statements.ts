@@ -1,0 +1,185 @@
+/**
+ * @module Monthly payout statements: a month's reads per publisher, split with `splitPayout`, stored
+ * once per (month, currency) with its lines and audit row in one batch, never changed afterwards.
+ */
+import { asc, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { AppContext, UseCase } from '../../app/context';
+import { ApiError, invalidRequest } from '../../app/errors';
+import { isUniqueViolation } from '../../db/errors';
+import { newId } from '../../db/ids';
+import { payoutLines, payouts, publishers, reads } from '../../db/schema';
+import { monthBounds, splitPayout } from '../../domain/payout';
+import { wholeSeconds } from '../../domain/time';
+import { afterCursor, decodeCursor, pageFromRows } from '../admin/actors';
+import { type AuditContext, auditEntry } from '../audit/entry';
+
+export type PayoutRow = typeof payouts.$inferSelect;
+export type PayoutLineRow = typeof payoutLines.$inferSelect;
+
+export interface Statement {
+  payout: PayoutRow;
+  lines: PayoutLineRow[];
+}
+
+/** D1 binds at most 100 parameters per statement; a line has 5 columns. */
+const LINES_PER_INSERT = 20;
+
+async function statementWhere(ctx: AppContext, where: SQL): Promise<Statement | null> {
+  const [payout] = await ctx.db.select().from(payouts).where(where).limit(1);
+  if (!payout) return null;
+  const lines = await ctx.db
+    .select()
+    .from(payoutLines)
+    .where(eq(payoutLines.payoutId, payout.id))
+    .orderBy(desc(payoutLines.amount), asc(payoutLines.publisherId));
+  return { payout, lines };
+}
+
+export async function getStatement(ctx: AppContext, id: string): Promise<Statement> {
+  const statement = await statementWhere(ctx, eq(payouts.id, id));
+  if (!statement) throw new ApiError('not_found', 'No payout statement has this id.');
+  return statement;
+}
+
+export function findStatement(ctx: AppContext, month: string, currency: string): Promise<Statement | null> {
+  return statementWhere(ctx, sql`${payouts.month} = ${month} and ${payouts.currency} = ${currency}`);
+}
+
+/**
+ * The reads of every publisher in the month (UTC days), reads during free trials included. Every
+ * publisher onboarded before the month ended gets a line, with 0 reads if it had none.
+ */
+async function monthReads(ctx: AppContext, first: string, next: string, endsAt: Date) {
+  return ctx.db
+    .select({
+      publisherId: publishers.id,
+      name: publishers.name,
+      reads: sql<number>`(select count(*) from ${reads} where ${reads.publisherId} = ${publishers.id} and ${reads.day} >= ${first} and ${reads.day} < ${next})`,
+    })
+    .from(publishers)
+    .where(
+      or(
+        lt(publishers.createdAt, endsAt),
+        sql`exists (select 1 from ${reads} where ${reads.publisherId} = ${publishers.id} and ${reads.day} >= ${first} and ${reads.day} < ${next})`,
+      ),
+    );
+}
+
+/**
+ * Makes the statement of a month that has ended, or returns the one stored for that month and
+ * currency (`created: false`), unchanged even if reads were recorded since. A month without any
+ * read is refused: there is nothing to split the amount by.
+ */
+export async function createStatement({
+  ctx,
+  input,
+}: UseCase<{ month: string; amount: number; currency: string; audit: AuditContext }>): Promise<
+  Statement & { created: boolean }
+> {
+  const bounds = monthBounds(input.month);
+  if (!bounds) throw invalidRequest([{ path: 'month', message: 'Must be a month like 2026-11' }]);
+  const stored = await findStatement(ctx, input.month, input.currency);
+  if (stored) return { ...stored, created: false };
+  if (bounds.endsAt.getTime() > ctx.now().getTime()) {
+    throw new ApiError(
+      'conflict',
+      `${input.month} has not ended yet (it ends ${bounds.endsAt.toISOString().slice(0, 10)} 00:00 UTC); only ended months can be paid out.`,
+    );
+  }
+  const perPublisher = await monthReads(ctx, bounds.first, bounds.next, bounds.endsAt);
+  const total = perPublisher.reduce((sum, p) => sum + Number(p.reads), 0);
+  if (total === 0) {
+    throw new ApiError('conflict', `There were no reads in ${input.month}: there is nothing to split by.`);
+  }
+  const names = new Map(perPublisher.map((p) => [p.publisherId, p.name]));
+  const shares = splitPayout(
+    input.amount,
+    perPublisher.map((p) => ({ publisherId: p.publisherId, reads: Number(p.reads) })),
+  );
+  const payout: PayoutRow = {
+    id: newId('payout'),
+    month: input.month,
+    currency: input.currency,
+    amount: input.amount,
+    reads: total,
+    createdAt: wholeSeconds(ctx.now()),
+    createdBy: input.audit.actor.keyId,
+  };
+  const lines: PayoutLineRow[] = shares.map((s) => ({
+    payoutId: payout.id,
+    publisherId: s.publisherId,
+    publisherName: names.get(s.publisherId) ?? s.publisherId,
+    reads: s.reads,
+    amount: s.amount,
+  }));
+  const chunks: PayoutLineRow[][] = [];
+  for (let i = 0; i < lines.length; i += LINES_PER_INSERT) chunks.push(lines.slice(i, i + LINES_PER_INSERT));
+  try {
+    await ctx.db.batch([
+      ctx.db.insert(payouts).values(payout),
+      ...chunks.map((chunk) => ctx.db.insert(payoutLines).values(chunk)),
+      auditEntry(ctx, input.audit, {
+        action: 'payout.create',
+        targetType: 'payout',
+        targetId: payout.id,
+        before: null,
+        after: {
+          month: payout.month,
+          currency: payout.currency,
+          amount: payout.amount,
+          reads: total,
+          lines: lines.length,
+        },
+      }),
+    ]);
+  } catch (err) {
+    // Another request stored this month and currency first: theirs is the statement.
+    if (!isUniqueViolation(err, 'payouts.')) throw err;
+    const winner = await findStatement(ctx, input.month, input.currency);
+    if (!winner) throw err;
+    return { ...winner, created: false };
+  }
+  ctx.logger.info('payout statement stored', {
+    payout_id: payout.id,
+    month: payout.month,
+    currency: payout.currency,
+  });
+  const sorted = [...lines].sort((a, b) => b.amount - a.amount || (a.publisherId < b.publisherId ? -1 : 1));
+  return { payout, lines: sorted, created: true };
+}
+
+/** Stored statements, newest first. */
+export async function listStatements(
+  ctx: AppContext,
+  input: { limit: number; cursor?: string | undefined },
+): Promise<{ data: PayoutRow[]; nextCursor: string | null }> {
+  const after = decodeCursor(input.cursor);
+  const rows = await ctx.db
+    .select()
+    .from(payouts)
+    .where(afterCursor(after, payouts.createdAt, payouts.id))
+    .orderBy(desc(payouts.createdAt), desc(payouts.id))
+    .limit(input.limit + 1);
+  return pageFromRows(rows, input.limit, (row) => row);
+}
+
+/** One CSV field: quoted when it must be, and defused when a spreadsheet would run it as a formula. */
+function csvField(value: string | number): string {
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** RFC 4180 CSV of a statement: a header line, then one line per publisher (CRLF line ends). */
+export function statementCsv({ payout, lines }: Statement): string {
+  const header = ['month', 'currency', 'publisher_id', 'publisher_name', 'reads', 'amount'];
+  const rows = lines.map((l) => [
+    payout.month,
+    payout.currency,
+    l.publisherId,
+    l.publisherName,
+    l.reads,
+    l.amount,
+  ]);
+  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,127 @@
+/**
+ * @module Publisher onboarding and upkeep by admins, each change written with its audit row in one
+ * batch: create (key shown once), update name and origins, rotate the API key.
+ */
+import { eq } from 'drizzle-orm';
+import type { AppContext, UseCase } from '../../app/context';
+import { ApiError } from '../../app/errors';
+import { newId } from '../../db/ids';
+import { publishers } from '../../db/schema';
+import { rfc3339, wholeSeconds } from '../../domain/time';
+import { sha256Hex } from '../../lib/crypto';
+import { type AuditContext, auditEntry } from '../audit/entry';
+import { getPublisher, newPublisherKey, type PublisherRow } from './keys';
+
+/** What the audit log keeps of a publisher: never the key or its hash, only the visible prefix. */
+function snapshot(p: PublisherRow) {
+  return {
+    id: p.id,
+    name: p.name,
+    origins: p.origins,
+    api_key_prefix: p.apiKeyPrefix,
+    updated_at: rfc3339(p.updatedAt),
+  };
+}
+
+async function existing(ctx: AppContext, id: string): Promise<PublisherRow> {
+  const publisher = await getPublisher(ctx, id);
+  if (!publisher) throw new ApiError('not_found', 'No publisher has this id.');
+  return publisher;
+}
+
+export async function onboardPublisher({
+  ctx,
+  input,
+}: UseCase<{ name: string; origins: string[]; audit: AuditContext }>): Promise<{
+  publisher: PublisherRow;
+  apiKey: string;
+}> {
+  const { key, prefix } = newPublisherKey(ctx);
+  const now = wholeSeconds(ctx.now());
+  const publisher: PublisherRow = {
+    id: newId('publisher'),
+    name: input.name.trim(),
+    origins: [...new Set(input.origins)],
+    apiKeyHash: await sha256Hex(key),
+    apiKeyPrefix: prefix,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ctx.db.batch([
+    ctx.db.insert(publishers).values(publisher),
+    auditEntry(ctx, input.audit, {
+      action: 'publisher.create',
+      targetType: 'publisher',
+      targetId: publisher.id,
+      before: null,
+      after: snapshot(publisher),
+    }),
+  ]);
+  ctx.logger.info('publisher created', { publisher_id: publisher.id });
+  return { publisher, apiKey: key };
+}
+
+export async function updatePublisher({
+  ctx,
+  input,
+}: UseCase<{
+  id: string;
+  name?: string | undefined;
+  origins?: string[] | undefined;
+  audit: AuditContext;
+}>): Promise<PublisherRow> {
+  const before = await existing(ctx, input.id);
+  const after: PublisherRow = {
+    ...before,
+    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+    ...(input.origins !== undefined ? { origins: [...new Set(input.origins)] } : {}),
+    updatedAt: wholeSeconds(ctx.now()),
+  };
+  await ctx.db.batch([
+    ctx.db
+      .update(publishers)
+      .set({ name: after.name, origins: after.origins, updatedAt: after.updatedAt })
+      .where(eq(publishers.id, before.id)),
+    auditEntry(ctx, input.audit, {
+      action: 'publisher.update',
+      targetType: 'publisher',
+      targetId: before.id,
+      before: snapshot(before),
+      after: snapshot(after),
+    }),
+  ]);
+  return after;
+}
+
+/**
+ * Replaces a publisher's API key. Lookups go by the key's hash, so the old key stops working with
+ * this write; the new key is returned to be shown once.
+ */
+export async function rotateKey({
+  ctx,
+  input,
+}: UseCase<{ id: string; audit: AuditContext }>): Promise<{ publisher: PublisherRow; apiKey: string }> {
+  const before = await existing(ctx, input.id);
+  const { key, prefix } = newPublisherKey(ctx);
+  const after: PublisherRow = {
+    ...before,
+    apiKeyHash: await sha256Hex(key),
+    apiKeyPrefix: prefix,
+    updatedAt: wholeSeconds(ctx.now()),
+  };
+  await ctx.db.batch([
+    ctx.db
+      .update(publishers)
+      .set({ apiKeyHash: after.apiKeyHash, apiKeyPrefix: prefix, updatedAt: after.updatedAt })
+      .where(eq(publishers.id, before.id)),
+    auditEntry(ctx, input.audit, {
+      action: 'publisher.rotate_key',
+      targetType: 'publisher',
+      targetId: before.id,
+      before: snapshot(before),
+      after: snapshot(after),
+    }),
+  ]);
+  ctx.logger.info('publisher key rotated', { publisher_id: before.id, key_prefix: prefix });
+  return { publisher: after, apiKey: key };
+}

@@ -1,0 +1,187 @@
+/** @module Entitlement tokens: ES256 JWTs with pairwise subjects, and the JWKS that verifies them. */
+import { and, eq, sql } from 'drizzle-orm';
+import type { JWK } from 'jose';
+import type { Config } from '../../app/config';
+import type { AppContext } from '../../app/context';
+import { ApiError } from '../../app/errors';
+import { preparedPerDatabase } from '../../db/client';
+import { newId } from '../../db/ids';
+import { toMembership } from '../../db/memberships';
+import { pairwiseSubjects, publishers } from '../../db/schema';
+import {
+  type Entitlement,
+  type EntitlementKind,
+  readerEntitlement,
+  tokenLifetime,
+} from '../../domain/membership';
+import { epochSeconds, wholeSeconds } from '../../domain/time';
+import { hmacSha256 } from '../../lib/crypto';
+import { signEs256 } from '../../lib/jws';
+import type { PublisherRow } from '../publishers/keys';
+import type { Authenticated } from '../readers/sessions';
+
+export const TOKEN_TYPE = 'entitlement+jwt';
+
+/** The reader's id for one publisher: stable, different for every publisher, not the `rdr_` id. */
+export function pairwiseSubject(config: Config, publisherId: string, readerId: string): Promise<string> {
+  return hmacSha256(config.pairwiseSecret, `sub:${publisherId}:${readerId}`);
+}
+
+export interface PublicJwk {
+  kty: string;
+  crv: string;
+  x: string;
+  y: string;
+  kid: string;
+  alg: string;
+  use: string;
+}
+
+/** Only the public members are copied out: a private `d` can never reach the JWKS. */
+function publicMembers(jwk: JWK): PublicJwk {
+  return {
+    kty: String(jwk.kty),
+    crv: String(jwk.crv),
+    x: String(jwk.x),
+    y: String(jwk.y),
+    kid: String(jwk.kid),
+    alg: 'ES256',
+    use: 'sig',
+  };
+}
+
+export function jwks(config: Config): { keys: PublicJwk[] } {
+  return { keys: [config.signingKey.publicJwk, ...config.previousKeys].map(publicMembers) };
+}
+
+export function subscribeUrl(config: Config, publisherId?: string): string {
+  const url = new URL('/subscribe', config.publicUrl);
+  if (publisherId) url.searchParams.set('publisher', publisherId);
+  return url.href;
+}
+
+export function notEntitled(
+  config: Config,
+  entitlement: Exclude<Entitlement, { entitled: true }>,
+  publisherId?: string,
+) {
+  const messages: Record<typeof entitlement.reason, string> = {
+    trial_expired: 'The free trial has ended. Subscribe to keep reading.',
+    canceled: 'The membership has ended. Subscribe to keep reading.',
+    payment_failed: 'The last payment failed. Update the payment method to keep reading.',
+    no_membership: 'There is no membership on this account. Subscribe to start reading.',
+    deleted: 'This account has been deleted.',
+  };
+  return new ApiError('not_entitled', messages[entitlement.reason], {
+    reason: entitlement.reason,
+    subscribe_url: subscribeUrl(config, publisherId),
+  });
+}
+
+const KIND_CLAIM: Record<EntitlementKind, string> = {
+  trial: 'trial',
+  paid: 'paid',
+  grace: 'grace',
+  comp: 'comp',
+};
+
+/** Prepared once per database, like the session lookup. */
+const publisherLookup = preparedPerDatabase((db) =>
+  db
+    .select({ publisher: publishers, knownReader: pairwiseSubjects.readerId })
+    .from(publishers)
+    .leftJoin(
+      pairwiseSubjects,
+      and(
+        eq(pairwiseSubjects.publisherId, publishers.id),
+        eq(pairwiseSubjects.subject, sql.placeholder('subject')),
+      ),
+    )
+    .where(eq(publishers.id, sql.placeholder('publisher')))
+    .limit(1)
+    .prepare(),
+);
+
+/**
+ * The publisher and the reader's pairwise subject for it, and whether the service already knows
+ * which reader is behind that subject (see `src/db/pairwise.ts`): one indexed read. Only the first
+ * token of a reader for a publisher also writes the mapping (an idempotent insert, so concurrent
+ * first issuances are harmless).
+ */
+async function publisherFor(
+  ctx: AppContext,
+  publisherId: string,
+  readerId: string,
+  entitled: boolean,
+): Promise<{ publisher: PublisherRow; subject: string } | null> {
+  const cacheKey = `${publisherId}\n${readerId}`;
+  const hit = knownPairs.get(cacheKey);
+  if (hit && hit.until > Date.now()) return hit;
+  const subject = await pairwiseSubject(ctx.config, publisherId, readerId);
+  const [row] = await publisherLookup(ctx.db).all({ publisher: publisherId, subject });
+  if (!row) return null;
+  if (entitled && row.knownReader === null) {
+    await ctx.db
+      .insert(pairwiseSubjects)
+      .values({ publisherId, subject, readerId, createdAt: wholeSeconds(ctx.now()) })
+      .onConflictDoNothing();
+  }
+  const found = { publisher: row.publisher, subject };
+  if (entitled || row.knownReader !== null) {
+    // Publishers are never deleted and a mapping never changes: a reader's next tokens for this
+    // publisher need no query and no HMAC at all. Bounded, first in first out.
+    if (knownPairs.size >= KNOWN_PAIRS_MAX) {
+      const oldest = knownPairs.keys().next();
+      if (oldest.done !== true) knownPairs.delete(oldest.value);
+    }
+    knownPairs.set(cacheKey, { ...found, until: Date.now() + KNOWN_PAIRS_TTL_MS });
+  }
+  return found;
+}
+
+const KNOWN_PAIRS_MAX = 10_000;
+const KNOWN_PAIRS_TTL_MS = 5 * 60_000;
+/** Per isolate/process: (publisher, reader) pairs whose publisher exists and whose mapping is stored. */
+const knownPairs = new Map<string, { publisher: PublisherRow; subject: string; until: number }>();
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Signs a token for one publisher, or throws 404 (unknown publisher) / 402 (not entitled). */
+export async function issueEntitlementToken(
+  ctx: AppContext,
+  who: Authenticated,
+  input: { publisher: string; article?: string | undefined },
+): Promise<IssuedToken> {
+  const now = ctx.now();
+  const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), now);
+  const found = await publisherFor(ctx, input.publisher, who.reader.id, entitlement.entitled);
+  if (!found) throw new ApiError('not_found', 'No publisher has this id.');
+  const { publisher, subject } = found;
+  if (!entitlement.entitled) throw notEntitled(ctx.config, entitlement, publisher.id);
+  const iat = epochSeconds(now);
+  const lifetime = tokenLifetime(entitlement, iat, ctx.config.tokenTtlSeconds);
+  const claims: Record<string, unknown> = {
+    scope: 'full_text',
+    membership: KIND_CLAIM[entitlement.kind],
+    entitled_until: lifetime.entitledUntil,
+  };
+  if (input.article !== undefined) claims.article = input.article;
+  const token = await signEs256(
+    ctx.config,
+    ctx.config.signingKey.privateJwk,
+    { alg: 'ES256', kid: ctx.config.signingKey.kid, typ: TOKEN_TYPE },
+    {
+      iss: ctx.config.publicUrl,
+      aud: publisher.id,
+      sub: subject,
+      iat,
+      exp: lifetime.exp,
+      jti: newId('token'),
+      ...claims,
+    },
+  );
+  return { token, expiresAt: new Date(lifetime.exp * 1000) };
+}
