@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createNodeApp, createNodeContext } from '../src/doors/node';
+import { createNodeApp, createNodeContext } from '../src/app/node-context';
 import { generateDevSecrets } from '../src/lib/dev-secrets';
 
 const N = Number(process.env.N ?? 3000);

@@ -155,61 +155,14 @@ const rawSchema = z.object({
   MAIL_API_URL: z.url({ error: 'must be an absolute URL' }).optional(),
   MAIL_API_KEY: optionalText,
   MAIL_FROM: optionalText,
+  PORT: intInRange('PORT', 0, 65_535, 8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  JOBS_INTERVAL_SECONDS: intInRange('JOBS_INTERVAL_SECONDS', 0, 86_400, 300),
 });
-
-export interface SigningKey {
-  kid: string;
-  privateJwk: JWK;
-  publicJwk: JWK;
-}
-
-export interface Config {
-  environment: Environment;
-  /** Base URL without a trailing slash; also the token issuer. */
-  publicUrl: string;
-  database: {
-    url: string | undefined;
-    authToken: string | undefined;
-    /** Node door, local file: SQLite's `synchronous` (WAL). NORMAL syncs at checkpoints, FULL at every commit. */
-    synchronous: 'NORMAL' | 'FULL';
-  };
-  signingKey: SigningKey;
-  /** Public keys still published in the JWKS after a rotation. */
-  previousKeys: JWK[];
-  pairwiseSecret: string;
-  adminApiKey: string;
-  stripe: {
-    secretKey: string;
-    webhookSecret: string;
-    apiBase: URL | undefined;
-    prices: { monthly: string; annual: string };
-    /** Per-attempt timeout of a Stripe request; the SDK retries twice more. */
-    timeoutMs: number;
-  };
-  trialDays: number;
-  tokenTtlSeconds: number;
-  graceDays: number;
-  logLevel: LogLevel;
-  /** The HTTP email API (Resend-compatible); null: no provider, see `senderFor` in `services/mail`. */
-  mail: MailConfig | null;
-  /** Rate limits (count per window); a count of 0 turns one off. */
-  limits: {
-    signinFailures: LimitRule;
-    signups: LimitRule;
-    passwordResets: LimitRule;
-    publisherCalls: LimitRule;
-    signinIp: LimitRule;
-    passwordResetsIp: LimitRule;
-    accessIp: LimitRule;
-  };
-}
-
-export interface MailConfig {
-  apiUrl: URL;
-  apiKey: string;
-  /** `Name <address>` or a bare address. */
-  from: string;
-}
 
 /** `OnePass <no-reply@news.example>` or `no-reply@news.example`. */
 const MAIL_FROM_SHAPE =
@@ -219,7 +172,7 @@ const MAIL_FROM_SHAPE =
  * Mail is configured as a whole or not at all: a URL without its key or sender would only fail
  * later, at the first message. The key travels as a Bearer token, so production needs https.
  */
-function mailConfig(raw: z.output<typeof rawSchema>, environment: Environment): MailConfig | null {
+function mailConfig(raw: RawConfig, environment: Environment) {
   if (raw.MAIL_API_URL === undefined) {
     if (raw.MAIL_API_KEY !== undefined)
       throw new ConfigError('MAIL_API_URL', 'is required when MAIL_API_KEY is set');
@@ -241,6 +194,7 @@ function mailConfig(raw: z.output<typeof rawSchema>, environment: Environment): 
   if (!MAIL_FROM_SHAPE.test(raw.MAIL_FROM)) {
     throw new ConfigError('MAIL_FROM', 'must be an address or "Name <address>"');
   }
+  /** The HTTP email API (Resend-compatible); `from` is `Name <address>` or a bare address. */
   return { apiUrl, apiKey: raw.MAIL_API_KEY, from: raw.MAIL_FROM };
 }
 
@@ -253,14 +207,10 @@ function blankToUndefined(env: Record<string, unknown>): Record<string, string |
   return out;
 }
 
-/** Parses and checks the environment. Throws `ConfigError` naming the first bad or missing variable. */
-export async function loadConfig(env: Record<string, unknown>): Promise<Config> {
-  const parsed = rawSchema.safeParse(blankToUndefined(env));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
-  }
-  const raw = parsed.data;
+type RawConfig = z.output<typeof rawSchema>;
+
+/** The checks that span variables, and the shape the service reads: the output of the schema. */
+async function buildConfig(raw: RawConfig) {
   const environment = raw.ENVIRONMENT;
   const publicUrl = new URL(raw.PUBLIC_URL);
   if (publicUrl.protocol !== 'https:' && publicUrl.protocol !== 'http:') {
@@ -304,28 +254,34 @@ export async function loadConfig(env: Record<string, unknown>): Promise<Config> 
     );
   }
   const apiBase = (withDefaults.STRIPE_API_BASE as string | undefined) ?? undefined;
+  const signingKey: { kid: string; privateJwk: JWK; publicJwk: JWK } = {
+    kid,
+    privateJwk: { ...privateJwk, kid, alg: 'ES256' },
+    publicJwk: { ...publicParts, kid, alg: 'ES256', use: 'sig' },
+  };
   return {
     environment,
+    /** Base URL without a trailing slash; also the token issuer. */
     publicUrl: publicUrl.href.replace(/\/+$/, ''),
     database: {
       url: raw.DATABASE_URL,
       authToken: raw.DATABASE_AUTH_TOKEN,
+      /** Node door, local file: SQLite's `synchronous` (WAL). NORMAL syncs at checkpoints, FULL at every commit. */
       synchronous: raw.SQLITE_SYNCHRONOUS,
     },
-    signingKey: {
-      kid,
-      privateJwk: { ...privateJwk, kid, alg: 'ES256' },
-      publicJwk: { ...publicParts, kid, alg: 'ES256', use: 'sig' },
-    },
-    previousKeys: (raw.ENTITLEMENT_PREVIOUS_KEYS ?? []).map(({ kty, crv, x, y, kid }) => ({
-      kty,
-      crv,
-      x,
-      y,
-      kid,
-      alg: 'ES256',
-      use: 'sig',
-    })),
+    signingKey,
+    /** Public keys still published in the JWKS after a rotation. */
+    previousKeys: (raw.ENTITLEMENT_PREVIOUS_KEYS ?? []).map(
+      ({ kty, crv, x, y, kid }): JWK => ({
+        kty,
+        crv,
+        x,
+        y,
+        kid,
+        alg: 'ES256',
+        use: 'sig',
+      }),
+    ),
     pairwiseSecret: raw.PAIRWISE_SECRET,
     adminApiKey: raw.ADMIN_API_KEY,
     stripe: {
@@ -336,12 +292,14 @@ export async function loadConfig(env: Record<string, unknown>): Promise<Config> 
         monthly: String(withDefaults.STRIPE_PRICE_MONTHLY),
         annual: String(withDefaults.STRIPE_PRICE_ANNUAL),
       },
+      /** Per-attempt timeout of a Stripe request; the SDK retries twice more. */
       timeoutMs: raw.STRIPE_TIMEOUT_MS,
     },
     trialDays: raw.TRIAL_DAYS,
     tokenTtlSeconds: raw.TOKEN_TTL_SECONDS,
     graceDays: raw.GRACE_DAYS,
     logLevel: raw.LOG_LEVEL,
+    /** Rate limits (count per window); a count of 0 turns one off. */
     limits: {
       signinFailures: raw.LIMIT_SIGNIN_FAILURES,
       signups: raw.LIMIT_SIGNUPS,
@@ -351,6 +309,32 @@ export async function loadConfig(env: Record<string, unknown>): Promise<Config> 
       passwordResetsIp: raw.LIMIT_PASSWORD_RESETS_IP,
       accessIp: raw.LIMIT_ACCESS_IP,
     },
+    /** The HTTP email API; null: no provider, see `senderFor` in features/mail. */
     mail: mailConfig(raw, environment),
+    /** Node door only (`npm start`): where it listens, whether to believe X-Forwarded-For, the jobs timer. */
+    node: {
+      port: raw.PORT,
+      host: raw.HOST,
+      trustProxy: raw.TRUST_PROXY,
+      jobsIntervalSeconds: raw.JOBS_INTERVAL_SECONDS,
+    },
   };
+}
+
+/** The environment schema and the config built from it: `Config` is its output, nothing hand-written. */
+const configSchema = rawSchema.transform(buildConfig);
+
+export type Config = z.output<typeof configSchema>;
+export type SigningKey = Config['signingKey'];
+export type MailConfig = NonNullable<Config['mail']>;
+
+/** Parses and checks the environment. Throws `ConfigError` naming the first bad or missing variable. */
+export async function loadConfig(env: Record<string, unknown>): Promise<Config> {
+  // Checks across variables throw ConfigError from inside the transform; zod passes them through.
+  const parsed = await configSchema.safeParseAsync(blankToUndefined(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid');
+  }
+  return parsed.data;
 }

@@ -1,16 +1,8 @@
-/** @module The request-independent context every service receives: db, config, clock, logger. */
+/** @module The request-independent context every use-case receives (db, config, clock, logger), and the use-case shape. */
 import type { Context } from 'hono';
 import type { Db } from '../db/client';
-import type { Config, LogLevel } from './config';
-
-export type LogFields = Record<string, unknown>;
-
-export interface Logger {
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-  child(fields: LogFields): Logger;
-}
+import type { Config } from './config';
+import type { Logger } from './logger';
 
 export interface AppContext {
   db: Db;
@@ -18,7 +10,7 @@ export interface AppContext {
   /** The clock; tests and the domain rules take time from here, never from `Date.now()` directly. */
   now: () => Date;
   logger: Logger;
-  /** Cloudflare rate-limiting bindings by limit name, where deployed with them (see services/rate-limit). */
+  /** Cloudflare rate-limiting bindings by limit name, where deployed with them (see features/limits). */
   rateLimitBindings?: Partial<Record<keyof Config['limits'], RateLimitBinding>>;
   /** The client's IP address for per-IP limits: each door knows where to find it. */
   clientIp?: (c: Context) => string | undefined;
@@ -31,50 +23,16 @@ export interface RateLimitBinding {
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
-/** JSON lines on the console: Workers Logs and any Node log shipper read them as structured logs. */
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-
-export function consoleLogger(base: LogFields = {}, minLevel: LogLevel = 'info'): Logger {
-  return new ConsoleLogger(base, RANK[minLevel]);
-}
-
 /**
- * Methods on the prototype and `child` a plain construction: every request makes a child logger,
- * and one that allocated a closure per level cost more than some whole routes.
+ * The one shape of every use-case: `({ ctx, principal, input })`. `principal` is who acts: a
+ * signed-in reader, a publisher, an admin (with the request it came in on, for the audit log).
+ * Use-cases that anyone may call (sign-up, a reset request) have none.
+ *
+ * @example
+ * ```ts
+ * export async function startCheckout({ ctx, principal, input }: UseCase<CheckoutInput, Authenticated>) {}
+ * ```
  */
-class ConsoleLogger implements Logger {
-  constructor(
-    private readonly base: LogFields,
-    private readonly minRank: number,
-  ) {}
-
-  #write(level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void {
-    if (RANK[level] < this.minRank) return;
-    const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...this.base, ...fields });
-    if (level === 'error') console.error(line);
-    else if (level === 'warn') console.warn(line);
-    else console.log(line);
-  }
-
-  info(msg: string, fields?: LogFields): void {
-    this.#write('info', msg, fields);
-  }
-
-  warn(msg: string, fields?: LogFields): void {
-    this.#write('warn', msg, fields);
-  }
-
-  error(msg: string, fields?: LogFields): void {
-    this.#write('error', msg, fields);
-  }
-
-  child(fields: LogFields): Logger {
-    return new ConsoleLogger({ ...this.base, ...fields }, this.minRank);
-  }
-}
-
-/** The use-case signature of every service: `({ ctx, input })`. */
-export interface UseCase<I> {
-  ctx: AppContext;
-  input: I;
-}
+export type UseCase<I = undefined, P = undefined> = { ctx: AppContext; input: I } & ([P] extends [undefined]
+  ? { principal?: undefined }
+  : { principal: P });

@@ -4,7 +4,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { newId } from '../db/ids';
 import { accessRoutes } from '../features/access/routes';
 import { accountRoutes } from '../features/account/routes';
@@ -22,57 +21,15 @@ import { publisherRoutes } from '../features/publishers/routes';
 import { readerRoutes } from '../features/readers/routes';
 import { wellKnownRoutes } from '../features/tokens/discovery-routes';
 import { requireAdmin } from '../http/auth';
+import { JSON_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from '../http/body-limit';
+import { securityHeaders } from '../http/security-headers';
 import { ConfigError } from './config';
 import type { AppContext } from './context';
 import type { AppEnv } from './env';
 import { ApiError, invalidRequest, problem, toApiError, zodFieldErrors } from './errors';
 
-export const JSON_BODY_LIMIT = 64 * 1024;
-export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
-
 /** Builds the context for a request: the Workers door from bindings, the Node door once. */
 export type ContextResolver = (c: Context<AppEnv>) => Promise<AppContext>;
-
-const tooLarge = (c: Context<AppEnv>) =>
-  problem(
-    c,
-    new ApiError('payload_too_large', `The request body is larger than the limit for this endpoint.`),
-  );
-
-/**
- * Refuses bodies over `maxSize` with 413. A declared Content-Length (the HTTP parser holds the body
- * to it) is checked without touching the body, so the Node door keeps reading it on its fast path
- * instead of through a web stream; only a chunked body is counted as it streams in.
- */
-function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
-  const streamed = bodyLimit({ maxSize, onError: tooLarge });
-  return async (c, next) => {
-    const method = c.req.method;
-    if (method === 'GET' || method === 'HEAD') return next();
-    const length = c.req.header('content-length');
-    if (
-      length !== undefined &&
-      c.req.header('transfer-encoding') === undefined &&
-      /^\d{1,15}$/.test(length)
-    ) {
-      return Number(length) > maxSize ? tooLarge(c) : next();
-    }
-    return streamed(c, next);
-  };
-}
-
-function securityHeaders(c: Context<AppEnv>): void {
-  const h = c.res.headers;
-  h.set('X-Content-Type-Options', 'nosniff');
-  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  if (!h.has('Content-Security-Policy')) {
-    h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
-  }
-  if (!h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
-  if (c.get('ctx')?.config.environment === 'production') {
-    h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  }
-}
 
 export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({

@@ -2,7 +2,8 @@
 
 import type { AdminActor } from '../features/admin/actors';
 import type { Authenticated } from '../features/readers/sessions';
-import type { AppContext, Logger } from './context';
+import type { AppContext } from './context';
+import type { Logger } from './logger';
 
 export interface AppEnv {
   Bindings: Record<string, unknown>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppContext } from '../../src/app/context';
 import type { AppEnv } from '../../src/app/env';
-import { createNodeApp, createNodeContext } from '../../src/doors/node';
+import { createNodeApp, createNodeContext } from '../../src/app/node-context';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
 
 export const BASE = 'http://127.0.0.1:8787';

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config';
-import { type AppContext, consoleLogger } from '../../src/app/context';
+import type { AppContext } from '../../src/app/context';
+import { consoleLogger } from '../../src/app/logger';
 import { d1Db } from '../../src/db/client';
 import { consume, enforce } from '../../src/features/limits/limits';
 import { call, signUp } from './helpers';
