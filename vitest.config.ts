@@ -30,7 +30,7 @@ export default defineConfig({
           include: [
             'test/unit/**/*.test.{ts,tsx}',
             'test/node/**/*.test.{ts,tsx}',
-            'test/sdk/**/*.test.ts',
+            'packages/verify/test/*.test.ts',
             'test/emulator/**/*.test.ts',
             'test/security/**/*.test.ts',
             'test/fuzz/**/*.test.ts',

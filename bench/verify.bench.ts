@@ -1,8 +1,10 @@
 /**
- * @module Publisher verification, the hot path of every article view: the SDK against a raw
- * node:crypto signature check of the same tokens, side by side with jose, jsonwebtoken and fast-jwt.
+ * @module Publisher verification, the hot path of every article view: the SDK (`@onepass/verify`, its
+ * built dist, as publishers install it) against a raw node:crypto signature check of the same tokens,
+ * side by side with jose, jsonwebtoken and fast-jwt. `npm run bench -- verify` runs it alone.
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createEntitlementVerifier } from '@onepass/verify';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import {
   calculateJwkThumbprint,
@@ -14,7 +16,6 @@ import {
   SignJWT,
 } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
-import { createEntitlementVerifier } from '../src/sdk';
 import { compare, printRatios, target } from './lib';
 
 const ISSUER = 'https://onepass.example';

@@ -4,7 +4,7 @@
  *   npx tsx examples/verify-token.ts <issuer> <publisher id> <token>
  *   npx tsx examples/verify-token.ts http://127.0.0.1:8787 pub_… eyJhbGciOiJFUzI1NiIs…
  */
-import { createEntitlementVerifier, EntitlementError } from '../src/sdk';
+import { createEntitlementVerifier, EntitlementError } from '@onepass/verify';
 
 const [issuer, publisherId, token] = process.argv.slice(2);
 if (!issuer || !publisherId || !token) {

@@ -3,9 +3,9 @@
  * paywall, and the reference integration: `/access` links, the code exchange on return, the token
  * in a first-party cookie verified offline by the SDK, and a silent refresh when it expires.
  */
+import { type EntitlementVariables, entitlement } from '@onepass/verify/hono';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { type EntitlementVariables, entitlement } from '../../src/sdk/hono';
 import { ARTICLES, articleBySlug } from './articles';
 import { createOnePass, type OnePassOptions } from './onepass';
 import { ArticlePage, FrontPage, NotFoundPage, type ReaderState, STYLES } from './views';

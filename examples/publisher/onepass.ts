@@ -2,7 +2,7 @@
  * @module Everything the demo site knows about OnePass: the `/access` link, the server-side code
  * exchange with the publisher key, and offline verification with the public SDK. Nothing else.
  */
-import { createEntitlementVerifier, type EntitlementVerifier } from '../../src/sdk';
+import { createEntitlementVerifier, type EntitlementVerifier } from '@onepass/verify';
 
 export interface OnePassOptions {
   /** The service's public URL, which is also the tokens' issuer (e.g. `http://127.0.0.1:8787`). */

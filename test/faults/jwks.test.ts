@@ -2,9 +2,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { createEntitlementVerifier, EntitlementError } from '@onepass/verify';
 import { generateKeyPair, importJWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEntitlementVerifier, EntitlementError } from '../../src/sdk/index.js';
 import { BASE, type NodeHarness, startNodeHarness } from '../node/harness';
 
 let h: NodeHarness;

@@ -1,6 +1,6 @@
+import { createEntitlementVerifier } from '@onepass/verify';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEntitlementVerifier } from '../../src/sdk';
 import { BASE, type NodeHarness, startNodeHarness } from './harness';
 
 let h: NodeHarness;

@@ -1,5 +1,6 @@
 /** @module Forged entitlement tokens, at the publisher SDK and at `POST /v1/tokens/introspect`: all refused, nothing changed. */
 import { createHmac } from 'node:crypto';
+import { createEntitlementVerifier, EntitlementError, type EntitlementVerifier } from '@onepass/verify';
 import {
   base64url,
   calculateJwkThumbprint,
@@ -10,7 +11,6 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEntitlementVerifier, EntitlementError, type EntitlementVerifier } from '../../src/sdk';
 import { BASE } from '../node/harness';
 import {
   createPublisher,

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
+import { createEntitlementVerifier } from '@onepass/verify';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEntitlementVerifier } from '../../src/sdk';
 import { adminKey, BASE, call, countRows, createPublisher, signUp } from './helpers';
 
 const ORIGIN = 'https://daily.example';

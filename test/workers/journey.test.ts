@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
+import { createEntitlementVerifier } from '@onepass/verify';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createEntitlementVerifier } from '../../src/sdk';
 import { adminKey, BASE, call, countRows, createPublisher, signUp, uniqueEmail } from './helpers';
 
 const DAY = 86_400_000;

@@ -1,11 +1,7 @@
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EntitlementMiddlewareOptions,
-  type EntitlementVariables,
-  entitlement,
-} from '../../src/sdk/hono.js';
-import { createEntitlementVerifier, type EntitlementVerifier } from '../../src/sdk/index.js';
+import { type EntitlementMiddlewareOptions, type EntitlementVariables, entitlement } from '../src/hono.js';
+import { createEntitlementVerifier, type EntitlementVerifier } from '../src/index.js';
 import {
   claimsAt,
   ISSUER,

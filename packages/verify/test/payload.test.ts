@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PayloadClaims, readFlatClaims } from '../../src/sdk/payload.js';
+import { type PayloadClaims, readFlatClaims } from '../src/lib/payload.js';
 import { claimsAt } from './fixtures';
 
 const CLAIMS = [

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { expect } from 'vitest';
-import { EntitlementError, type EntitlementErrorCode } from '../../src/sdk/index.js';
+import { EntitlementError, type EntitlementErrorCode } from '../src/index.js';
 
 export const ISSUER = 'https://paywall.example';
 export const PUBLISHER_ID = 'pub_4x7q2m9k3h8w1z6c5v0b';

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEntitlementVerifier, type EntitlementVerifierOptions } from '../../src/sdk/index.js';
+import { createEntitlementVerifier, type EntitlementVerifierOptions } from '../src/index.js';
 import {
   claimsAt,
   expectCode,

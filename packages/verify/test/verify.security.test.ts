@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { base64url } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEntitlementVerifier, type EntitlementVerifier } from '../../src/sdk/index.js';
+import { createEntitlementVerifier, type EntitlementVerifier } from '../src/index.js';
 import {
   claimsAt,
   encodeJson,

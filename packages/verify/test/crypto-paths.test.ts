@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEntitlementVerifier } from '../../src/sdk';
+import { createEntitlementVerifier } from '../src/index.js';
 import {
   claimsAt,
   expectCode,

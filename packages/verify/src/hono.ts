@@ -1,15 +1,9 @@
 /** @module Hono middleware that verifies a reader's entitlement token and exposes its claims to the handlers. */
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
-import {
-  createEntitlementVerifier,
-  type EntitlementClaims,
-  EntitlementError,
-  type EntitlementErrorCode,
-  type EntitlementVerifier,
-  type EntitlementVerifierOptions,
-  type EntitlementVerifyContext,
-} from './verify.js';
+import { EntitlementError } from './lib/errors.js';
+import { DETAILS, requestContext, tokenFromRequest, unauthorized } from './lib/request.js';
+import type { EntitlementClaims, EntitlementVerifier, EntitlementVerifierOptions } from './lib/types.js';
+import { createEntitlementVerifier } from './verify.js';
 
 /**
  * The variables the middleware sets, for `new Hono<{ Variables: EntitlementVariables }>()`.
@@ -63,48 +57,6 @@ export interface EntitlementMiddlewareBaseOptions {
 export type EntitlementMiddlewareOptions = EntitlementMiddlewareBaseOptions &
   ({ verifier: EntitlementVerifier } | (EntitlementVerifierOptions & { verifier?: undefined }));
 
-const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
-
-// Fixed sentences rather than the error's message, which may name internal hosts (a JWKS URL).
-const DETAILS: Readonly<Record<EntitlementErrorCode, string>> = {
-  expired: 'The entitlement token has expired.',
-  invalid_signature: 'The entitlement token signature is not valid.',
-  wrong_audience: 'The entitlement token was issued for another publisher.',
-  wrong_issuer: 'The entitlement token was issued by another issuer.',
-  malformed: 'The entitlement token is malformed.',
-  unknown_key: 'The entitlement token was signed with a key that is not known here.',
-  not_yet_valid: 'The entitlement token is not valid yet.',
-};
-
-function tokenFromRequest(c: Context, cookieName: string): string | undefined {
-  const authorization = c.req.header('authorization');
-  const bearer = authorization === undefined ? null : BEARER.exec(authorization);
-  if (bearer?.[1] !== undefined) return bearer[1];
-  const cookie = getCookie(c, cookieName);
-  return cookie === undefined || cookie === '' ? undefined : cookie;
-}
-
-// On Workers, a background JWKS refresh must be handed to waitUntil or it dies with the response.
-function requestContext(c: Context): EntitlementVerifyContext | undefined {
-  let executionCtx: Context['executionCtx'];
-  try {
-    executionCtx = c.executionCtx;
-  } catch {
-    // Hono throws when the runtime gave no ExecutionContext (Node, Deno, Bun, tests).
-    return undefined;
-  }
-  return { waitUntil: (promise) => executionCtx.waitUntil(promise) };
-}
-
-function unauthorized(c: Context, code: string, detail: string, invalidToken: boolean): Response {
-  const problem = { type: 'about:blank', title: 'Unauthorized', status: 401, detail, code };
-  return c.body(JSON.stringify(problem), 401, {
-    'content-type': 'application/problem+json',
-    'cache-control': 'no-store',
-    'www-authenticate': invalidToken ? 'Bearer error="invalid_token"' : 'Bearer',
-  });
-}
-
 /**
  * Hono middleware that verifies the request's entitlement token and sets `c.var.entitlement` and
  * `c.var.entitlementError`. The verifier is created once, here, not per request.
@@ -117,7 +69,7 @@ function unauthorized(c: Context, code: string, detail: string, invalidToken: bo
  * @example
  * ```ts
  * import { Hono } from 'hono';
- * import { entitlement, type EntitlementVariables } from 'onepass-paywall/verify/hono';
+ * import { entitlement, type EntitlementVariables } from '@onepass/verify/hono';
  *
  * const app = new Hono<{ Variables: EntitlementVariables }>();
  * app.use('/articles/*', entitlement({ issuer: 'https://paywall.example', publisherId: 'pub_4x7q2m9k3h8w1z6c5v0b' }));

@@ -1,7 +1,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { base64url, exportJWK } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEntitlementVerifier, type EntitlementVerifier } from '../../src/sdk/index.js';
+import { createEntitlementVerifier, type EntitlementVerifier } from '../src/index.js';
 import {
   claimsAt,
   encodeJson,

@@ -1,7 +1,4 @@
-/**
- * @module Internal to the SDK (not exported by the package): reads a token payload's JSON text
- * into the members the claims are made of, without JSON.parse for the shape the issuer writes.
- */
+/** @module Reads a token payload's JSON text into the claim members, without JSON.parse for the issuer's flat shape. */
 
 /** The payload members the claims are made of: all that a verification ever reads of a payload. */
 export type PayloadClaims = {
