@@ -100,10 +100,36 @@ describe('a good token', () => {
     const server = await serve(ours);
     const clock = makeClock();
     const verifier = verifierFor(server, clock);
-    for (const membership of ['trial', 'paid', 'grace', 'comp']) {
+    for (const membership of ['trial', 'paid', 'grace', 'comp', 'meter', 'gift']) {
       const claims = await verifier.verify(await signToken(ours, claimsAt(clock.seconds(), { membership })));
       expect(claims.membership).toBe(membership);
     }
+  });
+
+  it('accepts a metered free article, bound to its article', async () => {
+    const server = await serve(ours);
+    const clock = makeClock();
+    const claims = claimsAt(clock.seconds(), { membership: 'meter', article: 'art_free_1' });
+
+    const verified = await verifierFor(server, clock).verify(await signToken(ours, claims));
+
+    expect(verified).toEqual(claims);
+    expect(verified.membership).toBe('meter');
+    expect(verified.article).toBe('art_free_1');
+  });
+
+  it('accepts a redeemed gift', async () => {
+    const server = await serve(ours);
+    const clock = makeClock();
+    const claims = claimsAt(clock.seconds(), {
+      membership: 'gift',
+      entitled_until: clock.seconds() + 7 * 86400,
+    });
+
+    const verified = await verifierFor(server, clock).verify(await signToken(ours, claims));
+
+    expect(verified).toEqual(claims);
+    expect(verified.membership).toBe('gift');
   });
 });
 
@@ -183,6 +209,8 @@ describe('claims', () => {
     ['another scope', { scope: 'metadata' }],
     ['no scope', { scope: undefined }],
     ['an unknown membership', { membership: 'gold' }],
+    ['a membership in another case', { membership: 'Gift' }],
+    ['a membership that is not a string', { membership: 1 }],
     ['a numeric sub', { sub: 42 }],
     ['no jti', { jti: undefined }],
     ['a string exp', { exp: '2030-01-01T00:00:00Z' }],

@@ -6,7 +6,14 @@ import type { EntitlementClaims, EntitlementMembership } from './types.js';
 
 /** The memberships a token may carry; anything else is `malformed`. */
 export function isMembership(value: unknown): value is EntitlementMembership {
-  return value === 'paid' || value === 'trial' || value === 'grace' || value === 'comp';
+  return (
+    value === 'paid' ||
+    value === 'trial' ||
+    value === 'grace' ||
+    value === 'comp' ||
+    value === 'meter' ||
+    value === 'gift'
+  );
 }
 
 /** What the claims of a payload are held against. */

@@ -1,15 +1,17 @@
 /** @module The public shapes of the verifier: claims, keys, options and the verifier itself. */
 
 /**
- * Why the reader is entitled: a free trial, a paid membership, the grace period after a failed
- * payment, or a complimentary membership granted by an operator.
+ * Why the reader may read the full text: a free trial (`trial`), a paid membership (`paid`), the
+ * grace period after a failed payment (`grace`), a complimentary membership granted by an operator
+ * (`comp`), a metered free article (`meter`, usually bound to one `article`) or a redeemed gift
+ * (`gift`).
  *
  * @example
  * ```ts
- * const showUpsell = (m: EntitlementMembership) => m === 'trial' || m === 'grace';
+ * const showUpsell = (m: EntitlementMembership) => m === 'trial' || m === 'grace' || m === 'meter';
  * ```
  */
-export type EntitlementMembership = 'trial' | 'paid' | 'grace' | 'comp';
+export type EntitlementMembership = 'trial' | 'paid' | 'grace' | 'comp' | 'meter' | 'gift';
 
 /**
  * The verified claims of an entitlement token. The object is frozen and, for a token seen before,
