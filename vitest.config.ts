@@ -82,6 +82,25 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        // The publisher SDK inside workerd, where a Worker without nodejs_compat has only WebCrypto.
+        plugins: [cloudflareTest({ wrangler: { configPath: './packages/verify/test/workerd/wrangler.toml' } })],
+        test: {
+          name: 'verify-workerd',
+          include: ['packages/verify/test/workerd/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The built package as publishers get it: under Deno and Bun, and packed then installed alone.
+        test: {
+          name: 'verify-dist',
+          include: ['packages/verify/test/runtimes/*.test.ts', 'packages/verify/test/pack/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
