@@ -84,7 +84,9 @@ export default defineConfig({
       },
       {
         // The publisher SDK inside workerd, where a Worker without nodejs_compat has only WebCrypto.
-        plugins: [cloudflareTest({ wrangler: { configPath: './packages/verify/test/workerd/wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({ wrangler: { configPath: './packages/verify/test/workerd/wrangler.toml' } }),
+        ],
         test: {
           name: 'verify-workerd',
           include: ['packages/verify/test/workerd/**/*.test.ts'],
