@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import Stripe from 'stripe';
 import { startServer } from '../bench/server';
-import { HANDLED_EVENT_TYPES } from '../src/features/billing/webhook/apply';
+import { HANDLED_EVENT_TYPES } from '../src/features/billing/webhook/handlers';
 import { startStripeEmulator } from '../tools/stripe-emulator';
 import { EmulatorControl } from '../tools/stripe-emulator/client';
 

@@ -3,25 +3,25 @@
  * behind both doors (Workers and Node) and in every test.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { newId } from '../db/ids';
 import { accessRoutes } from '../features/access/routes';
 import { accountRoutes } from '../features/account/routes';
-import { adminKeysRoutes } from '../features/admin/keys-routes';
-import { adminAuditRoutes } from '../features/audit/routes';
+import { adminGate } from '../features/admin';
+import { adminRoutes } from '../features/admin/routes';
+import { auditRoutes } from '../features/audit/routes';
 import { billingRoutes } from '../features/billing/routes';
-import { stripeRoutes } from '../features/billing/webhook-routes';
 import { docsRoutes } from '../features/docs/routes';
-import { clientIpOf } from '../features/limits/limits';
-import { adminMembersRoutes } from '../features/members/routes';
+import { memberRoutes } from '../features/members/routes';
 import { pageRoutes } from '../features/pages/routes';
-import { adminMoneyRoutes } from '../features/payouts/routes';
-import { adminRoutes } from '../features/publishers/admin-routes';
+import { payoutRoutes } from '../features/payouts/routes';
+import { publisherAdminRoutes } from '../features/publishers/admin-routes';
 import { publisherRoutes } from '../features/publishers/routes';
 import { readerRoutes } from '../features/readers/routes';
-import { wellKnownRoutes } from '../features/tokens/discovery-routes';
-import { requireAdmin } from '../http/auth';
+import { readRoutes } from '../features/reads/routes';
+import { tokenRoutes } from '../features/tokens/routes';
 import { JSON_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from '../http/body-limit';
+import { clientIpOf } from '../http/client-ip';
 import { securityHeaders } from '../http/security-headers';
 import { ConfigError } from './config';
 import type { AppContext } from './context';
@@ -79,25 +79,24 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
   app.use('/v1/*', (c, next) =>
     c.req.path.startsWith('/v1/webhooks/') ? webhookLimit(c, next) : jsonLimit(c, next),
   );
-  app.use('/v1/admin/*', async (c, next) => {
-    const role = c.req.method === 'GET' || c.req.method === 'HEAD' ? 'support' : 'admin';
-    return requireAdmin(role)(c, next);
-  });
+  app.use('/v1/admin/*', adminGate);
 
-  app.route('/', wellKnownRoutes);
-  app.route('/', readerRoutes);
-  app.route('/', adminRoutes);
-  app.route('/', billingRoutes);
-  app.route('/', stripeRoutes);
-  app.route('/', accessRoutes);
-  app.route('/', pageRoutes);
-  app.route('/', adminMembersRoutes);
-  app.route('/', adminKeysRoutes);
-  app.route('/', adminAuditRoutes);
-  app.route('/', adminMoneyRoutes);
-  app.route('/', publisherRoutes);
-  app.route('/', accountRoutes);
-  app.route('/', docsRoutes);
+  // One sub-app per feature, each holding every route of its feature, whatever the path prefix.
+  app
+    .route('/', tokenRoutes)
+    .route('/', readerRoutes)
+    .route('/', accountRoutes)
+    .route('/', billingRoutes)
+    .route('/', accessRoutes)
+    .route('/', readRoutes)
+    .route('/', publisherRoutes)
+    .route('/', publisherAdminRoutes)
+    .route('/', memberRoutes)
+    .route('/', payoutRoutes)
+    .route('/', adminRoutes)
+    .route('/', auditRoutes)
+    .route('/', pageRoutes)
+    .route('/', docsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',

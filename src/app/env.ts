@@ -1,5 +1,9 @@
-/** @module The Hono environment type shared by the app, its middleware and routes. */
+/**
+ * @module The Hono environment types: `AppEnv` for every route, and one per principal for the
+ * routes behind its middleware (`ReaderEnv`, `AdminEnv`, `PublisherEnv`).
+ */
 
+import type { PublisherRow } from '../db/schema';
 import type { AdminActor } from '../features/admin/actors';
 import type { Authenticated } from '../features/readers/sessions';
 import type { AppContext } from './context';
@@ -12,7 +16,14 @@ export interface AppEnv {
     publicUrl: string;
     ctx: AppContext;
     logger: Logger;
-    reader: Authenticated;
-    admin: AdminActor;
   };
 }
+
+/** Routes behind `requireReader`: the signed-in reader is `c.get('reader')`. */
+export type ReaderEnv = AppEnv & { Variables: { reader: Authenticated } };
+
+/** Routes behind `requireAdmin` (every `/v1/admin/*` path): the caller is `c.get('admin')`. */
+export type AdminEnv = AppEnv & { Variables: { admin: AdminActor } };
+
+/** Routes behind `requirePublisher`: the publisher is `c.get('publisher')`. */
+export type PublisherEnv = AppEnv & { Variables: { publisher: PublisherRow } };

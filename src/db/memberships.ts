@@ -1,7 +1,12 @@
-/** @module Mapping between membership rows and the domain Membership. */
+/**
+ * @module Mapping between membership rows and the domain Membership, and the membership's effective
+ * status as an SQL expression for lists and counts (the same rule as `effectiveMembership`).
+ */
 
-import type { Membership } from '../domain/membership';
-import type { memberships } from './schema';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Membership, MembershipStatus } from '../domain/membership';
+import { epochSeconds } from '../domain/time';
+import { memberships } from './schema';
 
 export type MembershipRow = typeof memberships.$inferSelect;
 
@@ -31,4 +36,18 @@ export function membershipColumns(m: Membership) {
     compUntil: m.compUntil,
     endedReason: m.endedReason,
   };
+}
+
+/**
+ * The status a member is shown at `now`, as SQL: the same rule as `effectiveMembership` (a trial,
+ * canceled period or comp whose end has passed, or that has no end, reads `expired`). Ends are
+ * exclusive and stored as epoch seconds.
+ */
+export function effectiveStatusSql(now: Date): SQL<MembershipStatus> {
+  const t = epochSeconds(now);
+  return sql<MembershipStatus>`(case
+    when ${memberships.status} = 'trialing' and coalesce(${memberships.trialEndsAt}, 0) <= ${t} then 'expired'
+    when ${memberships.status} = 'canceled' and coalesce(${memberships.currentPeriodEnd}, 0) <= ${t} then 'expired'
+    when ${memberships.status} = 'comped' and coalesce(${memberships.compUntil}, 0) <= ${t} then 'expired'
+    else ${memberships.status} end)`;
 }

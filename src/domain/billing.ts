@@ -9,7 +9,32 @@ import type { Membership, Plan } from './membership';
 
 const DAY_MS = 86_400_000;
 
-/** The fields of a Stripe subscription that decide a membership (see `src/services/stripe.ts`). */
+/**
+ * Stripe subscription statuses in which the subscription can grant a membership. Among a customer's
+ * subscriptions the membership follows one of these before any other.
+ */
+const ENTITLING_STATUSES: ReadonlySet<string> = new Set(['trialing', 'active', 'past_due']);
+
+/**
+ * Stripe subscription statuses in which Stripe may still charge the customer: a second
+ * subscription beside one of these would double-charge, and a deleted account's are canceled.
+ */
+const BILLABLE_STATUSES: ReadonlySet<string> = new Set([
+  ...ENTITLING_STATUSES,
+  'unpaid',
+  'paused',
+  'incomplete',
+]);
+
+export function canEntitle(status: string): boolean {
+  return ENTITLING_STATUSES.has(status);
+}
+
+export function canStillCharge(status: string): boolean {
+  return BILLABLE_STATUSES.has(status);
+}
+
+/** The fields of a Stripe subscription that decide a membership (see features/billing/snapshot.ts). */
 export interface SubscriptionSnapshot {
   id: string;
   customerId: string;
@@ -116,24 +141,6 @@ export function membershipFromSubscription(
       // An unknown future status changes nothing rather than guessing.
       return null;
   }
-}
-
-/** A full refund of the current period's payment ends the entitlement at once. */
-export function membershipAfterRefund(current: Membership): Membership {
-  if (current.status === 'comped') return current;
-  return {
-    ...current,
-    status: 'expired',
-    cancelAtPeriodEnd: false,
-    graceUntil: null,
-    endedReason: 'canceled',
-  };
-}
-
-/** `invoice.paid` clears the grace of a past_due membership. */
-export function membershipAfterPayment(current: Membership): Membership {
-  if (current.status !== 'past_due') return current;
-  return { ...current, status: 'active', graceUntil: null, endedReason: null };
 }
 
 /** A deleted Stripe customer: the membership is unlinked and whatever Stripe was paying for ends. */

@@ -42,8 +42,9 @@ export interface Membership {
   endedReason: EndedReason | null;
 }
 
-/** The kind of entitlement, as carried by the token's `membership` claim. */
-export type EntitlementKind = 'trial' | 'paid' | 'grace' | 'comp';
+/** The kinds of entitlement, as carried by the token's `membership` claim. */
+export const ENTITLEMENT_KINDS = ['trial', 'paid', 'grace', 'comp'] as const;
+export type EntitlementKind = (typeof ENTITLEMENT_KINDS)[number];
 
 export type Entitlement =
   | { entitled: true; kind: EntitlementKind; reason: null; until: Date | null }
@@ -89,6 +90,15 @@ export function entitlementOf(membership: Membership | null, now: Date): Entitle
     case 'expired':
       return { entitled: false, kind: null, reason: membership.endedReason ?? 'canceled', until: null };
   }
+}
+
+/**
+ * Whether the member pays through a Stripe subscription now (or until its period ends): such a
+ * member manages billing in Stripe's portal, and another checkout would charge twice.
+ */
+export function paysThroughStripe(membership: Pick<Membership, 'status'> | null): boolean {
+  const status = membership?.status;
+  return status === 'active' || status === 'past_due' || status === 'canceled';
 }
 
 /** A reader's entitlement: a deleted reader has none, whatever the membership row says. */

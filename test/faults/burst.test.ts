@@ -4,7 +4,7 @@
  */
 import type { Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HANDLED_EVENT_TYPES } from '../../src/features/billing/webhook/apply';
+import { HANDLED_EVENT_TYPES } from '../../src/features/billing/webhook/handlers';
 import { type BillingHarness, startBillingHarness } from '../node/billing-harness';
 import { mulberry32 } from '../node/seeded-random';
 import { sideConnection } from './helpers';

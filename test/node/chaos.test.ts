@@ -194,7 +194,7 @@ describe(`chaos: ${READERS} readers, duplicated, shuffled and dropped webhooks (
     // Reconciliation recovers what was dropped.
     let complete = false;
     for (let i = 0; i < 50 && !complete; i++) {
-      const run = await reconcileStripe(b.h.ctx, { maxEvents: 500 });
+      const run = await reconcileStripe({ ctx: b.h.ctx, input: { maxEvents: 500 } });
       stats.reconciled += run.applied;
       complete = run.complete;
     }

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runScheduledJobs } from '../../src/app/jobs';
-import { deliverOutbox, MAX_MAIL_ATTEMPTS } from '../../src/features/mail/outbox';
-import { senderFor } from '../../src/features/mail/templates';
+import { deliverOutbox, MAX_MAIL_ATTEMPTS, senderFor } from '../../src/features/mail';
 import { type BillingHarness, startBillingHarness } from './billing-harness';
 
 /** The email provider, faked at its HTTP edge: records what it is sent, answers as told. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canEntitle,
+  canStillCharge,
   checkoutTrialEnd,
   membershipAfterCustomerDeleted,
-  membershipAfterPayment,
-  membershipAfterRefund,
   membershipFromSubscription,
   type SubscriptionSnapshot,
 } from '../../src/domain/billing';
@@ -142,13 +142,27 @@ describe('single-event transitions', () => {
     graceUntil: later(3),
     currentPeriodEnd: later(20),
   };
-  it('invoice.paid clears grace', () => {
-    expect(membershipAfterPayment(pastDue)).toMatchObject({ status: 'active', graceUntil: null });
-    expect(membershipAfterPayment(trial)).toBe(trial);
+  it('a paid invoice (the subscription active again) clears grace', () => {
+    const paid = membershipFromSubscription(sub({ status: 'active' }), pastDue, noMemory, inputs);
+    expect(paid).toMatchObject({ status: 'active', graceUntil: null, endedReason: null });
   });
-  it('a full refund ends the entitlement at once', () => {
-    const m = membershipAfterRefund({ ...pastDue, status: 'active', graceUntil: null });
-    expect(entitlementOf(m, NOW)).toMatchObject({ entitled: false, reason: 'canceled' });
+  it('a full refund of the current period ends the entitlement at once', () => {
+    const active: Membership = { ...pastDue, status: 'active', graceUntil: null };
+    const refunded = membershipFromSubscription(
+      sub({ status: 'active', currentPeriodEnd: later(20) }),
+      active,
+      { refundedThrough: later(20) },
+      inputs,
+    );
+    expect(refunded && entitlementOf(refunded, NOW)).toMatchObject({ entitled: false, reason: 'canceled' });
+    // A refund of an earlier period leaves the current one paid.
+    const older = membershipFromSubscription(
+      sub({ status: 'active', currentPeriodEnd: later(20) }),
+      active,
+      { refundedThrough: later(-10) },
+      inputs,
+    );
+    expect(older?.status).toBe('active');
   });
   it('customer.deleted ends paid access but not a free trial or a comp', () => {
     expect(membershipAfterCustomerDeleted({ ...pastDue, status: 'active' }, NOW).status).toBe('expired');
@@ -168,5 +182,20 @@ describe('checkoutTrialEnd: no charge before the free trial would have ended', (
     ).toBeNull();
     expect(checkoutTrialEnd({ ...trial, trialEndsAt: later(-1) }, NOW)).toBeNull();
     expect(checkoutTrialEnd({ ...trial, status: 'expired' }, NOW)).toBeNull();
+  });
+});
+
+describe('Stripe subscription statuses', () => {
+  it('only trialing, active and past_due can entitle', () => {
+    for (const status of ['trialing', 'active', 'past_due']) expect(canEntitle(status)).toBe(true);
+    for (const status of ['unpaid', 'paused', 'incomplete', 'incomplete_expired', 'canceled', 'new_status']) {
+      expect(canEntitle(status)).toBe(false);
+    }
+  });
+  it('every status but the ended ones can still charge', () => {
+    for (const status of ['trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete']) {
+      expect(canStillCharge(status)).toBe(true);
+    }
+    for (const status of ['incomplete_expired', 'canceled']) expect(canStillCharge(status)).toBe(false);
   });
 });

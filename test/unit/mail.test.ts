@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/app/config';
 import type { AppContext } from '../../src/app/context';
 import type { Logger } from '../../src/app/logger';
-import { resetToken } from '../../src/features/account/password-reset';
-import { httpMailSender, renderMail, senderFor } from '../../src/features/mail/templates';
+import { httpMailSender, renderMail, resetToken, senderFor } from '../../src/features/mail';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
 
 const secrets = await generateDevSecrets();

@@ -1,5 +1,7 @@
 /** @module Per-read accounting and the payout statements computed from it. */
+
 import { index, integer, primaryKey, sqliteTable, text, unique } from 'drizzle-orm/sqlite-core';
+import { ENTITLEMENT_KINDS } from '../../domain/membership';
 import { publishers } from './publishers';
 import { readers } from './readers';
 
@@ -22,7 +24,7 @@ export const reads = sqliteTable(
     day: text('day').notNull(),
     readerId: text('reader_id').references(() => readers.id, { onDelete: 'set null' }),
     /** The token's `membership` claim at the time: trial, paid, grace or comp. */
-    membership: text('membership', { enum: ['trial', 'paid', 'grace', 'comp'] }).notNull(),
+    membership: text('membership', { enum: ENTITLEMENT_KINDS }).notNull(),
     title: text('title'),
     url: text('url'),
     createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
@@ -53,6 +55,8 @@ export const payouts = sqliteTable(
   (t) => [unique('payouts_month_currency_unique').on(t.month, t.currency)],
 );
 
+export type PayoutRow = typeof payouts.$inferSelect;
+
 export const payoutLines = sqliteTable(
   'payout_lines',
   {
@@ -67,3 +71,5 @@ export const payoutLines = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.payoutId, t.publisherId] })],
 );
+
+export type PayoutLineRow = typeof payoutLines.$inferSelect;

@@ -21,3 +21,5 @@ export const auditLog = sqliteTable(
     index('audit_log_target_idx').on(t.targetType, t.targetId),
   ],
 );
+
+export type AuditRow = typeof auditLog.$inferSelect;

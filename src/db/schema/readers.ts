@@ -28,6 +28,8 @@ export const readers = sqliteTable(
   ],
 );
 
+export type ReaderRow = typeof readers.$inferSelect;
+
 export const sessions = sqliteTable(
   'sessions',
   {

@@ -1,25 +1,20 @@
 /** @module The publisher access flow: `GET /access` (a browser entry, HTML) and `POST /v1/access/exchange`. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../app/env';
+import type { AppEnv, PublisherEnv } from '../../app/env';
 import { problem, toApiError } from '../../app/errors';
 import { isId } from '../../db/ids';
 import { toMembership } from '../../db/memberships';
 import { readerEntitlement } from '../../domain/membership';
+import { parseReturnTo, withPaywallParam } from '../../domain/redirects';
+import { hasControlChars } from '../../domain/text';
 import { rfc3339 } from '../../domain/time';
-import { optionalReader, type PublisherEnv, requirePublisher } from '../../http/auth';
-import { jsonBody, problemResponses } from '../../http/shapes';
-import { enforce } from '../limits/limits';
-import { showError, showFailure, showLogin, showSignup, showSubscribe } from '../pages/screens';
-import { getPublisher } from '../publishers/keys';
-import {
-  accessPath,
-  exchangeAccessCode,
-  hasControlChars,
-  issueAccessCode,
-  parseReturnTo,
-  withPaywallParam,
-} from './codes';
+import { jsonBody, problemResponses } from '../../http/openapi';
+import { enforce } from '../limits';
+import { showError, showFailure, showLogin, showSignup, showSubscribe } from '../pages';
+import { getPublisher, requirePublisher } from '../publishers';
+import { optionalReader } from '../readers';
+import { accessPath, exchangeAccessCode, issueAccessCode } from './codes';
 
 // Printable text without control characters: an article id is echoed into pages and tokens.
 const ArticleSchema = z
@@ -119,7 +114,11 @@ function invalidLink(c: AccessContext): Promise<Response> {
 
 // Behind the publisher key; its own sub-app because its context carries the authenticated publisher.
 const exchangeRoutes = new OpenAPIHono<PublisherEnv>().openapi(exchangeRoute, async (c) => {
-  const issued = await exchangeAccessCode(c.get('ctx'), c.get('publisher'), c.req.valid('json'));
+  const issued = await exchangeAccessCode({
+    ctx: c.get('ctx'),
+    principal: c.get('publisher'),
+    input: c.req.valid('json'),
+  });
   return c.json({ token: issued.token, expires_at: rfc3339(issued.expiresAt), article: issued.article }, 200);
 });
 
@@ -150,7 +149,11 @@ accessRoutes
       if (who) {
         const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), ctx.now());
         if (entitlement.entitled) {
-          const code = await issueAccessCode(ctx, who, { publisherId: publisher.id, article: query.article });
+          const code = await issueAccessCode({
+            ctx,
+            principal: who,
+            input: { publisherId: publisher.id, article: query.article },
+          });
           return c.redirect(withPaywallParam(returnTo, 'paywall_code', code), 303);
         }
         if (query.prompt === 'none') {

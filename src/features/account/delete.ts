@@ -3,7 +3,7 @@
  * every personal datum erased in one batch, keeping the anonymous reads and the trial tombstone.
  */
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import type { AppContext } from '../../app/context';
+import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import type { MembershipRow } from '../../db/memberships';
 import {
@@ -16,14 +16,13 @@ import {
   reads,
   sessions,
 } from '../../db/schema';
+import { canStillCharge } from '../../domain/billing';
 import { rfc3339, wholeSeconds } from '../../domain/time';
 import { decoyHash, verifyPassword } from '../../lib/password';
-import { type AuditContext, auditEntry } from '../audit/entry';
-import { callStripe, isMissingResource } from '../billing/stripe';
-import type { Authenticated } from '../readers/sessions';
-
-/** Stripe statuses that can still charge; these are canceled at once when the account goes. */
-const CHARGEABLE = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete']);
+import type { AdminPrincipal } from '../admin';
+import { auditEntry } from '../audit';
+import { callStripe, isMissingResource } from '../billing';
+import type { Authenticated } from '../readers';
 
 /**
  * Cancels, now, every subscription of the reader's Stripe customer that can still charge (and
@@ -38,14 +37,14 @@ async function cancelAtStripe(ctx: AppContext, membership: MembershipRow | null)
     const live = new Set<string>();
     if (customer) {
       const page = await stripe.subscriptions.list({ customer, status: 'all', limit: 100 });
-      for (const sub of page.data) if (CHARGEABLE.has(sub.status)) live.add(sub.id);
+      for (const sub of page.data) if (canStillCharge(sub.status)) live.add(sub.id);
     }
     if (linked && !live.has(linked)) {
       const sub = await stripe.subscriptions.retrieve(linked).catch((err: unknown) => {
         if (isMissingResource(err)) return null;
         throw err;
       });
-      if (sub && CHARGEABLE.has(sub.status)) live.add(sub.id);
+      if (sub && canStillCharge(sub.status)) live.add(sub.id);
     }
     for (const id of live) {
       await stripe.subscriptions.cancel(id, {
@@ -56,11 +55,6 @@ async function cancelAtStripe(ctx: AppContext, membership: MembershipRow | null)
   });
 }
 
-export interface DeleteOptions {
-  /** Set for an admin deletion: its audit row goes into the same batch. */
-  audit?: AuditContext;
-}
-
 /**
  * Deletes an account: cancels its Stripe subscriptions (a Stripe failure answers 503 and nothing
  * is deleted), then in one batch erases the email, its normalised forms and the password hash,
@@ -69,7 +63,7 @@ export interface DeleteOptions {
  * expires the membership with its Stripe ids unlinked. The keyed trial tombstone stays, so the
  * same person signing up again gets no second trial.
  */
-export async function deleteReader(ctx: AppContext, readerId: string, options: DeleteOptions = {}) {
+async function deleteReader(ctx: AppContext, readerId: string, audit: AdminPrincipal | null) {
   const [row] = await ctx.db
     .select({ reader: readers, membership: memberships })
     .from(readers)
@@ -128,10 +122,10 @@ export async function deleteReader(ctx: AppContext, readerId: string, options: D
       })
       .where(eq(memberships.readerId, readerId)),
   ] as const;
-  if (options.audit) {
+  if (audit) {
     await ctx.db.batch([
       ...statements,
-      auditEntry(ctx, options.audit, {
+      auditEntry(ctx, audit, {
         action: 'member.delete',
         targetType: 'member',
         targetId: readerId,
@@ -149,15 +143,28 @@ export async function deleteReader(ctx: AppContext, readerId: string, options: D
   }
   ctx.logger.info('account deleted', {
     reader_id: readerId,
-    by: options.audit ? options.audit.actor.keyId : 'reader',
+    by: audit ? audit.actor.keyId : 'reader',
     stripe_subscriptions_canceled: canceled,
   });
 }
 
 /** `DELETE /v1/me`: the reader confirms with their password (401 when wrong, same KDF work either way). */
-export async function deleteOwnAccount(ctx: AppContext, who: Authenticated, password: string): Promise<void> {
+export async function deleteOwnAccount({
+  ctx,
+  principal: who,
+  input,
+}: UseCase<{ password: string }, Authenticated>): Promise<void> {
   const stored = who.reader.passwordHash;
-  const ok = await verifyPassword(password, stored ?? (await decoyHash()));
+  const ok = await verifyPassword(input.password, stored ?? (await decoyHash()));
   if (!ok || stored === null) throw new ApiError('unauthenticated', 'The password is incorrect.');
-  await deleteReader(ctx, who.reader.id);
+  await deleteReader(ctx, who.reader.id, null);
+}
+
+/** `DELETE /v1/admin/members/{id}`: as the reader's own deletion, written to the audit log. */
+export async function deleteMember({
+  ctx,
+  principal,
+  input,
+}: UseCase<{ readerId: string }, AdminPrincipal>): Promise<void> {
+  await deleteReader(ctx, input.readerId, principal);
 }

@@ -3,7 +3,7 @@
  * table by table and column by column (SQL names), secrets withheld but said to exist.
  */
 import { and, desc, eq, getTableColumns, getTableName, type Table } from 'drizzle-orm';
-import type { AppContext } from '../../app/context';
+import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import {
   accessCodes,
@@ -19,7 +19,7 @@ import {
   trialClaims,
 } from '../../db/schema';
 import { rfc3339 } from '../../domain/time';
-import { trialIdentityHash } from '../readers/sign-in';
+import { type Authenticated, trialIdentityHash } from '../readers';
 
 /**
  * Columns that exist but whose value is never shown: hashes of credentials (useless to the reader,
@@ -64,7 +64,11 @@ export interface AccountExport {
 }
 
 /** Everything held about a reader, read in one batch (one round trip, one consistent snapshot on D1). */
-export async function exportReader(ctx: AppContext, readerId: string): Promise<AccountExport> {
+export async function exportOwnData({
+  ctx,
+  principal: who,
+}: UseCase<undefined, Authenticated>): Promise<AccountExport> {
+  const readerId = who.reader.id;
   const db = ctx.db;
   const [
     readerRows,

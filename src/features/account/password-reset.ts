@@ -7,16 +7,16 @@
  * who can read the database (a leaked backup, a read-only token) finds no usable link in it.
  */
 import { and, eq, exists, gt, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
-import type { Config } from '../../app/config';
 import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { newId } from '../../db/ids';
 import { outbox, passwordResets, readers, sessions } from '../../db/schema';
 import { emailKey } from '../../domain/email';
 import { epochSeconds, rfc3339, wholeSeconds } from '../../domain/time';
-import { hmacSha256, randomToken, sha256Hex } from '../../lib/crypto';
+import { randomToken, sha256Hex } from '../../lib/crypto';
 import { hashPassword } from '../../lib/password';
-import { enforce } from '../limits/limits';
+import { enforce } from '../limits';
+import { resetToken } from '../mail';
 
 export const RESET_TTL_SECONDS = 3600;
 /** Live (unused, unexpired) links per reader; further requests within the hour send nothing. */
@@ -24,17 +24,6 @@ export const MAX_LIVE_RESETS = 3;
 /** Spent and expired requests are kept this long (the reader's export shows them), then deleted. */
 const RESET_RETENTION_SECONDS = 7 * 86_400;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-/** The token mailed for `ref`; the mail renderer derives it at send time. */
-export function resetToken(config: Config, ref: string): Promise<string> {
-  return hmacSha256(config.pairwiseSecret, `password-reset:v1:${ref}`);
-}
-
-export async function resetLink(config: Config, ref: string): Promise<string> {
-  const url = new URL('/reset-password', config.publicUrl);
-  url.searchParams.set('token', await resetToken(config, ref));
-  return url.href;
-}
 
 /**
  * Queues a reset link for the account of `email`, if there is one. The same single batch runs

@@ -1,11 +1,12 @@
-/** @module The reader's account lifecycle: password reset, export of their data, deletion (also by an admin). */
+/** @module The reader's account: password reset, the export of their data, deleting the account. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../app/env';
+import type { AppEnv, ReaderEnv } from '../../app/env';
 import { isPlausibleEmail } from '../../domain/email';
-import { clearSessionCookie, requireReader } from '../../http/auth';
-import { adminSecurity, jsonBody, problemResponses, readerSecurity } from '../../http/shapes';
-import { deleteOwnAccount, deleteReader } from './delete';
-import { exportReader } from './export';
+import { clearSessionCookie } from '../../http/cookies';
+import { jsonBody, problemResponses, readerSecurity } from '../../http/openapi';
+import { requireReader } from '../readers';
+import { deleteOwnAccount } from './delete';
+import { exportOwnData } from './export';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset';
 
 const PasswordSchema = z
@@ -116,22 +117,8 @@ const deleteMeRoute = createRoute({
   },
 });
 
-const adminDeleteRoute = createRoute({
-  method: 'delete',
-  path: '/v1/admin/members/{id}',
-  tags: ['Admin'],
-  summary: 'Delete a member, as `DELETE /v1/me` does',
-  security: adminSecurity,
-  request: {
-    params: z.object({ id: z.string().max(64).openapi({ example: 'rdr_abcdefghijklmnopqrst' }) }),
-  },
-  responses: {
-    204: { description: 'Deleted (and written to the audit log)' },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-export const accountRoutes = new OpenAPIHono<AppEnv>()
+/** Password resets: anyone may ask, the mailed token proves who it is. */
+const resetRoutes = new OpenAPIHono<AppEnv>()
   .openapi(requestResetRoute, async (c) => {
     await requestPasswordReset({ ctx: c.get('ctx'), input: c.req.valid('json') });
     return c.json({ accepted: true as const }, 202);
@@ -139,21 +126,19 @@ export const accountRoutes = new OpenAPIHono<AppEnv>()
   .openapi(confirmResetRoute, async (c) => {
     await confirmPasswordReset({ ctx: c.get('ctx'), input: c.req.valid('json') });
     return c.body(null, 204);
-  })
+  });
+
+const ownRoutes = new OpenAPIHono<ReaderEnv>()
   .openapi(exportRoute, async (c) => {
-    const data = await exportReader(c.get('ctx'), c.get('reader').reader.id);
+    const data = await exportOwnData({ ctx: c.get('ctx'), principal: c.get('reader'), input: undefined });
     c.header('Cache-Control', 'no-store');
     c.header('Content-Disposition', 'attachment; filename="onepass-export.json"');
     return c.json(data, 200);
   })
   .openapi(deleteMeRoute, async (c) => {
-    await deleteOwnAccount(c.get('ctx'), c.get('reader'), c.req.valid('json').password);
+    await deleteOwnAccount({ ctx: c.get('ctx'), principal: c.get('reader'), input: c.req.valid('json') });
     clearSessionCookie(c);
     return c.body(null, 204);
-  })
-  .openapi(adminDeleteRoute, async (c) => {
-    await deleteReader(c.get('ctx'), c.req.valid('param').id, {
-      audit: { actor: c.get('admin'), requestId: c.get('requestId') },
-    });
-    return c.body(null, 204);
   });
+
+export const accountRoutes = new OpenAPIHono<AppEnv>().route('/', resetRoutes).route('/', ownRoutes);

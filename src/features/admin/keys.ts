@@ -6,18 +6,18 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { newId } from '../../db/ids';
-import { type AdminRole, adminKeys } from '../../db/schema';
+import { afterCursor, decodeCursor, type Page, pageFromRows } from '../../db/pages';
+import { type AdminKeyRow, type AdminRole, adminKeys } from '../../db/schema';
 import { rfc3339, rfc3339OrNull, wholeSeconds } from '../../domain/time';
 import { randomToken, sha256Hex } from '../../lib/crypto';
-import { type AuditContext, auditEntry } from '../audit/entry';
-import { afterCursor, BOOTSTRAP_KEY_ID, decodeCursor, pageFromRows } from './actors';
-
-export type AdminKeyRow = typeof adminKeys.$inferSelect;
+import { auditEntry } from '../audit';
+import { type AdminPrincipal, BOOTSTRAP_KEY_ID } from './actors';
 
 /** `ak_live_…` in production, `ak_test_…` elsewhere: recognisable to people and secret scanners. */
 const KEY_PREFIX_LENGTH = 16;
 
-function snapshot(key: AdminKeyRow) {
+/** An admin key as the API shows it and the audit log keeps it: never the key or its hash. */
+export function presentAdminKey(key: AdminKeyRow) {
   return {
     id: key.id,
     name: key.name,
@@ -30,8 +30,9 @@ function snapshot(key: AdminKeyRow) {
 
 export async function createAdminKey({
   ctx,
+  principal,
   input,
-}: UseCase<{ name: string; role: AdminRole; audit: AuditContext }>): Promise<{
+}: UseCase<{ name: string; role: AdminRole }, AdminPrincipal>): Promise<{
   key: AdminKeyRow;
   apiKey: string;
 }> {
@@ -48,12 +49,12 @@ export async function createAdminKey({
   };
   await ctx.db.batch([
     ctx.db.insert(adminKeys).values(key),
-    auditEntry(ctx, input.audit, {
+    auditEntry(ctx, principal, {
       action: 'admin_key.create',
       targetType: 'admin_key',
       targetId: key.id,
       before: null,
-      after: snapshot(key),
+      after: presentAdminKey(key),
     }),
   ]);
   ctx.logger.info('admin key created', { admin_key_id: key.id, role: key.role });
@@ -64,10 +65,7 @@ export async function createAdminKey({
 export async function listAdminKeys({
   ctx,
   input,
-}: UseCase<{ limit: number; cursor?: string | undefined }>): Promise<{
-  data: AdminKeyRow[];
-  nextCursor: string | null;
-}> {
+}: UseCase<{ limit: number; cursor?: string | undefined }, AdminPrincipal>): Promise<Page<AdminKeyRow>> {
   const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()
@@ -84,8 +82,9 @@ export async function listAdminKeys({
  */
 export async function revokeAdminKey({
   ctx,
+  principal,
   input,
-}: UseCase<{ id: string; audit: AuditContext }>): Promise<void> {
+}: UseCase<{ id: string }, AdminPrincipal>): Promise<void> {
   if (input.id === BOOTSTRAP_KEY_ID) {
     throw new ApiError(
       'conflict',
@@ -101,12 +100,12 @@ export async function revokeAdminKey({
       .update(adminKeys)
       .set({ revokedAt })
       .where(and(eq(adminKeys.id, key.id), isNull(adminKeys.revokedAt))),
-    auditEntry(ctx, input.audit, {
+    auditEntry(ctx, principal, {
       action: 'admin_key.revoke',
       targetType: 'admin_key',
       targetId: key.id,
-      before: snapshot(key),
-      after: snapshot({ ...key, revokedAt }),
+      before: presentAdminKey(key),
+      after: presentAdminKey({ ...key, revokedAt }),
     }),
   ]);
   ctx.logger.info('admin key revoked', { admin_key_id: key.id });

@@ -1,27 +1,16 @@
 /**
  * @module Business numbers for admins, each an SQL aggregate (no rows are loaded into memory):
  * members by effective status now, the trial cohort of a period and its conversion, churn, paying
- * members, and reads per publisher. Definitions are in docs/OPERATIONS.md.
+ * members. Definitions are in docs/OPERATIONS.md.
  */
 import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm';
-import type { AppContext } from '../../app/context';
-import { memberships, publishers, readers, reads, stripeEvents } from '../../db/schema';
+import type { UseCase } from '../../app/context';
+import { effectiveStatusSql } from '../../db/memberships';
+import { memberships, readers, stripeEvents } from '../../db/schema';
+import { type DayRange, rangeInstants } from '../../domain/days';
 import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../../domain/membership';
 import { epochSeconds } from '../../domain/time';
-import { effectiveStatusSql } from '../members/list';
-
-/** A period of whole UTC days, both ends included (`YYYY-MM-DD`). */
-export interface DayRange {
-  from: string;
-  to: string;
-}
-
-/** The instants `[start, end)` that a day range covers. */
-export function dayRangeInstants(range: DayRange): { start: Date; end: Date } {
-  const start = new Date(`${range.from}T00:00:00Z`);
-  const end = new Date(new Date(`${range.to}T00:00:00Z`).getTime() + 86_400_000);
-  return { start, end };
-}
+import type { AdminPrincipal } from './actors';
 
 /** Statuses a Stripe event leaves behind only when the reader has paid (or started a paid plan). */
 const PAID_STATUSES = ['active', 'past_due', 'canceled'] as const;
@@ -35,10 +24,10 @@ export interface Metrics {
   activePaying: number;
 }
 
-export async function metrics(ctx: AppContext, range: DayRange): Promise<Metrics> {
+export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrincipal>): Promise<Metrics> {
   const now = ctx.now();
   const t = epochSeconds(now);
-  const { start, end } = dayRangeInstants(range);
+  const { start, end } = rangeInstants(range);
   const from = epochSeconds(start);
   const to = epochSeconds(end);
   const status = effectiveStatusSql(now);
@@ -98,33 +87,4 @@ export async function metrics(ctx: AppContext, range: DayRange): Promise<Metrics
     churned: Number(churn?.n ?? 0),
     activePaying: Number(paying?.n ?? 0),
   };
-}
-
-export interface PublisherReads {
-  publisherId: string;
-  name: string;
-  reads: number;
-  uniqueReaders: number;
-}
-
-/**
- * Reads and unique (pairwise) readers of every publisher over a day range, most read first. A
- * reader counts once per publisher; across publishers the same person has different pairwise ids.
- */
-export async function readsByPublisher(ctx: AppContext, range: DayRange): Promise<PublisherReads[]> {
-  const rows = await ctx.db
-    .select({
-      publisherId: publishers.id,
-      name: publishers.name,
-      reads: count(reads.publisherId),
-      uniqueReaders: sql<number>`count(distinct ${reads.subject})`,
-    })
-    .from(publishers)
-    .leftJoin(
-      reads,
-      and(eq(reads.publisherId, publishers.id), gte(reads.day, range.from), sql`${reads.day} <= ${range.to}`),
-    )
-    .groupBy(publishers.id, publishers.name)
-    .orderBy(sql`count(${reads.publisherId}) desc`, publishers.id);
-  return rows.map((r) => ({ ...r, reads: Number(r.reads), uniqueReaders: Number(r.uniqueReaders) }));
 }

@@ -2,17 +2,13 @@
  * @module The audit log: `auditEntry` builds the insert that goes into the same `db.batch` as the
  * admin mutation it records, so the change and its record land together or not at all.
  */
-import { type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { newId } from '../../db/ids';
+import { insertIf } from '../../db/insert-if';
 import { auditLog } from '../../db/schema';
-import { epochSeconds, wholeSeconds } from '../../domain/time';
-import type { AdminActor } from '../admin/actors';
-
-export interface AuditContext {
-  actor: AdminActor;
-  requestId: string;
-}
+import { wholeSeconds } from '../../domain/time';
+import type { AdminPrincipal } from '../admin';
 
 export interface AuditEntry {
   /** `<target type>.<verb>`, e.g. `member.comp`, `publisher.rotate_key`. */
@@ -25,9 +21,13 @@ export interface AuditEntry {
 }
 
 /** The insert statement for one audit row; put it in the batch of the change. */
-export function auditEntry(ctx: AppContext, audit: AuditContext, entry: AuditEntry) {
-  return ctx.db.insert(auditLog).values({
-    id: newId('audit'),
+export function auditEntry(ctx: AppContext, audit: AdminPrincipal, entry: AuditEntry) {
+  return ctx.db.insert(auditLog).values(auditRow(ctx, audit, entry, newId('audit')));
+}
+
+function auditRow(ctx: AppContext, audit: AdminPrincipal, entry: AuditEntry, id: string) {
+  return {
+    id,
     actorKeyId: audit.actor.keyId,
     action: entry.action,
     targetType: entry.targetType,
@@ -36,7 +36,7 @@ export function auditEntry(ctx: AppContext, audit: AuditContext, entry: AuditEnt
     after: entry.after ?? null,
     requestId: audit.requestId,
     createdAt: wholeSeconds(ctx.now()),
-  });
+  } satisfies typeof auditLog.$inferInsert;
 }
 
 /**
@@ -46,16 +46,10 @@ export function auditEntry(ctx: AppContext, audit: AuditContext, entry: AuditEnt
  */
 export function auditEntryIf(
   ctx: AppContext,
-  audit: AuditContext,
+  audit: AdminPrincipal,
   entry: AuditEntry,
   condition: SQL,
   id: string = newId('audit'),
 ) {
-  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
-  // Raw select in the table's column order (see src/db/audit.ts).
-  return ctx.db
-    .insert(auditLog)
-    .select(
-      sql`select ${id}, ${audit.actor.keyId}, ${entry.action}, ${entry.targetType}, ${entry.targetId}, ${json(entry.before)}, ${json(entry.after)}, ${audit.requestId}, ${epochSeconds(ctx.now())} where ${condition}`,
-    );
+  return insertIf(ctx.db, auditLog, auditRow(ctx, audit, entry, id), condition);
 }

@@ -1,9 +1,10 @@
 /** @module Admin API: the audit log of every admin mutation (who, what, when, before/after). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../app/env';
+import type { AdminEnv } from '../../app/env';
 import { rfc3339 } from '../../domain/time';
-import { adminSecurity, PageQuery, pageOf, problemResponses } from '../../http/shapes';
-import { listAuditLog } from '../admin/actors';
+import { adminSecurity, PageQuery, pageOf, problemResponses } from '../../http/openapi';
+import { adminPrincipal } from '../admin';
+import { listAuditLog } from './list';
 
 const AuditEntrySchema = z
   .object({
@@ -46,10 +47,11 @@ const auditRoute = createRoute({
   },
 });
 
-export const adminAuditRoutes = new OpenAPIHono<AppEnv>().openapi(auditRoute, async (c) => {
+export const auditRoutes = new OpenAPIHono<AdminEnv>().openapi(auditRoute, async (c) => {
   const q = c.req.valid('query');
   const page = await listAuditLog({
     ctx: c.get('ctx'),
+    principal: adminPrincipal(c),
     input: { limit: q.limit, cursor: q.cursor, action: q.action, targetId: q.target_id },
   });
   const data = page.data.map((row) => ({

@@ -1,14 +1,16 @@
-/** @module Billing use-cases: Stripe Checkout for a plan, and the Stripe billing portal. */
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { AppContext } from '../../app/context';
+/** @module Stripe Checkout for a plan: the reader's Stripe customer (made once) and a subscription session. */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { toMembership } from '../../db/memberships';
-import { memberships, publishers } from '../../db/schema';
-import { checkoutTrialEnd } from '../../domain/billing';
+import { memberships } from '../../db/schema';
+import { canStillCharge, checkoutTrialEnd } from '../../domain/billing';
 import type { Plan } from '../../domain/membership';
 import { epochSeconds } from '../../domain/time';
-import type { Authenticated } from '../readers/sessions';
-import { callStripe, priceOfPlan } from './stripe';
+import type { Authenticated } from '../readers';
+import { assertReturnUrl } from './return-url';
+import { priceOfPlan } from './snapshot';
+import { callStripe } from './stripe';
 
 export interface CheckoutInput {
   plan: Plan;
@@ -16,42 +18,6 @@ export interface CheckoutInput {
   successUrl?: string | undefined;
   /** Absolute URL for "back" on Stripe's page; default: the checkout cancel page. */
   cancelUrl?: string | undefined;
-}
-
-/** Stripe statuses of a subscription that is still running (a second one would double-charge). */
-const LIVE_STATUSES = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete']);
-
-/**
- * Return URLs go only to this service or to a registered publisher's origin: Checkout must not
- * become an open redirect.
- */
-async function assertReturnUrl(ctx: AppContext, url: string, field: string): Promise<void> {
-  let origin: string;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
-    if (parsed.username || parsed.password) throw new Error('userinfo');
-    origin = parsed.origin;
-  } catch {
-    throw new ApiError('invalid_request', 'The return URL is not a valid http(s) URL.', {
-      errors: [{ path: field, message: 'Must be an absolute http(s) URL' }],
-    });
-  }
-  if (origin === new URL(ctx.config.publicUrl).origin) return;
-  const [hit] = await ctx.db
-    .select({ id: publishers.id })
-    .from(publishers)
-    .where(sql`exists (select 1 from json_each(${publishers.origins}) where json_each.value = ${origin})`)
-    .limit(1);
-  if (!hit) {
-    throw new ApiError(
-      'invalid_request',
-      'The return URL must be on this service or a registered publisher site.',
-      {
-        errors: [{ path: field, message: 'Origin not allowed' }],
-      },
-    );
-  }
 }
 
 /**
@@ -84,11 +50,11 @@ async function ensureCustomer(ctx: AppContext, who: Authenticated): Promise<stri
 }
 
 /** Creates a subscription-mode Checkout Session for the reader and returns its URL. */
-export async function startCheckout(
-  ctx: AppContext,
-  who: Authenticated,
-  input: CheckoutInput,
-): Promise<{ url: string }> {
+export async function startCheckout({
+  ctx,
+  principal: who,
+  input,
+}: UseCase<CheckoutInput, Authenticated>): Promise<{ url: string }> {
   const base = ctx.config.publicUrl;
   const successUrl = input.successUrl ?? `${base}/subscribe/success?session_id={CHECKOUT_SESSION_ID}`;
   const cancelUrl = input.cancelUrl ?? `${base}/subscribe/cancel`;
@@ -101,7 +67,7 @@ export async function startCheckout(
   const existing = await callStripe(ctx, 'subscriptions.list', (stripe) =>
     stripe.subscriptions.list({ customer, status: 'all', limit: 20 }),
   );
-  if (existing.data.some((s) => LIVE_STATUSES.has(s.status))) {
+  if (existing.data.some((s) => canStillCharge(s.status))) {
     throw new ApiError(
       'conflict',
       'There is already a subscription on this account: manage it in the billing portal.',
@@ -135,24 +101,5 @@ export async function startCheckout(
     plan: input.plan,
     stripe_trial: trialEnd !== null,
   });
-  return { url: session.url };
-}
-
-/** Creates a Stripe billing portal session; 409 when the reader has never checked out. */
-export async function openBillingPortal(
-  ctx: AppContext,
-  who: Authenticated,
-  input: { returnUrl?: string | undefined },
-): Promise<{ url: string }> {
-  const customer = who.membershipRow?.stripeCustomerId;
-  if (!customer) throw new ApiError('conflict', 'There is no billing account yet: subscribe first.');
-  const returnUrl = input.returnUrl ?? `${ctx.config.publicUrl}/account`;
-  await assertReturnUrl(ctx, returnUrl, 'return_url');
-  const session = await callStripe(ctx, 'billingPortal.sessions.create', (stripe) =>
-    stripe.billingPortal.sessions.create(
-      { customer, return_url: returnUrl },
-      { idempotencyKey: `portal-${who.reader.id}-${crypto.randomUUID()}` },
-    ),
-  );
   return { url: session.url };
 }

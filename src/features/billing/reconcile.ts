@@ -6,11 +6,12 @@
  */
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { AppContext } from '../../app/context';
+import type { UseCase } from '../../app/context';
 import { jobState } from '../../db/schema';
 import { epochSeconds, wholeSeconds } from '../../domain/time';
 import { callStripe } from './stripe';
-import { applyStripeEvent, HANDLED_EVENT_TYPES } from './webhook/apply';
+import { applyStripeEvent } from './webhook/apply';
+import { HANDLED_EVENT_TYPES } from './webhook/handlers';
 
 const JOB = 'stripe_reconcile';
 /** How far back the first run looks: all that Stripe keeps (events are kept for 30 days). */
@@ -30,11 +31,11 @@ export interface ReconcileResult {
   window_start: number;
 }
 
-export async function reconcileStripe(
-  ctx: AppContext,
-  options: { maxEvents?: number } = {},
-): Promise<ReconcileResult> {
-  const maxEvents = options.maxEvents ?? 1000;
+export async function reconcileStripe({
+  ctx,
+  input,
+}: UseCase<{ maxEvents?: number | undefined }>): Promise<ReconcileResult> {
+  const maxEvents = input.maxEvents ?? 1000;
   const now = wholeSeconds(ctx.now());
   const nowSeconds = epochSeconds(now);
   const [state] = await ctx.db.select().from(jobState).where(eq(jobState.name, JOB)).limit(1);
@@ -64,7 +65,7 @@ export async function reconcileStripe(
     for (const event of page.data) {
       scanned++;
       if (!HANDLED_EVENT_TYPES.has(event.type)) continue;
-      const outcome = await applyStripeEvent(ctx, event, 'reconcile');
+      const outcome = await applyStripeEvent({ ctx, input: { event, source: 'reconcile' } });
       if (outcome !== 'duplicate' && outcome !== 'ignored') applied++;
     }
     cursor = page.data.at(-1)?.id ?? cursor;

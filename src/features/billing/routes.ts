@@ -1,10 +1,15 @@
-/** @module Reader billing API: Stripe Checkout and the billing portal. */
+/** @module Billing API: the reader's Checkout and billing portal, Stripe's webhook, the admin reconciliation. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../app/env';
+import type { AdminEnv, AppEnv, ReaderEnv } from '../../app/env';
 import { PLANS } from '../../domain/membership';
-import { requireReader } from '../../http/auth';
-import { jsonBody, problemResponses, readerSecurity } from '../../http/shapes';
-import { openBillingPortal, startCheckout } from './checkout';
+import { adminSecurity, jsonBody, problemResponses, readerSecurity } from '../../http/openapi';
+import { adminPrincipal } from '../admin';
+import { auditEntry } from '../audit';
+import { requireReader } from '../readers';
+import { startCheckout } from './checkout';
+import { openBillingPortal } from './portal';
+import { reconcileStripe } from './reconcile';
+import { receiveStripeWebhook } from './webhook/receive';
 
 const UrlResult = z.object({
   url: z.string().openapi({ example: 'https://checkout.stripe.com/c/pay/cs_test_…' }),
@@ -56,20 +61,108 @@ const portalRoute = createRoute({
   },
 });
 
-export const billingRoutes = new OpenAPIHono<AppEnv>()
+const webhookRoute = createRoute({
+  method: 'post',
+  path: '/v1/webhooks/stripe',
+  tags: ['Stripe'],
+  summary: 'Stripe webhook endpoint',
+  description:
+    'Verifies `Stripe-Signature` on the raw body (5 minute tolerance) before anything else. Each event id takes ' +
+    'effect once; the subscription is re-fetched so the latest state wins whatever the arrival order. 5xx when ' +
+    'applying fails, so that Stripe retries; 200 for event types that are not handled.',
+  request: { headers: z.object({ 'stripe-signature': z.string().optional() }) },
+  responses: {
+    200: {
+      description: 'Processed (or a duplicate, or an ignored type)',
+      content: {
+        'application/json': {
+          schema: z.object({
+            received: z.boolean(),
+            event: z.string(),
+            outcome: z.enum(['applied', 'unchanged', 'ignored', 'unmatched', 'duplicate']),
+          }),
+        },
+      },
+    },
+    ...problemResponses(400, 413, 503),
+  },
+});
+
+const reconcileRoute = createRoute({
+  method: 'post',
+  path: '/v1/admin/stripe/reconcile',
+  tags: ['Admin'],
+  summary: "Re-apply Stripe's recent events that were never processed (also runs on a schedule)",
+  security: adminSecurity,
+  request: {
+    query: z.object({ max_events: z.coerce.number().int().min(1).max(5000).default(1000) }),
+  },
+  responses: {
+    200: {
+      description: 'What the run did; call again while `complete` is false',
+      content: {
+        'application/json': {
+          schema: z.object({
+            scanned: z.number().int(),
+            applied: z.number().int(),
+            complete: z.boolean(),
+            window_start: z.number().int(),
+          }),
+        },
+      },
+    },
+    ...problemResponses(400, 401, 403, 503),
+  },
+});
+
+const readerBillingRoutes = new OpenAPIHono<ReaderEnv>()
   .openapi(checkoutRoute, async (c) => {
     const body = c.req.valid('json');
-    const result = await startCheckout(c.get('ctx'), c.get('reader'), {
-      plan: body.plan,
-      successUrl: body.success_url,
-      cancelUrl: body.cancel_url,
+    const result = await startCheckout({
+      ctx: c.get('ctx'),
+      principal: c.get('reader'),
+      input: { plan: body.plan, successUrl: body.success_url, cancelUrl: body.cancel_url },
     });
     return c.json(result, 200);
   })
   .openapi(portalRoute, async (c) => {
     const body = c.req.valid('json');
     return c.json(
-      await openBillingPortal(c.get('ctx'), c.get('reader'), { returnUrl: body.return_url }),
+      await openBillingPortal({
+        ctx: c.get('ctx'),
+        principal: c.get('reader'),
+        input: { returnUrl: body.return_url },
+      }),
       200,
     );
   });
+
+const webhookRoutes = new OpenAPIHono<AppEnv>().openapi(webhookRoute, async (c) => {
+  const rawBody = await c.req.text();
+  const result = await receiveStripeWebhook({
+    ctx: c.get('ctx'),
+    input: { rawBody, signature: c.req.header('stripe-signature') },
+  });
+  return c.json({ received: true, ...result }, 200);
+});
+
+const adminBillingRoutes = new OpenAPIHono<AdminEnv>().openapi(reconcileRoute, async (c) => {
+  const ctx = c.get('ctx');
+  const result = await reconcileStripe({ ctx, input: { maxEvents: c.req.valid('query').max_events } });
+  // Its changes are recorded one by one in stripe_events (source `reconcile`); this row says who ran it.
+  await ctx.db.batch([
+    auditEntry(ctx, adminPrincipal(c), {
+      action: 'stripe.reconcile',
+      targetType: 'stripe',
+      targetId: 'reconcile',
+      before: null,
+      after: result,
+    }),
+  ]);
+  return c.json(result, 200);
+});
+
+export const billingRoutes = new OpenAPIHono<AppEnv>()
+  .route('/', readerBillingRoutes)
+  .route('/', webhookRoutes)
+  .route('/', adminBillingRoutes);

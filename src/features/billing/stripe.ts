@@ -1,14 +1,12 @@
 /**
- * @module The Stripe client, made from config (the SDK's platform HTTP client: node:http on Node, fetch on Workers), and
- * the translation of Stripe objects into our snapshots. `STRIPE_API_BASE` points it elsewhere
- * (the local emulator); with real keys and no override it talks to Stripe itself.
+ * @module The Stripe client, made from config (the SDK's platform HTTP client: node:http on Node,
+ * fetch on Workers), and every call to Stripe through `callStripe`. `STRIPE_API_BASE` points it
+ * elsewhere (the local emulator); with real keys and no override it talks to Stripe itself.
  */
 import Stripe from 'stripe';
 import type { Config } from '../../app/config';
 import type { AppContext } from '../../app/context';
 import { ApiError } from '../../app/errors';
-import type { SubscriptionSnapshot } from '../../domain/billing';
-import type { Plan } from '../../domain/membership';
 import { nodeCrypto } from '../../lib/node-crypto';
 import { oncePer } from '../../lib/once-per';
 
@@ -90,42 +88,4 @@ export function isMissingResource(err: unknown): boolean {
   return isStripeError(err) && (err.statusCode === 404 || err.code === 'resource_missing');
 }
 
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
-}
-
-function date(seconds: number | null | undefined): Date | null {
-  return typeof seconds === 'number' ? new Date(seconds * 1000) : null;
-}
-
-export function planOfPrice(config: Config, priceId: string | null | undefined): Plan | null {
-  if (priceId === config.stripe.prices.monthly) return 'monthly';
-  if (priceId === config.stripe.prices.annual) return 'annual';
-  return null;
-}
-
-export function priceOfPlan(config: Config, plan: Plan): string {
-  return config.stripe.prices[plan];
-}
-
-/** The fields that decide a membership. Since 2025 the period lives on the subscription items. */
-export function toSnapshot(config: Config, sub: Stripe.Subscription): SubscriptionSnapshot {
-  const item = sub.items.data[0];
-  return {
-    id: sub.id,
-    customerId: idOf(sub.customer) ?? '',
-    status: sub.status,
-    cancelAtPeriodEnd: sub.cancel_at_period_end,
-    cancelAt: date(sub.cancel_at),
-    currentPeriodEnd: date(item?.current_period_end),
-    endedAt: date(sub.ended_at),
-    plan: planOfPrice(config, item?.price.id),
-  };
-}
-
-export function periodStart(sub: Stripe.Subscription): Date | null {
-  return date(sub.items.data[0]?.current_period_start);
-}
-
-export { idOf, Stripe };
+export { Stripe };

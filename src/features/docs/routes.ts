@@ -1,8 +1,9 @@
-/** @module API documentation: the OpenAPI document rendered by Scalar at `/docs`, and the error code reference. */
-import { OpenAPIHono } from '@hono/zod-openapi';
+/** @module About the service: the OpenAPI document rendered at `/docs`, the error code reference, the health check. */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../../app/env';
 import { ERROR_CODES } from '../../app/errors';
+import { publicSecurity } from '../../http/openapi';
 import { randomToken } from '../../lib/crypto';
 
 const ERROR_HELP: Record<keyof typeof ERROR_CODES, string> = {
@@ -27,7 +28,18 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
 
-export const docsRoutes = new OpenAPIHono<AppEnv>();
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Discovery'],
+  security: publicSecurity,
+  summary: 'Liveness: answers without touching the database',
+  responses: {
+    200: { description: 'OK', content: { 'application/json': { schema: z.object({ ok: z.boolean() }) } } },
+  },
+});
+
+export const docsRoutes = new OpenAPIHono<AppEnv>().openapi(healthRoute, (c) => c.json({ ok: true }, 200));
 
 docsRoutes.get('/docs', async (c, next) => {
   // The viewer is a script loaded from the CDN Scalar publishes; the CSP allows exactly that.

@@ -81,12 +81,3 @@ export async function pruneRateLimits(ctx: AppContext): Promise<void> {
   const cutoff = epochSeconds(ctx.now()) - 86_400;
   await ctx.db.delete(rateLimits).where(lt(rateLimits.windowStart, cutoff));
 }
-
-/** The caller's IP as the door reports it; `unknown` when it cannot tell (all such callers share one bucket). */
-export function clientIpOf(ctx: AppContext, c: Parameters<NonNullable<AppContext['clientIp']>>[0]): string {
-  try {
-    return ctx.clientIp?.(c) ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}

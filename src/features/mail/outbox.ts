@@ -1,7 +1,7 @@
 /**
  * @module The mail outbox: messages are written in the same batch as the change that causes them,
- * then sent by `deliverOutbox` with retries and a dead-letter state. The sender is an interface;
- * development uses the console sender.
+ * then sent by `deliverOutbox` with retries and a dead-letter state, through a `MailSender`
+ * (features/mail/senders).
  */
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
@@ -20,20 +20,6 @@ export interface OutgoingMail {
 
 export interface MailSender {
   send(mail: OutgoingMail): Promise<void>;
-}
-
-/** Development sender: one JSON line per message on the console. */
-export function consoleSender(ctx: AppContext): MailSender {
-  return {
-    async send(mail) {
-      ctx.logger.info('mail', {
-        mail_id: mail.id,
-        to: mail.to,
-        template: mail.template,
-        payload: mail.payload,
-      });
-    },
-  };
 }
 
 export const MAX_MAIL_ATTEMPTS = 6;

@@ -9,12 +9,13 @@ import { ApiError } from '../../app/errors';
 import { newId } from '../../db/ids';
 import { type MembershipRow, membershipColumns } from '../../db/memberships';
 import { auditLog, memberships, readers, sessions } from '../../db/schema';
-import { membershipFromSubscription } from '../../domain/billing';
+import { canStillCharge, membershipFromSubscription } from '../../domain/billing';
 import type { Membership } from '../../domain/membership';
 import { rfc3339, rfc3339OrNull, wholeSeconds } from '../../domain/time';
 import { withTrialEnd } from '../../domain/trial';
-import { type AuditContext, auditEntry, auditEntryIf } from '../audit/entry';
-import { callStripe, isMissingResource, toSnapshot } from '../billing/stripe';
+import type { AdminPrincipal } from '../admin';
+import { auditEntry, auditEntryIf } from '../audit';
+import { callStripe, isMissingResource, toSnapshot } from '../billing';
 import { liveMember } from './list';
 
 /** A JSON-safe picture of a membership for the audit log. */
@@ -46,7 +47,7 @@ const ATTEMPTS = 3;
  */
 async function changeMembership(
   ctx: AppContext,
-  audit: AuditContext,
+  audit: AdminPrincipal,
   readerId: string,
   action: string,
   decide: Decide,
@@ -97,9 +98,10 @@ async function changeMembership(
 /** Sets a reader's trial end; a time in the past ends the trial now. */
 export function setTrialEnd({
   ctx,
+  principal,
   input,
-}: UseCase<{ readerId: string; endsAt: Date; audit: AuditContext }>): Promise<Membership> {
-  return changeMembership(ctx, input.audit, input.readerId, 'member.trial', async ({ membership }) => {
+}: UseCase<{ readerId: string; endsAt: Date }, AdminPrincipal>): Promise<Membership> {
+  return changeMembership(ctx, principal, input.readerId, 'member.trial', async ({ membership }) => {
     const next = withTrialEnd(membership, wholeSeconds(input.endsAt));
     if (!next) {
       throw new ApiError(
@@ -118,15 +120,16 @@ export function setTrialEnd({
  */
 export function compMember({
   ctx,
+  principal,
   input,
-}: UseCase<{ readerId: string; until: Date; reason: string; audit: AuditContext }>): Promise<Membership> {
+}: UseCase<{ readerId: string; until: Date; reason: string }, AdminPrincipal>): Promise<Membership> {
   const until = wholeSeconds(input.until);
   if (until.getTime() <= ctx.now().getTime()) {
     throw new ApiError('invalid_request', 'A comp must end in the future.', {
       errors: [{ path: 'until', message: 'Must be in the future' }],
     });
   }
-  return changeMembership(ctx, input.audit, input.readerId, 'member.comp', async ({ membership }) => {
+  return changeMembership(ctx, principal, input.readerId, 'member.comp', async ({ membership }) => {
     if (membership.status === 'active' || membership.status === 'past_due') {
       throw new ApiError(
         'conflict',
@@ -147,9 +150,6 @@ export function compMember({
   });
 }
 
-/** Stripe statuses of a subscription that is over: cancelling again would be refused. */
-const ENDED = new Set(['canceled', 'incomplete_expired']);
-
 /**
  * Cancels the member's Stripe subscription (at period end, or now) and applies the subscription
  * Stripe returns through the webhook's own mapping, so the answer already shows the result; the
@@ -157,17 +157,19 @@ const ENDED = new Set(['canceled', 'incomplete_expired']);
  */
 export function cancelMember({
   ctx,
+  principal,
   input,
-}: UseCase<{ readerId: string; atPeriodEnd: boolean; audit: AuditContext }>): Promise<Membership> {
+}: UseCase<{ readerId: string; atPeriodEnd: boolean }, AdminPrincipal>): Promise<Membership> {
   // After a lost race the decision is made again; the cancellation at Stripe must not be repeated.
   let asked = false;
-  return changeMembership(ctx, input.audit, input.readerId, 'member.cancel', async ({ row, membership }) => {
+  return changeMembership(ctx, principal, input.readerId, 'member.cancel', async ({ row, membership }) => {
     const subscriptionId = row.stripeSubscriptionId;
     if (!subscriptionId) throw new ApiError('conflict', 'The member has no Stripe subscription to cancel.');
     const sub = await callStripe(ctx, 'subscriptions.cancel', async (stripe) => {
       try {
         const current = await stripe.subscriptions.retrieve(subscriptionId);
-        if (asked || ENDED.has(current.status)) return current;
+        // A subscription that is over cannot be canceled again (Stripe would refuse it).
+        if (asked || !canStillCharge(current.status)) return current;
         if (input.atPeriodEnd) {
           return current.cancel_at_period_end
             ? current
@@ -197,8 +199,9 @@ export function cancelMember({
  */
 export async function revokeSessions({
   ctx,
+  principal,
   input,
-}: UseCase<{ readerId: string; audit: AuditContext }>): Promise<void> {
+}: UseCase<{ readerId: string }, AdminPrincipal>): Promise<void> {
   const { reader } = await liveMember(ctx, input.readerId);
   const now = wholeSeconds(ctx.now());
   const [live] = await ctx.db
@@ -208,7 +211,7 @@ export async function revokeSessions({
   await ctx.db.batch([
     ctx.db.delete(sessions).where(eq(sessions.readerId, reader.id)),
     ctx.db.update(readers).set({ revokedBefore: now, updatedAt: now }).where(eq(readers.id, reader.id)),
-    auditEntry(ctx, input.audit, {
+    auditEntry(ctx, principal, {
       action: 'member.revoke_sessions',
       targetType: 'member',
       targetId: reader.id,

@@ -2,30 +2,16 @@
  * @module Looking members up for admins: the list (effective status and email prefix filters,
  * newest first, keyset pages) and one member in detail. Effective statuses are computed in SQL.
  */
-import { and, count, desc, eq, gt, gte, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
-import { type MembershipRow, toMembership } from '../../db/memberships';
-import { memberships, readers, reads, sessions, stripeEvents } from '../../db/schema';
+import { effectiveStatusSql, type MembershipRow, toMembership } from '../../db/memberships';
+import { afterCursor, decodeCursor, type Page, pageFromRows } from '../../db/pages';
+import { memberships, type ReaderRow, readers, reads, sessions, stripeEvents } from '../../db/schema';
 import { emailKey } from '../../domain/email';
 import type { Membership, MembershipStatus } from '../../domain/membership';
-import { epochSeconds } from '../../domain/time';
-import { afterCursor, decodeCursor, pageFromRows } from '../admin/actors';
-import type { ReaderRow } from '../readers/sessions';
-
-/**
- * The status a member is shown at `now`, as SQL: the same rule as `effectiveMembership` (a trial,
- * canceled period or comp whose end has passed, or that has no end, reads `expired`). Ends are
- * exclusive and stored as epoch seconds.
- */
-export function effectiveStatusSql(now: Date): SQL<MembershipStatus> {
-  const t = epochSeconds(now);
-  return sql<MembershipStatus>`(case
-    when ${memberships.status} = 'trialing' and coalesce(${memberships.trialEndsAt}, 0) <= ${t} then 'expired'
-    when ${memberships.status} = 'canceled' and coalesce(${memberships.currentPeriodEnd}, 0) <= ${t} then 'expired'
-    when ${memberships.status} = 'comped' and coalesce(${memberships.compUntil}, 0) <= ${t} then 'expired'
-    else ${memberships.status} end)`;
-}
+import { sessionStands } from '../../domain/session';
+import type { AdminPrincipal } from '../admin';
 
 export interface MemberListItem {
   reader: ReaderRow;
@@ -48,7 +34,7 @@ export interface MemberListInput {
 export async function listMembers({
   ctx,
   input,
-}: UseCase<MemberListInput>): Promise<{ data: MemberListItem[]; nextCursor: string | null }> {
+}: UseCase<MemberListInput, AdminPrincipal>): Promise<Page<MemberListItem>> {
   const after = decodeCursor(input.cursor);
   const conditions: SQL[] = [sql`${readers.deletedAt} is null`];
   if (input.status) conditions.push(sql`${effectiveStatusSql(ctx.now())} = ${input.status}`);
@@ -85,7 +71,10 @@ export const RECENT_EVENTS = 50;
 const READS_WINDOW_DAYS = 30;
 
 /** One member with their billing history and activity; deleted accounts too (with `deleted_at`). */
-export async function memberDetail(ctx: AppContext, readerId: string): Promise<MemberDetail> {
+export async function memberDetail({
+  ctx,
+  input: { readerId },
+}: UseCase<{ readerId: string }, AdminPrincipal>): Promise<MemberDetail> {
   const now = ctx.now();
   const [row] = await ctx.db
     .select({ reader: readers, membership: memberships })
@@ -96,8 +85,7 @@ export async function memberDetail(ctx: AppContext, readerId: string): Promise<M
   if (!row) throw new ApiError('not_found', 'No member has this id.');
   // The last 30 UTC days, today included.
   const since = new Date(now.getTime() - (READS_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-  const revokedBefore = row.reader.revokedBefore;
-  const [events, [live], [recent]] = await Promise.all([
+  const [events, readerSessions, [recent]] = await Promise.all([
     ctx.db
       .select()
       .from(stripeEvents)
@@ -105,15 +93,9 @@ export async function memberDetail(ctx: AppContext, readerId: string): Promise<M
       .orderBy(desc(stripeEvents.processedAt), desc(stripeEvents.stripeCreatedAt))
       .limit(RECENT_EVENTS),
     ctx.db
-      .select({ n: count() })
+      .select({ createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
       .from(sessions)
-      .where(
-        and(
-          eq(sessions.readerId, readerId),
-          gt(sessions.expiresAt, now),
-          revokedBefore ? gte(sessions.createdAt, revokedBefore) : undefined,
-        ),
-      ),
+      .where(eq(sessions.readerId, readerId)),
     ctx.db
       .select({ n: count() })
       .from(reads)
@@ -124,7 +106,7 @@ export async function memberDetail(ctx: AppContext, readerId: string): Promise<M
     membershipRow: row.membership,
     membership: toMembership(row.membership),
     events,
-    activeSessions: live?.n ?? 0,
+    activeSessions: readerSessions.filter((session) => sessionStands(session, row.reader, now)).length,
     readsLast30Days: recent?.n ?? 0,
   };
 }

@@ -1,20 +1,13 @@
-/** @module Admin API: members — list, detail, comp, cancel through Stripe, revoke sessions. */
+/** @module Admin API of members: list, detail, trial end, comp, cancel through Stripe, revoke sessions, delete. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { AppEnv } from '../../app/env';
+import type { AdminEnv } from '../../app/env';
 import { MEMBERSHIP_STATUSES } from '../../domain/membership';
 import { rfc3339, rfc3339OrNull } from '../../domain/time';
-import {
-  adminSecurity,
-  jsonBody,
-  MembershipSchema,
-  PageQuery,
-  pageOf,
-  presentMembership,
-  problemResponses,
-} from '../../http/shapes';
-import type { AuditContext } from '../audit/entry';
-import { cancelMember, compMember, revokeSessions } from './actions';
+import { adminSecurity, jsonBody, PageQuery, pageOf, problemResponses } from '../../http/openapi';
+import { MembershipSchema, presentMembership } from '../../http/shapes';
+import { deleteMember } from '../account';
+import { adminPrincipal } from '../admin';
+import { cancelMember, compMember, revokeSessions, setTrialEnd } from './actions';
 import { listMembers, memberDetail } from './list';
 
 export const MemberIdParams = z.object({
@@ -60,11 +53,6 @@ const MemberDetailSchema = z
     reads_last_30_days: z.number().int(),
   })
   .openapi('MemberDetail');
-
-/** Who acts, for the audit log: the admin key and this request. */
-export function auditOf(c: Context<AppEnv>): AuditContext {
-  return { actor: c.get('admin'), requestId: c.get('requestId') };
-}
 
 const membershipAnswer = {
   description: 'The membership',
@@ -167,10 +155,43 @@ const revokeRoute = createRoute({
   responses: { 204: { description: 'Sessions ended' }, ...problemResponses(401, 403, 404) },
 });
 
-export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
+const trialRoute = createRoute({
+  method: 'post',
+  path: '/v1/admin/members/{id}/trial',
+  tags: ['Admin'],
+  summary: "Set a member's free-trial end (a time in the past ends it)",
+  security: adminSecurity,
+  request: {
+    params: MemberIdParams,
+    body: jsonBody(
+      z.object({
+        ends_at: z.iso.datetime({ offset: true }).openapi({ example: '2026-12-11T22:50:00Z' }),
+      }),
+    ),
+  },
+  responses: {
+    200: { description: 'The membership', content: { 'application/json': { schema: MembershipSchema } } },
+    ...problemResponses(400, 401, 403, 404, 409, 415),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/v1/admin/members/{id}',
+  tags: ['Admin'],
+  summary: 'Delete a member, as `DELETE /v1/me` does',
+  security: adminSecurity,
+  request: { params: MemberIdParams },
+  responses: {
+    204: { description: 'Deleted (and written to the audit log)' },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+export const memberRoutes = new OpenAPIHono<AdminEnv>()
   .openapi(listRoute, async (c) => {
     const ctx = c.get('ctx');
-    const page = await listMembers({ ctx, input: c.req.valid('query') });
+    const page = await listMembers({ ctx, principal: adminPrincipal(c), input: c.req.valid('query') });
     const now = ctx.now();
     const data = page.data.map(({ reader, membership }) => ({
       id: reader.id,
@@ -182,7 +203,11 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(detailRoute, async (c) => {
     const ctx = c.get('ctx');
-    const d = await memberDetail(ctx, c.req.valid('param').id);
+    const d = await memberDetail({
+      ctx,
+      principal: adminPrincipal(c),
+      input: { readerId: c.req.valid('param').id },
+    });
     return c.json(
       {
         reader: {
@@ -219,11 +244,11 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
     const body = c.req.valid('json');
     const membership = await compMember({
       ctx,
+      principal: adminPrincipal(c),
       input: {
         readerId: c.req.valid('param').id,
         until: new Date(body.until),
         reason: body.reason,
-        audit: auditOf(c),
       },
     });
     return c.json(presentMembership(membership, ctx.now()) ?? membershipMissing(), 200);
@@ -232,10 +257,10 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
     const ctx = c.get('ctx');
     const membership = await cancelMember({
       ctx,
+      principal: adminPrincipal(c),
       input: {
         readerId: c.req.valid('param').id,
         atPeriodEnd: c.req.valid('json').at_period_end,
-        audit: auditOf(c),
       },
     });
     return c.json(presentMembership(membership, ctx.now()) ?? membershipMissing(), 200);
@@ -243,7 +268,28 @@ export const adminMembersRoutes = new OpenAPIHono<AppEnv>()
   .openapi(revokeRoute, async (c) => {
     await revokeSessions({
       ctx: c.get('ctx'),
-      input: { readerId: c.req.valid('param').id, audit: auditOf(c) },
+      principal: adminPrincipal(c),
+      input: { readerId: c.req.valid('param').id },
+    });
+    return c.body(null, 204);
+  })
+  .openapi(trialRoute, async (c) => {
+    const ctx = c.get('ctx');
+    const membership = await setTrialEnd({
+      ctx,
+      principal: adminPrincipal(c),
+      input: {
+        readerId: c.req.valid('param').id,
+        endsAt: new Date(c.req.valid('json').ends_at),
+      },
+    });
+    return c.json(presentMembership(membership, ctx.now()) ?? membershipMissing(), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    await deleteMember({
+      ctx: c.get('ctx'),
+      principal: adminPrincipal(c),
+      input: { readerId: c.req.valid('param').id },
     });
     return c.body(null, 204);
   });

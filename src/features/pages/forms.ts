@@ -1,11 +1,12 @@
 /** @module Posted page forms: size limit, field reading, the CSRF gate, and the credential rules. */
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../app/env';
-import type { ApiError } from '../../app/errors';
+import { ApiError, type ErrorCode } from '../../app/errors';
 import { isPlausibleEmail } from '../../domain/email';
-import { csrfValid, type FormAction, optionalReader } from '../../http/auth';
-import type { Authenticated } from '../readers/sessions';
+import { csrfValid, type FormAction } from '../../http/csrf';
+import { type Authenticated, optionalReader } from '../readers';
 import { showError, showForbiddenForm } from './screens';
 import { type FormErrors, hasErrors } from './views/form';
 
@@ -73,7 +74,29 @@ export function credentialErrors(
   return hasErrors(errors) ? errors : undefined;
 }
 
-/** An error shown as a page keeps its headers (e.g. `Retry-After` of a 429). */
-export function keepHeaders(c: PageContext, err: ApiError): void {
-  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+export type Attempt<T> =
+  | { ok: true; value: T }
+  | { ok: false; message: string; status: ContentfulStatusCode };
+
+/**
+ * Runs a form's use-case. A refusal (a 4xx, or a dependency that is unavailable) comes back as the
+ * message the form shows beside its fields, in the page's own `words` where it has them, with the
+ * status and headers (a 429's `Retry-After`) of the error; anything else is not the form's to show
+ * and is thrown, to be answered as an error page.
+ */
+export async function attempt<T>(
+  c: PageContext,
+  run: () => Promise<T>,
+  words: Partial<Record<ErrorCode, string>> = {},
+): Promise<Attempt<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code === 'internal') throw err;
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    const message = words[err.code] ?? (err.code === 'unavailable' ? UNAVAILABLE : err.detail);
+    return { ok: false, message, status: err.status };
+  }
 }
+
+const UNAVAILABLE = 'This is not available right now. Please try again in a moment.';

@@ -8,12 +8,13 @@ import type { AppEnv } from '../../app/env';
 import { toApiError } from '../../app/errors';
 import { isId } from '../../db/ids';
 import { toMembership } from '../../db/memberships';
+import type { PublisherRow } from '../../db/schema';
 import { checkoutTrialEnd } from '../../domain/billing';
-import { type Plan, readerEntitlement } from '../../domain/membership';
-import { csrfToken, optionalReader } from '../../http/auth';
-import { getPublisher, type PublisherRow } from '../publishers/keys';
-import type { Authenticated } from '../readers/sessions';
-import { notEntitled } from '../tokens/issue';
+import { type Plan, paysThroughStripe, readerEntitlement } from '../../domain/membership';
+import { csrfToken } from '../../http/csrf';
+import { getPublisher } from '../publishers';
+import { type Authenticated, optionalReader } from '../readers';
+import { notEntitled } from '../tokens';
 import { renderPage, stripeOrigins } from './render';
 import { LoginView, SignupView } from './views/auth';
 import type { FormErrors } from './views/form';
@@ -74,12 +75,6 @@ export function showLogin(c: Context<AppEnv>, s: CredentialsScreen): Promise<Res
   return showCredentialsForm(c, s, 'login');
 }
 
-/** Paying through Stripe now (or until the period ends): another checkout would charge twice. */
-export function hasSubscription(who: Authenticated): boolean {
-  const status = who.membershipRow?.status;
-  return status === 'active' || status === 'past_due' || status === 'canceled';
-}
-
 export interface SubscribeScreen {
   next: string | null;
   publisher: PublisherRow | null;
@@ -95,7 +90,7 @@ export async function showSubscribe(
 ): Promise<Response> {
   const { config, now } = c.get('ctx');
   const membership = toMembership(who.membershipRow);
-  if (hasSubscription(who) && !s.errors) {
+  if (paysThroughStripe(who.membershipRow) && !s.errors) {
     return renderPage(
       c,
       <AlreadyMemberView summary={describeMembership(membership, now())} continueHref={s.next} />,
@@ -140,7 +135,7 @@ export async function showAccount(
       summary={describeMembership(toMembership(who.membershipRow), now())}
       logoutCsrf={await csrfToken(c, 'logout', who.sessionId)}
       portalCsrf={canManageBilling ? await csrfToken(c, 'billing-portal', who.sessionId) : null}
-      canSubscribe={!hasSubscription(who)}
+      canSubscribe={!paysThroughStripe(who.membershipRow)}
       notice={s.notice}
       error={s.error}
     />,

@@ -1,12 +1,10 @@
-/** @module Admin API: the money side — payout statements (JSON and CSV), metrics, reads per publisher. */
+/** @module Admin API of payouts: monthly statements (created once per month and currency), as JSON or CSV. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../app/env';
+import type { AdminEnv } from '../../app/env';
 import { MAX_PAYOUT_AMOUNT, MONTH_PATTERN } from '../../domain/payout';
 import { rfc3339 } from '../../domain/time';
-import { adminSecurity, jsonBody, PageQuery, problemResponses } from '../../http/shapes';
-import { metrics, readsByPublisher } from '../admin/metrics';
-import { auditOf } from '../members/routes';
-import { DayRangeQuery, MetricsSchema, ReadsReportSchema, resolveDayRange } from '../reads/shapes';
+import { adminSecurity, jsonBody, PageQuery, problemResponses } from '../../http/openapi';
+import { adminPrincipal } from '../admin';
 import { createStatement, getStatement, listStatements, type Statement, statementCsv } from './statements';
 
 const PayoutSchema = z
@@ -132,49 +130,21 @@ const getPayoutRoute = createRoute({
   },
 });
 
-const metricsRoute = createRoute({
-  method: 'get',
-  path: '/v1/admin/metrics',
-  tags: ['Admin'],
-  summary: 'Members by status now, and the trials, conversions and churn of a period',
-  description:
-    '`from` and `to` are UTC days, both included (default: the last 30 days). See docs/OPERATIONS.md for the ' +
-    'definitions.',
-  security: adminSecurity,
-  request: { query: DayRangeQuery },
-  responses: {
-    200: { description: 'The numbers', content: { 'application/json': { schema: MetricsSchema } } },
-    ...problemResponses(400, 401),
-  },
-});
-
-const readsRoute = createRoute({
-  method: 'get',
-  path: '/v1/admin/reads',
-  tags: ['Admin'],
-  summary: 'Reads and unique readers per publisher over a period',
-  description: '`from` and `to` are UTC days, both included (default: the last 30 days).',
-  security: adminSecurity,
-  request: { query: DayRangeQuery },
-  responses: {
-    200: {
-      description: 'Per publisher, most read first',
-      content: { 'application/json': { schema: ReadsReportSchema } },
-    },
-    ...problemResponses(400, 401),
-  },
-});
-
-export const adminMoneyRoutes = new OpenAPIHono<AppEnv>()
+export const payoutRoutes = new OpenAPIHono<AdminEnv>()
   .openapi(createPayoutRoute, async (c) => {
     const result = await createStatement({
       ctx: c.get('ctx'),
-      input: { ...c.req.valid('json'), audit: auditOf(c) },
+      principal: adminPrincipal(c),
+      input: { ...c.req.valid('json') },
     });
     return result.created ? c.json(presentStatement(result), 201) : c.json(presentStatement(result), 200);
   })
   .openapi(listPayoutsRoute, async (c) => {
-    const page = await listStatements(c.get('ctx'), c.req.valid('query'));
+    const page = await listStatements({
+      ctx: c.get('ctx'),
+      principal: adminPrincipal(c),
+      input: c.req.valid('query'),
+    });
     const data = page.data.map((payout) => {
       const { lines: _lines, ...rest } = presentStatement({ payout, lines: [] });
       return rest;
@@ -184,46 +154,15 @@ export const adminMoneyRoutes = new OpenAPIHono<AppEnv>()
   .openapi(getPayoutRoute, async (c) => {
     const raw = c.req.valid('param').id;
     const csv = raw.endsWith('.csv') || c.req.valid('query').format === 'csv';
-    const statement = await getStatement(c.get('ctx'), raw.endsWith('.csv') ? raw.slice(0, -4) : raw);
+    const statement = await getStatement({
+      ctx: c.get('ctx'),
+      principal: adminPrincipal(c),
+      input: { id: raw.endsWith('.csv') ? raw.slice(0, -4) : raw },
+    });
     if (!csv) return c.json(presentStatement(statement), 200);
     const name = `payout-${statement.payout.month}-${statement.payout.currency}.csv`;
     return c.body(statementCsv(statement), 200, {
       'content-type': 'text/csv; charset=utf-8; header=present',
       'content-disposition': `attachment; filename="${name}"`,
     });
-  })
-  .openapi(metricsRoute, async (c) => {
-    const range = resolveDayRange(c.req.valid('query'), c.get('ctx').now());
-    const m = await metrics(c.get('ctx'), range);
-    return c.json(
-      {
-        from: range.from,
-        to: range.to,
-        members: m.members,
-        trials_started: m.trialsStarted,
-        trials_converted: m.trialsConverted,
-        conversion_rate: m.conversionRate,
-        churned: m.churned,
-        active_paying: m.activePaying,
-      },
-      200,
-    );
-  })
-  .openapi(readsRoute, async (c) => {
-    const range = resolveDayRange(c.req.valid('query'), c.get('ctx').now());
-    const rows = await readsByPublisher(c.get('ctx'), range);
-    return c.json(
-      {
-        from: range.from,
-        to: range.to,
-        reads: rows.reduce((sum, r) => sum + r.reads, 0),
-        publishers: rows.map((r) => ({
-          id: r.publisherId,
-          name: r.name,
-          reads: r.reads,
-          unique_readers: r.uniqueReaders,
-        })),
-      },
-      200,
-    );
   });

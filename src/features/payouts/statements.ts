@@ -7,14 +7,12 @@ import type { AppContext, UseCase } from '../../app/context';
 import { ApiError, invalidRequest } from '../../app/errors';
 import { isUniqueViolation } from '../../db/errors';
 import { newId } from '../../db/ids';
-import { payoutLines, payouts, publishers, reads } from '../../db/schema';
+import { afterCursor, decodeCursor, type Page, pageFromRows } from '../../db/pages';
+import { type PayoutLineRow, type PayoutRow, payoutLines, payouts, publishers, reads } from '../../db/schema';
 import { monthBounds, splitPayout } from '../../domain/payout';
 import { wholeSeconds } from '../../domain/time';
-import { afterCursor, decodeCursor, pageFromRows } from '../admin/actors';
-import { type AuditContext, auditEntry } from '../audit/entry';
-
-export type PayoutRow = typeof payouts.$inferSelect;
-export type PayoutLineRow = typeof payoutLines.$inferSelect;
+import type { AdminPrincipal } from '../admin';
+import { auditEntry } from '../audit';
 
 export interface Statement {
   payout: PayoutRow;
@@ -35,7 +33,10 @@ async function statementWhere(ctx: AppContext, where: SQL): Promise<Statement | 
   return { payout, lines };
 }
 
-export async function getStatement(ctx: AppContext, id: string): Promise<Statement> {
+export async function getStatement({
+  ctx,
+  input: { id },
+}: UseCase<{ id: string }, AdminPrincipal>): Promise<Statement> {
   const statement = await statementWhere(ctx, eq(payouts.id, id));
   if (!statement) throw new ApiError('not_found', 'No payout statement has this id.');
   return statement;
@@ -72,8 +73,9 @@ async function monthReads(ctx: AppContext, first: string, next: string, endsAt: 
  */
 export async function createStatement({
   ctx,
+  principal,
   input,
-}: UseCase<{ month: string; amount: number; currency: string; audit: AuditContext }>): Promise<
+}: UseCase<{ month: string; amount: number; currency: string }, AdminPrincipal>): Promise<
   Statement & { created: boolean }
 > {
   const bounds = monthBounds(input.month);
@@ -103,7 +105,7 @@ export async function createStatement({
     amount: input.amount,
     reads: total,
     createdAt: wholeSeconds(ctx.now()),
-    createdBy: input.audit.actor.keyId,
+    createdBy: principal.actor.keyId,
   };
   const lines: PayoutLineRow[] = shares.map((s) => ({
     payoutId: payout.id,
@@ -118,7 +120,7 @@ export async function createStatement({
     await ctx.db.batch([
       ctx.db.insert(payouts).values(payout),
       ...chunks.map((chunk) => ctx.db.insert(payoutLines).values(chunk)),
-      auditEntry(ctx, input.audit, {
+      auditEntry(ctx, principal, {
         action: 'payout.create',
         targetType: 'payout',
         targetId: payout.id,
@@ -149,10 +151,10 @@ export async function createStatement({
 }
 
 /** Stored statements, newest first. */
-export async function listStatements(
-  ctx: AppContext,
-  input: { limit: number; cursor?: string | undefined },
-): Promise<{ data: PayoutRow[]; nextCursor: string | null }> {
+export async function listStatements({
+  ctx,
+  input,
+}: UseCase<{ limit: number; cursor?: string | undefined }, AdminPrincipal>): Promise<Page<PayoutRow>> {
   const after = decodeCursor(input.cursor);
   const rows = await ctx.db
     .select()

@@ -1,46 +1,13 @@
-/** @module Admin API: publishers (onboarding, profile, key rotation) and the trial end of a member. */
+/** @module Admin API of publishers: onboarding (key shown once), the list, one publisher, changes, key rotation. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../app/env';
+import type { AdminEnv } from '../../app/env';
 import { ApiError } from '../../app/errors';
-import {
-  adminSecurity,
-  jsonBody,
-  MembershipSchema,
-  PageQuery,
-  PublisherSchema,
-  pageOf,
-  presentMembership,
-  presentPublisher,
-  problemResponses,
-} from '../../http/shapes';
-import { setTrialEnd } from '../members/actions';
-import { auditOf } from '../members/routes';
-import { getPublisher, listPublishers } from './keys';
-import { onboardPublisher, rotateKey, updatePublisher } from './onboard';
-
-/** An origin (`https://news.example` or `http://localhost:3000`): scheme, host, port and nothing else. */
-export const OriginSchema = z
-  .string()
-  .max(2048)
-  .transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'Must be an absolute URL like https://news.example' });
-      return z.NEVER;
-    }
-    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'Must be an origin: http(s)://host[:port], no path, query or credentials',
-      });
-      return z.NEVER;
-    }
-    return url.origin;
-  })
-  .openapi({ type: 'string', example: 'https://news.example' });
+import { adminSecurity, jsonBody, PageQuery, pageOf, problemResponses } from '../../http/openapi';
+import { PublisherSchema, presentPublisher } from '../../http/shapes';
+import { adminPrincipal } from '../admin';
+import { onboardPublisher, rotateKey, updatePublisher } from './admin';
+import { getPublisher, listPublishers } from './directory';
+import { OriginSchema } from './shapes';
 
 const createPublisherRoute = createRoute({
   method: 'post',
@@ -168,31 +135,12 @@ const patchPublisherRoute = createRoute({
   },
 });
 
-const trialRoute = createRoute({
-  method: 'post',
-  path: '/v1/admin/members/{id}/trial',
-  tags: ['Admin'],
-  summary: "Set a member's free-trial end (a time in the past ends it)",
-  security: adminSecurity,
-  request: {
-    params: z.object({ id: z.string().max(64).openapi({ example: 'rdr_abcdefghijklmnopqrst' }) }),
-    body: jsonBody(
-      z.object({
-        ends_at: z.iso.datetime({ offset: true }).openapi({ example: '2026-12-11T22:50:00Z' }),
-      }),
-    ),
-  },
-  responses: {
-    200: { description: 'The membership', content: { 'application/json': { schema: MembershipSchema } } },
-    ...problemResponses(400, 401, 403, 404, 409, 415),
-  },
-});
-
-export const adminRoutes = new OpenAPIHono<AppEnv>()
+export const publisherAdminRoutes = new OpenAPIHono<AdminEnv>()
   .openapi(createPublisherRoute, async (c) => {
     const { publisher, apiKey } = await onboardPublisher({
       ctx: c.get('ctx'),
-      input: { ...c.req.valid('json'), audit: auditOf(c) },
+      principal: adminPrincipal(c),
+      input: { ...c.req.valid('json') },
     });
     return c.json({ publisher: presentPublisher(publisher), api_key: apiKey }, 201);
   })
@@ -204,7 +152,8 @@ export const adminRoutes = new OpenAPIHono<AppEnv>()
   .openapi(rotateKeyRoute, async (c) => {
     const { publisher, apiKey } = await rotateKey({
       ctx: c.get('ctx'),
-      input: { id: c.req.valid('param').id, audit: auditOf(c) },
+      principal: adminPrincipal(c),
+      input: { id: c.req.valid('param').id },
     });
     return c.json({ api_key: apiKey, publisher: presentPublisher(publisher) }, 200);
   })
@@ -216,21 +165,8 @@ export const adminRoutes = new OpenAPIHono<AppEnv>()
   .openapi(patchPublisherRoute, async (c) => {
     const publisher = await updatePublisher({
       ctx: c.get('ctx'),
-      input: { id: c.req.valid('param').id, ...c.req.valid('json'), audit: auditOf(c) },
+      principal: adminPrincipal(c),
+      input: { id: c.req.valid('param').id, ...c.req.valid('json') },
     });
     return c.json(presentPublisher(publisher), 200);
-  })
-  .openapi(trialRoute, async (c) => {
-    const ctx = c.get('ctx');
-    const membership = await setTrialEnd({
-      ctx,
-      input: {
-        readerId: c.req.valid('param').id,
-        endsAt: new Date(c.req.valid('json').ends_at),
-        audit: auditOf(c),
-      },
-    });
-    const shown = presentMembership(membership, ctx.now());
-    if (!shown) throw new Error('membership vanished');
-    return c.json(shown, 200);
   });

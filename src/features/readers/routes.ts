@@ -1,24 +1,23 @@
-/** @module Reader API: sign-up, sessions, the reader's own state and entitlement tokens. */
+/** @module Reader API: sign-up, sign-in and sign-out, and the reader's own state. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../app/env';
+import type { AppEnv, ReaderEnv } from '../../app/env';
+import { toMembership } from '../../db/memberships';
 import { isPlausibleEmail } from '../../domain/email';
 import { readerEntitlement } from '../../domain/membership';
-import { rfc3339 } from '../../domain/time';
-import { clearSessionCookie, requireReader, setSessionCookie } from '../../http/auth';
+import { clearSessionCookie, setSessionCookie } from '../../http/cookies';
+import { jsonBody, problemResponses, readerSecurity } from '../../http/openapi';
 import {
   EntitlementSchema,
-  jsonBody,
   MembershipSchema,
   presentEntitlement,
   presentMembership,
   presentReader,
-  problemResponses,
   ReaderSchema,
-  readerSecurity,
 } from '../../http/shapes';
-import { issueEntitlementToken } from '../tokens/issue';
-import { endSession, toMembership } from './sessions';
-import { signIn, signUp } from './sign-in';
+import { requireReader } from './middleware';
+import { endSession } from './sessions';
+import { signIn } from './sign-in';
+import { type SignedIn, signUp } from './sign-up';
 
 const CredentialsSchema = z
   .object({
@@ -42,13 +41,6 @@ const SignedInSchema = z
     session_token: z.string().openapi({ description: 'Send as `Authorization: Bearer <token>`.' }),
   })
   .openapi('SignedIn');
-
-const TokenRequestSchema = z
-  .object({
-    publisher: z.string().min(1).max(64).openapi({ example: 'pub_abcdefghijklmnopqrst' }),
-    article: z.string().min(1).max(256).optional().openapi({ example: '2026-11-27-budget' }),
-  })
-  .openapi('EntitlementTokenRequest');
 
 const signUpRoute = createRoute({
   method: 'post',
@@ -112,54 +104,30 @@ const meRoute = createRoute({
   },
 });
 
-const tokenRoute = createRoute({
-  method: 'post',
-  path: '/v1/me/entitlement-token',
-  tags: ['Readers'],
-  summary: 'Get a short-lived entitlement token for one publisher',
-  security: readerSecurity,
-  middleware: [requireReader],
-  request: { body: jsonBody(TokenRequestSchema) },
-  responses: {
-    200: {
-      description: 'A signed ES256 token (JWS compact)',
-      content: {
-        'application/json': {
-          schema: z.object({ token: z.string(), expires_at: z.string() }).openapi('EntitlementToken'),
-        },
-      },
-    },
-    ...problemResponses(400, 401, 402, 404, 415),
-  },
-});
+/** The answer of every route that signs a reader in: the reader, the membership, the session token. */
+function presentSignedIn(result: SignedIn, now: Date) {
+  return {
+    reader: presentReader(result.reader),
+    membership: presentMembership(result.membership, now),
+    session_token: result.sessionToken,
+  };
+}
 
-export const readerRoutes = new OpenAPIHono<AppEnv>()
+/** Routes anyone may call: they make a session. */
+const publicRoutes = new OpenAPIHono<AppEnv>()
   .openapi(signUpRoute, async (c) => {
-    const ctx = c.get('ctx');
-    const result = await signUp({ ctx, input: c.req.valid('json') });
+    const result = await signUp({ ctx: c.get('ctx'), input: c.req.valid('json') });
     setSessionCookie(c, result.sessionToken);
-    return c.json(
-      {
-        reader: presentReader(result.reader),
-        membership: presentMembership(result.membership, ctx.now()),
-        session_token: result.sessionToken,
-      },
-      201,
-    );
+    return c.json(presentSignedIn(result, c.get('ctx').now()), 201);
   })
   .openapi(signInRoute, async (c) => {
-    const ctx = c.get('ctx');
-    const result = await signIn({ ctx, input: c.req.valid('json') });
+    const result = await signIn({ ctx: c.get('ctx'), input: c.req.valid('json') });
     setSessionCookie(c, result.sessionToken);
-    return c.json(
-      {
-        reader: presentReader(result.reader),
-        membership: presentMembership(result.membership, ctx.now()),
-        session_token: result.sessionToken,
-      },
-      200,
-    );
-  })
+    return c.json(presentSignedIn(result, c.get('ctx').now()), 200);
+  });
+
+/** Routes of the signed-in reader. */
+const ownRoutes = new OpenAPIHono<ReaderEnv>()
   .openapi(signOutRoute, async (c) => {
     await endSession(c.get('ctx'), c.get('reader').sessionId);
     clearSessionCookie(c);
@@ -177,8 +145,6 @@ export const readerRoutes = new OpenAPIHono<AppEnv>()
       },
       200,
     );
-  })
-  .openapi(tokenRoute, async (c) => {
-    const issued = await issueEntitlementToken(c.get('ctx'), c.get('reader'), c.req.valid('json'));
-    return c.json({ token: issued.token, expires_at: rfc3339(issued.expiresAt) }, 200);
   });
+
+export const readerRoutes = new OpenAPIHono<AppEnv>().route('/', publicRoutes).route('/', ownRoutes);

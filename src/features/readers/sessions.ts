@@ -1,16 +1,13 @@
 /** @module Reader sessions: opaque 32-byte tokens, stored only as SHA-256 hashes, expiring. */
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
-import { preparedPerDatabase } from '../../db/client';
+import { type Db, preparedPerDatabase } from '../../db/client';
 import { newId } from '../../db/ids';
-import { type MembershipRow, toMembership } from '../../db/memberships';
-import { memberships, readers, sessions } from '../../db/schema';
-import { epochSeconds, wholeSeconds } from '../../domain/time';
+import type { MembershipRow } from '../../db/memberships';
+import { memberships, type ReaderRow, readers, sessions } from '../../db/schema';
+import { SESSION_TTL_SECONDS, sessionStands } from '../../domain/session';
+import { wholeSeconds } from '../../domain/time';
 import { randomToken, sha256Hex } from '../../lib/crypto';
-
-export const SESSION_TTL_SECONDS = 30 * 86_400;
-
-export type ReaderRow = typeof readers.$inferSelect;
 
 export interface NewSession {
   token: string;
@@ -30,45 +27,47 @@ export async function newSession(ctx: AppContext, readerId: string): Promise<New
   };
 }
 
+/** A signed-in reader: the principal of every reader use-case. */
 export interface Authenticated {
   reader: ReaderRow;
   membershipRow: MembershipRow | null;
   sessionId: string;
 }
 
-/** Prepared once per database: building the query is a good part of a request's CPU time. */
-const sessionLookup = preparedPerDatabase((db) =>
-  db
-    .select({
-      sessionId: sessions.id,
-      sessionCreatedAt: sessions.createdAt,
-      reader: readers,
-      membership: memberships,
-    })
+/** The session with its reader and membership, by one indexed column; prepared once per database. */
+function sessionBy(db: Db, column: 'tokenHash' | 'id') {
+  return db
+    .select({ session: sessions, reader: readers, membership: memberships })
     .from(sessions)
     .innerJoin(readers, eq(readers.id, sessions.readerId))
     .leftJoin(memberships, eq(memberships.readerId, sessions.readerId))
-    .where(
-      and(eq(sessions.tokenHash, sql.placeholder('hash')), gt(sessions.expiresAt, sql.placeholder('now'))),
-    )
+    .where(eq(sessions[column], sql.placeholder('key')))
     .limit(1)
-    .prepare(),
-);
+    .prepare();
+}
+const sessionByHash = preparedPerDatabase((db) => sessionBy(db, 'tokenHash'));
+const sessionById = preparedPerDatabase((db) => sessionBy(db, 'id'));
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionByHash>['all']>>[number];
+
+function standing(ctx: AppContext, row: SessionRow | undefined): Authenticated | null {
+  if (!row || !sessionStands(row.session, row.reader, ctx.now())) return null;
+  return { reader: row.reader, membershipRow: row.membership, sessionId: row.session.id };
+}
 
 /** The reader behind a session token, with their membership, in one indexed query; null if none. */
 export async function authenticateSession(ctx: AppContext, token: string): Promise<Authenticated | null> {
   if (token.length < 20 || token.length > 200) return null;
-  const [row] = await sessionLookup(ctx.db).all({
-    hash: await sha256Hex(token),
-    now: epochSeconds(ctx.now()),
-  });
-  if (!row || row.reader.deletedAt !== null) return null;
-  if (row.reader.revokedBefore && row.sessionCreatedAt < row.reader.revokedBefore) return null;
-  return { reader: row.reader, membershipRow: row.membership, sessionId: row.sessionId };
+  const [row] = await sessionByHash(ctx.db).all({ key: await sha256Hex(token) });
+  return standing(ctx, row);
+}
+
+/** The session with this id, if it still stands (e.g. the session an access code was issued under). */
+export async function standingSession(ctx: AppContext, sessionId: string): Promise<Authenticated | null> {
+  const [row] = await sessionById(ctx.db).all({ key: sessionId });
+  return standing(ctx, row);
 }
 
 export async function endSession(ctx: AppContext, sessionId: string): Promise<void> {
   await ctx.db.delete(sessions).where(eq(sessions.id, sessionId));
 }
-
-export { toMembership };

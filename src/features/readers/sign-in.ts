@@ -1,94 +1,15 @@
-/** @module Sign-up and sign-in: accounts, the free trial at sign-up, and sessions. */
-import { eq, or } from 'drizzle-orm';
+/** @module Sign-in with a password: the same answer and the same work whether or not the account exists. */
+import { eq } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
-import { isUniqueViolation } from '../../db/errors';
-import { newId } from '../../db/ids';
-import { membershipColumns, toMembership } from '../../db/memberships';
-import { memberships, readers, sessions, trialClaims } from '../../db/schema';
-import { emailKey, trialIdentity } from '../../domain/email';
-import type { Membership } from '../../domain/membership';
+import { toMembership } from '../../db/memberships';
+import { memberships, readers, sessions } from '../../db/schema';
+import { emailKey } from '../../domain/email';
 import { wholeSeconds } from '../../domain/time';
-import { initialMembership } from '../../domain/trial';
-import { hmacSha256 } from '../../lib/crypto';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../lib/password';
-import { consume, enforce, exhausted, rateLimited } from '../limits/limits';
-import { newSession, type ReaderRow } from './sessions';
-
-export interface Credentials {
-  email: string;
-  password: string;
-}
-
-export interface SignedIn {
-  reader: ReaderRow;
-  membership: Membership | null;
-  sessionToken: string;
-  sessionExpiresAt: Date;
-}
-
-/** The keyed hash kept for the one-trial-per-person rule; no email is recoverable from it. */
-export function trialIdentityHash(pairwiseSecret: string, email: string): Promise<string> {
-  return hmacSha256(pairwiseSecret, `trial:${trialIdentity(email)}`);
-}
-
-const EMAIL_TAKEN = () =>
-  new ApiError(
-    'email_taken',
-    'An account with this email already exists. Sign in instead, or reset the password.',
-  );
-
-export async function signUp({ ctx, input }: UseCase<Credentials>): Promise<SignedIn> {
-  await enforce(ctx, 'signups', ctx.clientAddress ?? 'unknown');
-  const email = input.email.trim();
-  const key = emailKey(email);
-  const identity = trialIdentity(email);
-  const existing = await ctx.db
-    .select({ id: readers.id })
-    .from(readers)
-    .where(or(eq(readers.emailKey, key), eq(readers.trialIdentity, identity)))
-    .limit(1);
-  if (existing.length > 0) throw EMAIL_TAKEN();
-
-  const identityHash = await trialIdentityHash(ctx.config.pairwiseSecret, email);
-  const [claim] = await ctx.db
-    .select({ at: trialClaims.claimedAt })
-    .from(trialClaims)
-    .where(eq(trialClaims.identityHash, identityHash))
-    .limit(1);
-  const now = wholeSeconds(ctx.now());
-  const membership = initialMembership(now, ctx.config.trialDays, claim !== undefined);
-  const readerId = newId('reader');
-  const passwordHash = await hashPassword(input.password);
-  const session = await newSession(ctx, readerId);
-  const reader: ReaderRow = {
-    id: readerId,
-    email,
-    emailKey: key,
-    trialIdentity: identity,
-    passwordHash,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-    revokedBefore: null,
-  };
-  try {
-    await ctx.db.batch([
-      ctx.db.insert(readers).values(reader),
-      ctx.db
-        .insert(memberships)
-        .values({ readerId, ...membershipColumns(membership), createdAt: now, updatedAt: now }),
-      ctx.db.insert(trialClaims).values({ identityHash, claimedAt: now }).onConflictDoNothing(),
-      ctx.db.insert(sessions).values(session.row),
-    ]);
-  } catch (err) {
-    // Two sign-ups for one person raced past the check above: the unique indexes decide.
-    if (isUniqueViolation(err, 'readers.')) throw EMAIL_TAKEN();
-    throw err;
-  }
-  ctx.logger.info('reader signed up', { reader_id: readerId, trial: membership.status === 'trialing' });
-  return { reader, membership, sessionToken: session.token, sessionExpiresAt: session.expiresAt };
-}
+import { consume, enforce, exhausted, rateLimited } from '../limits';
+import { newSession } from './sessions';
+import type { Credentials, SignedIn } from './sign-up';
 
 const BAD_CREDENTIALS = () => new ApiError('unauthenticated', 'The email or password is incorrect.');
 

@@ -1,23 +1,17 @@
 /**
  * @module Per-read accounting: publishers report each full-text read with the reader's token; one
- * read counts per pairwise reader, article and UTC day. And each publisher's own numbers.
+ * read counts per pairwise reader, article and UTC day.
  */
-import { and, asc, count, countDistinct, eq, gte, lte } from 'drizzle-orm';
-import type { AppContext } from '../../app/context';
+import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
-import { reads } from '../../db/schema';
+import { type PublisherRow, reads } from '../../db/schema';
+import { utcDay } from '../../domain/days';
 import { wholeSeconds } from '../../domain/time';
-import type { PublisherRow } from '../publishers/keys';
-import { inspectToken } from '../tokens/introspect';
+import { inspectToken } from '../tokens';
 
 export interface ReadInput {
   token: string;
   article: { id: string; title?: string | undefined; url?: string | undefined };
-}
-
-/** `YYYY-MM-DD` of the UTC day `date` falls on. */
-export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
 
 /**
@@ -26,12 +20,12 @@ export function utcDay(date: Date): string {
  * for that article. The primary key (publisher, subject, article, day) makes retries harmless:
  * a repeat answers `counted: false`.
  */
-export async function recordRead(
-  ctx: AppContext,
-  publisher: PublisherRow,
-  input: ReadInput,
-): Promise<{ counted: boolean }> {
-  const inspection = await inspectToken(ctx, input.token, publisher.id);
+export async function recordRead({
+  ctx,
+  principal: publisher,
+  input,
+}: UseCase<ReadInput, PublisherRow>): Promise<{ counted: boolean }> {
+  const inspection = await inspectToken({ ctx, principal: publisher, input: { token: input.token } });
   if (!inspection.active) {
     if (inspection.reason === 'other_publisher') {
       throw new ApiError(
@@ -69,63 +63,4 @@ export async function recordRead(
     .onConflictDoNothing()
     .returning({ day: reads.day });
   return { counted: inserted.length > 0 };
-}
-
-export interface DayCount {
-  date: string;
-  reads: number;
-  unique_readers: number;
-}
-
-export interface ReadsReport {
-  from: string;
-  to: string;
-  reads: number;
-  unique_readers: number;
-  days: DayCount[];
-}
-
-/** Every `YYYY-MM-DD` from `from` to `to`, both included. */
-export function daysBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += 86_400_000) out.push(utcDay(new Date(t)));
-  return out;
-}
-
-/**
- * A publisher's reads between two UTC days (both included), by SQL aggregates over the
- * (publisher, day) index. `unique_readers` of the whole range counts each pairwise reader once,
- * so it is not the sum of the days'. Days without reads are listed with zeros.
- */
-export async function publisherReads(
-  ctx: AppContext,
-  publisherId: string,
-  range: { from: string; to: string },
-): Promise<ReadsReport> {
-  const where = and(eq(reads.publisherId, publisherId), gte(reads.day, range.from), lte(reads.day, range.to));
-  const [byDay, totals] = await ctx.db.batch([
-    ctx.db
-      .select({ day: reads.day, reads: count(), uniqueReaders: countDistinct(reads.subject) })
-      .from(reads)
-      .where(where)
-      .groupBy(reads.day)
-      .orderBy(asc(reads.day)),
-    ctx.db
-      .select({ reads: count(), uniqueReaders: countDistinct(reads.subject) })
-      .from(reads)
-      .where(where),
-  ]);
-  const found = new Map(byDay.map((d) => [d.day, d]));
-  return {
-    from: range.from,
-    to: range.to,
-    reads: totals[0]?.reads ?? 0,
-    unique_readers: totals[0]?.uniqueReaders ?? 0,
-    days: daysBetween(range.from, range.to).map((date) => ({
-      date,
-      reads: found.get(date)?.reads ?? 0,
-      unique_readers: found.get(date)?.uniqueReaders ?? 0,
-    })),
-  };
 }

@@ -6,12 +6,14 @@ import { and, eq } from 'drizzle-orm';
 import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../../app/config';
-import type { AppContext } from '../../app/context';
+import type { AppContext, UseCase } from '../../app/context';
 import { toMembership } from '../../db/memberships';
-import { memberships, pairwiseSubjects, readers } from '../../db/schema';
-import { readerEntitlement } from '../../domain/membership';
+import { memberships, type PublisherRow, pairwiseSubjects, readers } from '../../db/schema';
+import { ENTITLEMENT_KINDS, readerEntitlement } from '../../domain/membership';
+import { tokenRevoked } from '../../domain/session';
 import { oncePer } from '../../lib/once-per';
-import { jwks, TOKEN_TYPE } from './issue';
+import { TOKEN_TYPE } from './issue';
+import { jwks } from './jwks';
 
 /** The claims of a token this service issued (see `issueEntitlementToken`). */
 const ClaimsSchema = z.object({
@@ -22,7 +24,7 @@ const ClaimsSchema = z.object({
   exp: z.number().int(),
   jti: z.string().min(1).max(200),
   scope: z.literal('full_text'),
-  membership: z.enum(['trial', 'paid', 'grace', 'comp']),
+  membership: z.enum(ENTITLEMENT_KINDS),
   entitled_until: z.number().int(),
   article: z.string().optional(),
 });
@@ -72,8 +74,13 @@ async function verifiedClaims(ctx: AppContext, token: string): Promise<Entitleme
  * the claims, the reader must still exist, not be deleted, not have had their sessions revoked
  * after the token was issued, and still be entitled. One indexed read.
  */
-export async function inspectToken(ctx: AppContext, token: string, publisherId: string): Promise<Inspection> {
-  const claims = await verifiedClaims(ctx, token);
+export async function inspectToken({
+  ctx,
+  principal: publisher,
+  input,
+}: UseCase<{ token: string }, PublisherRow>): Promise<Inspection> {
+  const publisherId = publisher.id;
+  const claims = await verifiedClaims(ctx, input.token);
   if (!claims) return { active: false, reason: 'invalid' };
   const audiences = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
   if (!audiences.includes(publisherId)) return { active: false, reason: 'other_publisher' };
@@ -91,11 +98,7 @@ export async function inspectToken(ctx: AppContext, token: string, publisherId: 
     .limit(1);
   if (!row) return { active: false, reason: 'unknown_subject' };
   if (row.deletedAt !== null) return { active: false, reason: 'deleted' };
-  // `revoked_before` is a whole second and `iat` too: a token issued within the second of the
-  // revocation may predate it, so it is void as well (the reader just asks for a new one).
-  if (row.revokedBefore !== null && claims.iat * 1000 <= row.revokedBefore.getTime()) {
-    return { active: false, reason: 'revoked' };
-  }
+  if (tokenRevoked(claims.iat, row)) return { active: false, reason: 'revoked' };
   const entitlement = readerEntitlement(row, toMembership(row.membership), ctx.now());
   if (!entitlement.entitled) return { active: false, reason: 'not_entitled' };
   return { active: true, claims, readerId: row.readerId };

@@ -1,57 +1,24 @@
-/** @module Entitlement tokens: ES256 JWTs with pairwise subjects, and the JWKS that verifies them. */
+/** @module Issuing entitlement tokens: ES256 JWTs with pairwise subjects, for an entitled reader and one publisher. */
 import { and, eq, sql } from 'drizzle-orm';
-import type { JWK } from 'jose';
 import type { Config } from '../../app/config';
-import type { AppContext } from '../../app/context';
+import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
-import { preparedPerDatabase } from '../../db/client';
+import { type Db, preparedPerDatabase } from '../../db/client';
 import { newId } from '../../db/ids';
 import { toMembership } from '../../db/memberships';
-import { pairwiseSubjects, publishers } from '../../db/schema';
-import {
-  type Entitlement,
-  type EntitlementKind,
-  readerEntitlement,
-  tokenLifetime,
-} from '../../domain/membership';
+import { type PublisherRow, pairwiseSubjects, publishers } from '../../db/schema';
+import { type Entitlement, readerEntitlement, tokenLifetime } from '../../domain/membership';
 import { epochSeconds, wholeSeconds } from '../../domain/time';
 import { hmacSha256 } from '../../lib/crypto';
 import { signEs256 } from '../../lib/jws';
-import type { PublisherRow } from '../publishers/keys';
-import type { Authenticated } from '../readers/sessions';
+import { oncePer } from '../../lib/once-per';
+import type { Authenticated } from '../readers';
 
 export const TOKEN_TYPE = 'entitlement+jwt';
 
 /** The reader's id for one publisher: stable, different for every publisher, not the `rdr_` id. */
 export function pairwiseSubject(config: Config, publisherId: string, readerId: string): Promise<string> {
   return hmacSha256(config.pairwiseSecret, `sub:${publisherId}:${readerId}`);
-}
-
-export interface PublicJwk {
-  kty: string;
-  crv: string;
-  x: string;
-  y: string;
-  kid: string;
-  alg: string;
-  use: string;
-}
-
-/** Only the public members are copied out: a private `d` can never reach the JWKS. */
-function publicMembers(jwk: JWK): PublicJwk {
-  return {
-    kty: String(jwk.kty),
-    crv: String(jwk.crv),
-    x: String(jwk.x),
-    y: String(jwk.y),
-    kid: String(jwk.kid),
-    alg: 'ES256',
-    use: 'sig',
-  };
-}
-
-export function jwks(config: Config): { keys: PublicJwk[] } {
-  return { keys: [config.signingKey.publicJwk, ...config.previousKeys].map(publicMembers) };
 }
 
 export function subscribeUrl(config: Config, publisherId?: string): string {
@@ -77,13 +44,6 @@ export function notEntitled(
     subscribe_url: subscribeUrl(config, publisherId),
   });
 }
-
-const KIND_CLAIM: Record<EntitlementKind, string> = {
-  trial: 'trial',
-  paid: 'paid',
-  grace: 'grace',
-  comp: 'comp',
-};
 
 /** Prepared once per database, like the session lookup. */
 const publisherLookup = preparedPerDatabase((db) =>
@@ -114,6 +74,7 @@ async function publisherFor(
   readerId: string,
   entitled: boolean,
 ): Promise<{ publisher: PublisherRow; subject: string } | null> {
+  const knownPairs = knownPairsOf(ctx.db);
   const cacheKey = `${publisherId}\n${readerId}`;
   const hit = knownPairs.get(cacheKey);
   if (hit && hit.until > Date.now()) return hit;
@@ -141,8 +102,17 @@ async function publisherFor(
 
 const KNOWN_PAIRS_MAX = 10_000;
 const KNOWN_PAIRS_TTL_MS = 5 * 60_000;
-/** Per isolate/process: (publisher, reader) pairs whose publisher exists and whose mapping is stored. */
-const knownPairs = new Map<string, { publisher: PublisherRow; subject: string; until: number }>();
+/** Per database: (publisher, reader) pairs whose publisher exists and whose mapping is stored there. */
+const knownPairsOf = oncePer(
+  (_db: Db) => new Map<string, { publisher: PublisherRow; subject: string; until: number }>(),
+);
+
+export interface TokenRequest {
+  /** The publisher id (`pub_…`) the token is for: its `aud`. */
+  publisher: string;
+  /** The article the token is asked for: its `article` claim. */
+  article?: string | undefined;
+}
 
 export interface IssuedToken {
   token: string;
@@ -150,11 +120,11 @@ export interface IssuedToken {
 }
 
 /** Signs a token for one publisher, or throws 404 (unknown publisher) / 402 (not entitled). */
-export async function issueEntitlementToken(
-  ctx: AppContext,
-  who: Authenticated,
-  input: { publisher: string; article?: string | undefined },
-): Promise<IssuedToken> {
+export async function issueEntitlementToken({
+  ctx,
+  principal: who,
+  input,
+}: UseCase<TokenRequest, Authenticated>): Promise<IssuedToken> {
   const now = ctx.now();
   const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), now);
   const found = await publisherFor(ctx, input.publisher, who.reader.id, entitlement.entitled);
@@ -165,7 +135,7 @@ export async function issueEntitlementToken(
   const lifetime = tokenLifetime(entitlement, iat, ctx.config.tokenTtlSeconds);
   const claims: Record<string, unknown> = {
     scope: 'full_text',
-    membership: KIND_CLAIM[entitlement.kind],
+    membership: entitlement.kind,
     entitled_until: lifetime.entitledUntil,
   };
   if (input.article !== undefined) claims.article = input.article;

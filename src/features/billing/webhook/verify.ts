@@ -1,9 +1,8 @@
-/** @module Receiving Stripe webhooks: the signature on the raw body first, then the event applied once. */
+/** @module The Stripe-Signature of a webhook, checked on the raw body before anything else. */
 import type Stripe from 'stripe';
 import type { AppContext } from '../../../app/context';
 import { ApiError } from '../../../app/errors';
 import { stripeCrypto, stripeFor } from '../stripe';
-import { applyStripeEvent, type EventOutcome } from './apply';
 
 /** Stripe's own default: a signature older than five minutes is a replay. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -37,15 +36,4 @@ export async function verifyStripeSignature(
     });
     throw new ApiError('invalid_request', 'The Stripe-Signature header does not match the body.');
   }
-}
-
-export async function receiveStripeWebhook(
-  ctx: AppContext,
-  rawBody: string,
-  signature: string | undefined,
-): Promise<{ event: string; outcome: EventOutcome }> {
-  const event = await verifyStripeSignature(ctx, rawBody, signature);
-  const outcome = await applyStripeEvent(ctx, event, 'webhook');
-  ctx.logger.info('stripe webhook', { event_id: event.id, type: event.type, outcome });
-  return { event: event.id, outcome };
 }

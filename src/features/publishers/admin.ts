@@ -6,11 +6,14 @@ import { eq } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { newId } from '../../db/ids';
-import { publishers } from '../../db/schema';
+import { type PublisherRow, publishers } from '../../db/schema';
 import { rfc3339, wholeSeconds } from '../../domain/time';
 import { sha256Hex } from '../../lib/crypto';
-import { type AuditContext, auditEntry } from '../audit/entry';
-import { getPublisher, newPublisherKey, type PublisherRow } from './keys';
+import type { AdminPrincipal } from '../admin';
+import { auditEntry } from '../audit';
+import { getPublisher } from './directory';
+import { newPublisherKey } from './keys';
+import { type ProfileChange, withProfile } from './profile';
 
 /** What the audit log keeps of a publisher: never the key or its hash, only the visible prefix. */
 function snapshot(p: PublisherRow) {
@@ -31,8 +34,9 @@ async function existing(ctx: AppContext, id: string): Promise<PublisherRow> {
 
 export async function onboardPublisher({
   ctx,
+  principal,
   input,
-}: UseCase<{ name: string; origins: string[]; audit: AuditContext }>): Promise<{
+}: UseCase<{ name: string; origins: string[] }, AdminPrincipal>): Promise<{
   publisher: PublisherRow;
   apiKey: string;
 }> {
@@ -49,7 +53,7 @@ export async function onboardPublisher({
   };
   await ctx.db.batch([
     ctx.db.insert(publishers).values(publisher),
-    auditEntry(ctx, input.audit, {
+    auditEntry(ctx, principal, {
       action: 'publisher.create',
       targetType: 'publisher',
       targetId: publisher.id,
@@ -63,26 +67,17 @@ export async function onboardPublisher({
 
 export async function updatePublisher({
   ctx,
+  principal,
   input,
-}: UseCase<{
-  id: string;
-  name?: string | undefined;
-  origins?: string[] | undefined;
-  audit: AuditContext;
-}>): Promise<PublisherRow> {
+}: UseCase<ProfileChange & { id: string }, AdminPrincipal>): Promise<PublisherRow> {
   const before = await existing(ctx, input.id);
-  const after: PublisherRow = {
-    ...before,
-    ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-    ...(input.origins !== undefined ? { origins: [...new Set(input.origins)] } : {}),
-    updatedAt: wholeSeconds(ctx.now()),
-  };
+  const after = withProfile(before, input, ctx.now());
   await ctx.db.batch([
     ctx.db
       .update(publishers)
       .set({ name: after.name, origins: after.origins, updatedAt: after.updatedAt })
       .where(eq(publishers.id, before.id)),
-    auditEntry(ctx, input.audit, {
+    auditEntry(ctx, principal, {
       action: 'publisher.update',
       targetType: 'publisher',
       targetId: before.id,
@@ -99,8 +94,9 @@ export async function updatePublisher({
  */
 export async function rotateKey({
   ctx,
+  principal,
   input,
-}: UseCase<{ id: string; audit: AuditContext }>): Promise<{ publisher: PublisherRow; apiKey: string }> {
+}: UseCase<{ id: string }, AdminPrincipal>): Promise<{ publisher: PublisherRow; apiKey: string }> {
   const before = await existing(ctx, input.id);
   const { key, prefix } = newPublisherKey(ctx);
   const after: PublisherRow = {
@@ -114,7 +110,7 @@ export async function rotateKey({
       .update(publishers)
       .set({ apiKeyHash: after.apiKeyHash, apiKeyPrefix: prefix, updatedAt: after.updatedAt })
       .where(eq(publishers.id, before.id)),
-    auditEntry(ctx, input.audit, {
+    auditEntry(ctx, principal, {
       action: 'publisher.rotate_key',
       targetType: 'publisher',
       targetId: before.id,

@@ -1,11 +1,13 @@
-/** @module Admin API: admin keys — create with a role (shown once), list, revoke. */
+/** @module Admin API of the admin feature: admin keys (create with a role, shown once; list; revoke) and the metrics. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../../app/env';
+import type { AdminEnv } from '../../app/env';
 import { ADMIN_ROLES } from '../../db/schema';
-import { rfc3339, rfc3339OrNull } from '../../domain/time';
-import { adminSecurity, jsonBody, PageQuery, pageOf, problemResponses } from '../../http/shapes';
-import { auditOf } from '../members/routes';
-import { type AdminKeyRow, createAdminKey, listAdminKeys, revokeAdminKey } from './keys';
+import { DayRangeQuery, dayRangeOf } from '../../http/day-range';
+import { adminSecurity, jsonBody, PageQuery, pageOf, problemResponses } from '../../http/openapi';
+import { createAdminKey, listAdminKeys, presentAdminKey, revokeAdminKey } from './keys';
+import { metrics } from './metrics';
+import { adminPrincipal } from './middleware';
+import { MetricsSchema } from './shapes';
 
 const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 
@@ -19,17 +21,6 @@ const AdminKeySchema = z
     revoked_at: Timestamp.nullable(),
   })
   .openapi('AdminKey');
-
-function presentKey(key: AdminKeyRow) {
-  return {
-    id: key.id,
-    name: key.name,
-    role: key.role,
-    key_prefix: key.keyPrefix,
-    created_at: rfc3339(key.createdAt),
-    revoked_at: rfc3339OrNull(key.revokedAt),
-  };
-}
 
 const createKeyRoute = createRoute({
   method: 'post',
@@ -99,19 +90,64 @@ const revokeKeyRoute = createRoute({
   responses: { 204: { description: 'Revoked' }, ...problemResponses(401, 403, 404, 409) },
 });
 
-export const adminKeysRoutes = new OpenAPIHono<AppEnv>()
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/metrics',
+  tags: ['Admin'],
+  summary: 'Members by status now, and the trials, conversions and churn of a period',
+  description:
+    '`from` and `to` are UTC days, both included (default: the last 30 days). See docs/OPERATIONS.md for the ' +
+    'definitions.',
+  security: adminSecurity,
+  request: { query: DayRangeQuery },
+  responses: {
+    200: { description: 'The numbers', content: { 'application/json': { schema: MetricsSchema } } },
+    ...problemResponses(400, 401),
+  },
+});
+
+/** Ten years: the aggregates are cheap, but an unbounded range is a typo more often than a wish. */
+const METRICS_MAX_DAYS = 3660;
+
+export const adminRoutes = new OpenAPIHono<AdminEnv>()
   .openapi(createKeyRoute, async (c) => {
     const { key, apiKey } = await createAdminKey({
       ctx: c.get('ctx'),
-      input: { ...c.req.valid('json'), audit: auditOf(c) },
+      principal: adminPrincipal(c),
+      input: { ...c.req.valid('json') },
     });
-    return c.json({ key: presentKey(key), api_key: apiKey }, 201);
+    return c.json({ key: presentAdminKey(key), api_key: apiKey }, 201);
   })
   .openapi(listKeysRoute, async (c) => {
-    const page = await listAdminKeys({ ctx: c.get('ctx'), input: c.req.valid('query') });
-    return c.json({ data: page.data.map(presentKey), next_cursor: page.nextCursor }, 200);
+    const page = await listAdminKeys({
+      ctx: c.get('ctx'),
+      principal: adminPrincipal(c),
+      input: c.req.valid('query'),
+    });
+    return c.json({ data: page.data.map(presentAdminKey), next_cursor: page.nextCursor }, 200);
   })
   .openapi(revokeKeyRoute, async (c) => {
-    await revokeAdminKey({ ctx: c.get('ctx'), input: { id: c.req.valid('param').id, audit: auditOf(c) } });
+    await revokeAdminKey({
+      ctx: c.get('ctx'),
+      principal: adminPrincipal(c),
+      input: { id: c.req.valid('param').id },
+    });
     return c.body(null, 204);
+  })
+  .openapi(metricsRoute, async (c) => {
+    const range = dayRangeOf(c.req.valid('query'), c.get('ctx').now(), METRICS_MAX_DAYS);
+    const m = await metrics({ ctx: c.get('ctx'), principal: adminPrincipal(c), input: range });
+    return c.json(
+      {
+        from: range.from,
+        to: range.to,
+        members: m.members,
+        trials_started: m.trialsStarted,
+        trials_converted: m.trialsConverted,
+        conversion_rate: m.conversionRate,
+        churned: m.churned,
+        active_paying: m.activePaying,
+      },
+      200,
+    );
   });

@@ -1,0 +1,1 @@
+CREATE INDEX `publishers_created_idx` ON `publishers` (`created_at`,`id`);

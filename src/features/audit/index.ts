@@ -1,0 +1,2 @@
+/** @module The audit log, for the features whose admin changes it records. */
+export { type AuditEntry, auditEntry, auditEntryIf } from './entry';

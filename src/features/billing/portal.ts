@@ -1,0 +1,25 @@
+/** @module The Stripe billing portal: a session for the reader's Stripe customer, back to an allowed page. */
+import type { UseCase } from '../../app/context';
+import { ApiError } from '../../app/errors';
+import type { Authenticated } from '../readers';
+import { assertReturnUrl } from './return-url';
+import { callStripe } from './stripe';
+
+/** Creates a Stripe billing portal session; 409 when the reader has never checked out. */
+export async function openBillingPortal({
+  ctx,
+  principal: who,
+  input,
+}: UseCase<{ returnUrl?: string | undefined }, Authenticated>): Promise<{ url: string }> {
+  const customer = who.membershipRow?.stripeCustomerId;
+  if (!customer) throw new ApiError('conflict', 'There is no billing account yet: subscribe first.');
+  const returnUrl = input.returnUrl ?? `${ctx.config.publicUrl}/account`;
+  await assertReturnUrl(ctx, returnUrl, 'return_url');
+  const session = await callStripe(ctx, 'billingPortal.sessions.create', (stripe) =>
+    stripe.billingPortal.sessions.create(
+      { customer, return_url: returnUrl },
+      { idempotencyKey: `portal-${who.reader.id}-${crypto.randomUUID()}` },
+    ),
+  );
+  return { url: session.url };
+}

@@ -1,0 +1,70 @@
+/**
+ * @module Writing an applied event: the membership change, the processed-event record and any mail
+ * in one batch that lands only if the membership row is still the version that was read.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { AppContext } from '../../../app/context';
+import { preparedPerDatabase } from '../../../db/client';
+import { insertIf } from '../../../db/insert-if';
+import { membershipColumns } from '../../../db/memberships';
+import { memberships, outbox, stripeEvents } from '../../../db/schema';
+import type { Decision } from './decide';
+import type { Change } from './handlers';
+
+/** Records an event that changes no membership (unmatched or unchanged), with its mail. */
+export async function commitRecordOnly(ctx: AppContext, change: Change, decision: Decision): Promise<void> {
+  await ctx.db.batch([
+    ctx.db.insert(stripeEvents).values(decision.record).onConflictDoNothing(),
+    ...(change.mails ?? []).map((m) => ctx.db.insert(outbox).values(m).onConflictDoNothing()),
+  ]);
+}
+
+/**
+ * Writes the change if the row is still at the version read and the event not yet processed. The
+ * record and mail are inserted only when *this* update produced the next version (marked with the
+ * event id), so a concurrent write of another event leaves no trace of this one. Returns whether
+ * the event is now processed (by this write, or by a concurrent delivery of the same event).
+ */
+export async function commitChange(
+  ctx: AppContext,
+  change: Change,
+  decision: Decision & { before: NonNullable<Decision['before']> },
+): Promise<boolean> {
+  const { before, record } = decision;
+  const eventId = record.id;
+  const now = record.processedAt;
+  const version = before.version;
+  const landed = sql`exists (select 1 from ${memberships} where ${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version + 1} and ${memberships.lastEventId} = ${eventId})`;
+  await ctx.db.batch([
+    ctx.db
+      .update(memberships)
+      .set({
+        ...(change.next ? membershipColumns(change.next) : {}),
+        ...change.links,
+        version: version + 1,
+        lastEventId: eventId,
+        updatedAt: now,
+      })
+      .where(
+        sql`${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version} and not exists (select 1 from ${stripeEvents} where ${stripeEvents.id} = ${eventId})`,
+      ),
+    insertIf(ctx.db, stripeEvents, record, landed),
+    ...(change.mails ?? []).map((m) => insertIf(ctx.db, outbox, m, landed)),
+  ]);
+  return isProcessed(ctx, eventId);
+}
+
+const processedEvent = preparedPerDatabase((db) =>
+  db
+    .select({ id: stripeEvents.id })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+);
+
+/** Whether an event id has been processed (its record exists). */
+export async function isProcessed(ctx: AppContext, eventId: string): Promise<boolean> {
+  const [row] = await processedEvent(ctx.db).all({ id: eventId });
+  return row !== undefined;
+}

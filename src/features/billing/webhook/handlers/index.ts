@@ -1,0 +1,35 @@
+/**
+ * @module One handler per Stripe event type, behind one map: the map is the list of handled types,
+ * so the two cannot drift apart. Every other type is answered 200 and ignored.
+ */
+import type Stripe from 'stripe';
+import type { AppContext } from '../../../../app/context';
+import type { Change } from './change';
+import { onCustomerDeleted } from './customer';
+import { onChargeRefunded } from './refund';
+import { onCheckoutCompleted, onInvoiceEvent, onSubscriptionEvent } from './subscription';
+
+export type EventHandler = (ctx: AppContext, event: Stripe.Event) => Promise<Change>;
+
+const HANDLERS: Readonly<Record<string, EventHandler>> = {
+  'checkout.session.completed': onCheckoutCompleted,
+  'customer.subscription.created': onSubscriptionEvent,
+  'customer.subscription.updated': onSubscriptionEvent,
+  'customer.subscription.deleted': onSubscriptionEvent,
+  'customer.subscription.trial_will_end': onSubscriptionEvent,
+  'customer.subscription.paused': onSubscriptionEvent,
+  'customer.subscription.resumed': onSubscriptionEvent,
+  'invoice.paid': onInvoiceEvent,
+  'invoice.payment_failed': onInvoiceEvent,
+  'charge.refunded': onChargeRefunded,
+  'customer.deleted': onCustomerDeleted,
+};
+
+export const HANDLED_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(HANDLERS));
+
+/** The handler of an event type, or undefined for a type the service ignores. */
+export function handlerOf(type: string): EventHandler | undefined {
+  return Object.hasOwn(HANDLERS, type) ? HANDLERS[type] : undefined;
+}
+
+export type { Change } from './change';

@@ -1,0 +1,116 @@
+/**
+ * @module Events about a subscription (its own events, Checkout's completion, invoices): the
+ * subscription is re-fetched and mapped onto the membership, with the mail the event calls for.
+ */
+import type Stripe from 'stripe';
+import type { AppContext } from '../../../../app/context';
+import { toMembership } from '../../../../db/memberships';
+import { membershipFromSubscription } from '../../../../domain/billing';
+import { rfc3339, rfc3339OrNull } from '../../../../domain/time';
+import { mailRow } from '../../../mail';
+import { idOf, toSnapshot } from '../../snapshot';
+import { cancelIfReaderDeleted, fetchSubscription, findTarget, governingSubscription } from '../subject';
+import { type Change, NO_CHANGE } from './change';
+
+export interface SubscriptionHints {
+  readerId?: string | null | undefined;
+  customerId?: string | null | undefined;
+  /** When the payment failure that made the subscription past_due happened. */
+  failedAt?: Date | null;
+}
+
+/** The membership the subscription (as Stripe has it now) grants, and the mail the event calls for. */
+export async function fromSubscription(
+  ctx: AppContext,
+  event: Stripe.Event,
+  subscriptionId: string,
+  hints: SubscriptionHints,
+): Promise<Change> {
+  const fetched = await fetchSubscription(ctx, subscriptionId);
+  if (!fetched) return NO_CHANGE;
+  const readerId = hints.readerId ?? fetched.metadata?.reader_id;
+  const target = await findTarget(ctx, { readerId, customerId: hints.customerId ?? idOf(fetched.customer) });
+  if (!target) {
+    await cancelIfReaderDeleted(ctx, fetched, readerId);
+    return NO_CHANGE;
+  }
+  const sub = await governingSubscription(ctx, fetched, target.row.stripeSubscriptionId);
+  const snapshot = toSnapshot(ctx.config, sub);
+  const current = toMembership(target.row);
+  if (!current) return { target, next: null };
+  const next = membershipFromSubscription(
+    snapshot,
+    current,
+    { refundedThrough: target.row.refundedThrough },
+    { now: ctx.now(), graceDays: ctx.config.graceDays, failedAt: hints.failedAt ?? null },
+  );
+  const mails: ReturnType<typeof mailRow>[] = [];
+  if (event.type === 'customer.subscription.trial_will_end' && snapshot.status === 'trialing') {
+    mails.push(
+      mailRow(ctx, {
+        dedupeKey: `trial_will_end:${sub.id}:${sub.trial_end ?? ''}`,
+        readerId: target.row.readerId,
+        to: target.email,
+        template: 'trial_will_end',
+        payload: {
+          trial_end: sub.trial_end ? rfc3339(new Date(sub.trial_end * 1000)) : null,
+          plan: snapshot.plan,
+        },
+      }),
+    );
+  }
+  if (event.type === 'invoice.payment_failed' && next?.status === 'past_due') {
+    mails.push(
+      mailRow(ctx, {
+        dedupeKey: `payment_failed:${event.id}`,
+        readerId: target.row.readerId,
+        to: target.email,
+        template: 'payment_failed',
+        payload: {
+          grace_until: rfc3339OrNull(next.graceUntil),
+          manage_url: `${ctx.config.publicUrl}/account`,
+        },
+      }),
+    );
+  }
+  return {
+    target,
+    next,
+    links: {
+      stripeCustomerId: snapshot.customerId || target.row.stripeCustomerId,
+      stripeSubscriptionId: sub.id,
+    },
+    mails,
+  };
+}
+
+/** `checkout.session.completed`: the subscription it created, for the reader it names. */
+export function onCheckoutCompleted(ctx: AppContext, event: Stripe.Event): Promise<Change> {
+  const session = event.data.object as Stripe.Checkout.Session;
+  const subscriptionId = idOf(session.subscription);
+  if (!subscriptionId) return Promise.resolve(NO_CHANGE);
+  return fromSubscription(ctx, event, subscriptionId, {
+    readerId: session.client_reference_id ?? session.metadata?.reader_id,
+    customerId: idOf(session.customer),
+  });
+}
+
+/** `customer.subscription.*`: the subscription itself. */
+export function onSubscriptionEvent(ctx: AppContext, event: Stripe.Event): Promise<Change> {
+  const sub = event.data.object as Stripe.Subscription;
+  return fromSubscription(ctx, event, sub.id, {
+    readerId: sub.metadata?.reader_id,
+    customerId: idOf(sub.customer),
+  });
+}
+
+/** `invoice.paid` / `invoice.payment_failed`: the invoice's subscription; a failure starts grace. */
+export function onInvoiceEvent(ctx: AppContext, event: Stripe.Event): Promise<Change> {
+  const invoice = event.data.object as Stripe.Invoice;
+  const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
+  if (!subscriptionId) return Promise.resolve(NO_CHANGE);
+  return fromSubscription(ctx, event, subscriptionId, {
+    customerId: idOf(invoice.customer),
+    failedAt: event.type === 'invoice.payment_failed' ? new Date(event.created * 1000) : null,
+  });
+}

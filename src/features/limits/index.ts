@@ -1,0 +1,2 @@
+/** @module Rate limits, for every feature that counts attempts (see ./limits). */
+export * from './limits';
