@@ -12,7 +12,7 @@ import { wholeSeconds } from '../../domain/time';
 import { initialMembership } from '../../domain/trial';
 import { hmacSha256 } from '../../lib/crypto';
 import { hashPassword } from '../../lib/password';
-import { enforce } from '../limits/limits';
+import { enforce } from '../limits';
 import { newSession } from './sessions';
 
 export interface Credentials {
