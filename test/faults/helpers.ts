@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { type Client, createClient } from '@libsql/client';
 import { expect } from 'vitest';
-import type { NodeHarness } from '../node/harness';
+import type { NodeDoor } from '../support/node-door';
 
 /** A second connection to the harness's database file: faults are injected from outside the app. */
-export function sideConnection(h: NodeHarness): Client {
+export function sideConnection(h: NodeDoor): Client {
   const url = h.env.DATABASE_URL;
   if (!url) throw new Error('the harness has no DATABASE_URL');
   return createClient({ url });

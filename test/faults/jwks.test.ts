@@ -5,15 +5,15 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createEntitlementVerifier, EntitlementError } from '@onepass/verify';
 import { generateKeyPair, importJWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, type NodeHarness, startNodeHarness } from '../node/harness';
+import { BASE, type NodeDoor, startNodeDoor } from '../support/node-door';
 
-let h: NodeHarness;
+let h: NodeDoor;
 let server: ServerType;
 let jwksUrl: string;
 let publisher: string;
 
 beforeAll(async () => {
-  h = await startNodeHarness({ LOG_LEVEL: 'silent', LIMIT_SIGNUPS: '100000/1h' });
+  h = await startNodeDoor({ LOG_LEVEL: 'silent', LIMIT_SIGNUPS: '100000/1h' });
   // The Node door's app on a real socket, as `npm start` serves it.
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -3,7 +3,7 @@ import type { Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeEmulator } from '../../tools/stripe-emulator';
 import { EmulatorControl } from '../../tools/stripe-emulator/client';
-import { type NodeHarness, startNodeHarness } from '../node/harness';
+import { type NodeDoor, startNodeDoor } from '../support/node-door';
 import { count, expectUnavailable, type StripeStandIn, sideConnection, startStripeStandIn } from './helpers';
 
 /** Per attempt; the SDK makes three attempts (maxNetworkRetries 2). */
@@ -12,21 +12,21 @@ const TIMEOUT_MS = 400;
 let emu: Awaited<ReturnType<typeof startStripeEmulator>>;
 let stripe: StripeStandIn;
 let control: EmulatorControl;
-let h: NodeHarness;
+let h: NodeDoor;
 let side: Client;
 
 beforeAll(async () => {
   emu = await startStripeEmulator({ port: 0, deliveryMode: 'pull', log: () => {} });
   control = new EmulatorControl(emu.url);
   stripe = await startStripeStandIn(emu.url);
-  h = await startNodeHarness(
+  h = await startNodeDoor(
     {
       STRIPE_API_BASE: stripe.url,
       STRIPE_TIMEOUT_MS: String(TIMEOUT_MS),
       LOG_LEVEL: 'silent',
       LIMIT_SIGNUPS: '100000/1h',
     },
-    () => new Date(emu.emulator.now * 1000),
+    { clock: () => new Date(emu.emulator.now * 1000) },
   );
   side = sideConnection(h);
 });

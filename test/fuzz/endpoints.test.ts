@@ -7,7 +7,7 @@ import { type Client, createClient } from '@libsql/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BillingHarness, startBillingHarness } from '../node/billing-harness';
-import { BASE } from '../node/harness';
+import { BASE } from '../support/node-door';
 import { type Hints, invalidBodyOf, rawBodyArb, validValue } from './arbitraries';
 import { violations } from './check';
 import { type Fixtures, PASSWORD, setupFixtures } from './fixtures';

@@ -1,7 +1,7 @@
 /** @module Fixtures for requests to every operation: credentials by security scheme, real path ids and a valid base body. */
 import { createClient } from '@libsql/client';
 import { expect } from 'vitest';
-import { BASE, type NodeHarness } from '../node/harness';
+import { BASE, type NodeDoor } from '../support/node-door';
 import type { Operation } from './openapi';
 
 export const PASSWORD = 'correct horse battery';
@@ -22,18 +22,18 @@ export const freshEmail = (tag = 'fx') =>
   `${tag}.${++sequence}.${Math.random().toString(36).slice(2, 8)}@example.com`;
 
 async function ok(
-  h: NodeHarness,
+  h: NodeDoor,
   method: string,
   path: string,
   status: number,
-  options: Parameters<NodeHarness['call']>[2],
+  options: Parameters<NodeDoor['call']>[2],
 ) {
   const res = await h.call(method, path, options);
   expect(res.status, `${method} ${path}: ${res.text}`).toBe(status);
   return res.json;
 }
 
-export async function setupFixtures(h: NodeHarness): Promise<Fixtures> {
+export async function setupFixtures(h: NodeDoor): Promise<Fixtures> {
   const adminKey = h.env.ADMIN_API_KEY ?? '';
   const pub = async (name: string, origin: string) => {
     const json = await ok(h, 'POST', '/v1/admin/publishers', 201, {

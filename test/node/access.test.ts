@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, type NodeHarness, startNodeHarness } from './harness';
+import { BASE, type NodeDoor, startNodeDoor } from '../support/node-door';
 
-let h: NodeHarness;
+let h: NodeDoor;
 let publisher: { id: string; key: string };
 
 beforeAll(async () => {
-  h = await startNodeHarness();
+  h = await startNodeDoor();
   const created = await h.call('POST', '/v1/admin/publishers', {
     token: h.env.ADMIN_API_KEY,
     body: { name: 'Node Times', origins: ['https://node-times.example'] },

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NodeDoor, startNodeDoor } from '../support/node-door';
 import { type BillingHarness, payCheckout, startBillingHarness } from './billing-harness';
-import { type NodeHarness, startNodeHarness } from './harness';
 
-type Db = NodeHarness['ctx']['db'];
+type Db = NodeDoor['ctx']['db'];
 
 /** Every row of every table of the libSQL file, as one lower-cased text. */
 async function wholeDatabase(db: Db): Promise<string> {
@@ -17,7 +17,7 @@ async function wholeDatabase(db: Db): Promise<string> {
   return parts.join('\n').toLowerCase();
 }
 
-async function signUp(h: NodeHarness, email: string) {
+async function signUp(h: NodeDoor, email: string) {
   const res = await h.call('POST', '/v1/readers', { body: { email, password: 'pass phrase 1' } });
   expect(res.status, res.text).toBe(201);
   return { token: res.json.session_token as string, id: res.json.reader.id as string };
@@ -73,7 +73,7 @@ describe('account deletion on Node (libSQL) with a live Stripe subscription', ()
 });
 
 describe('account deletion when Stripe fails', () => {
-  let h: NodeHarness;
+  let h: NodeDoor;
   let stripeDown: Server;
   beforeAll(async () => {
     stripeDown = createServer((_req, res) => {
@@ -82,7 +82,7 @@ describe('account deletion when Stripe fails', () => {
     });
     await new Promise<void>((resolve) => stripeDown.listen(0, '127.0.0.1', resolve));
     const port = (stripeDown.address() as AddressInfo).port;
-    h = await startNodeHarness({ STRIPE_API_BASE: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent' });
+    h = await startNodeDoor({ STRIPE_API_BASE: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent' });
   });
   afterAll(async () => {
     h.close();

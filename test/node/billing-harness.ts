@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import { startStripeEmulator } from '../../tools/stripe-emulator';
 import { EmulatorControl } from '../../tools/stripe-emulator/client';
-import { type NodeHarness, startNodeHarness } from './harness';
+import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 export interface BillingHarness {
-  h: NodeHarness;
+  h: NodeDoor;
   control: EmulatorControl;
   stripe: Stripe;
   emulatorNow(): number;
@@ -16,9 +16,9 @@ export interface BillingHarness {
 /** The Node door's app and a Stripe emulator sharing one clock; webhooks delivered by pull. */
 export async function startBillingHarness(extraEnv: Record<string, string> = {}): Promise<BillingHarness> {
   const emu = await startStripeEmulator({ port: 0, deliveryMode: 'pull', log: () => {} });
-  const h = await startNodeHarness(
+  const h = await startNodeDoor(
     { STRIPE_API_BASE: emu.url, ...extraEnv },
-    () => new Date(emu.emulator.now * 1000),
+    { clock: () => new Date(emu.emulator.now * 1000) },
   );
   const control = new EmulatorControl(emu.url);
   const stripe = new Stripe(h.ctx.config.stripe.secretKey, {

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeHarness, startNodeHarness } from './harness';
+import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 /**
  * HTML pages for people (and the docs themselves) are routes but not API endpoints: they are
@@ -14,9 +14,9 @@ const NOT_API = [
   /^\/openapi\.json$/,
 ];
 
-let h: NodeHarness;
+let h: NodeDoor;
 beforeAll(async () => {
-  h = await startNodeHarness();
+  h = await startNodeDoor();
 });
 afterAll(() => h.close());
 

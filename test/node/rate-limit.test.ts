@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeHarness, startNodeHarness } from './harness';
+import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
-let h: NodeHarness;
+let h: NodeDoor;
 beforeAll(async () => {
-  h = await startNodeHarness({ LIMIT_SIGNUPS: '3/1h', LIMIT_SIGNIN_IP: '5/15m' });
+  h = await startNodeDoor({ LIMIT_SIGNUPS: '3/1h', LIMIT_SIGNIN_IP: '5/15m' });
 });
 afterAll(() => h.close());
 
@@ -55,7 +55,7 @@ describe('per-IP limits on the Node door (database-backed limiter)', () => {
 
 describe('password reset requests', () => {
   it('are limited per account (known or not) with 429 and Retry-After', async () => {
-    const limited = await startNodeHarness({ LIMIT_PASSWORD_RESETS: '2/1h' });
+    const limited = await startNodeDoor({ LIMIT_PASSWORD_RESETS: '2/1h' });
     try {
       for (const email of ['someone@example.com', 'nobody-here@example.com']) {
         const statuses: number[] = [];
@@ -77,7 +77,7 @@ describe('password reset requests', () => {
 
 describe('publisher calls and /access', () => {
   it('limit calls per publisher key, and /access per address', async () => {
-    const limited = await startNodeHarness({ LIMIT_PUBLISHER_CALLS: '3/1m', LIMIT_ACCESS_IP: '2/1m' });
+    const limited = await startNodeDoor({ LIMIT_PUBLISHER_CALLS: '3/1m', LIMIT_ACCESS_IP: '2/1m' });
     try {
       const created = await limited.call('POST', '/v1/admin/publishers', {
         token: limited.env.ADMIN_API_KEY,

@@ -2,19 +2,19 @@ import { sql } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairwiseSubject } from '../../src/features/tokens/issue';
-import { BASE, type NodeHarness, startNodeHarness } from './harness';
+import { BASE, type NodeDoor, startNodeDoor } from '../support/node-door';
 
 /** A key the service used before a rotation: its public half is still published. */
 const previous = await generateKeyPair('ES256', { extractable: true });
 const previousPublic = await exportJWK(previous.publicKey);
 const previousKid = await calculateJwkThumbprint(previousPublic, 'sha256');
 
-let h: NodeHarness;
+let h: NodeDoor;
 let pub: { publisher: { id: string }; api_key: string };
 let reader: { id: string; session: string };
 
 beforeAll(async () => {
-  h = await startNodeHarness({
+  h = await startNodeDoor({
     ENTITLEMENT_PREVIOUS_KEYS: JSON.stringify([{ ...previousPublic, kid: previousKid }]),
   });
   const created = await h.call('POST', '/v1/admin/publishers', {

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseBody, type Fixtures, pathWith, realId, setupFixtures } from '../fuzz/fixtures';
 import { type OpenApiDocument, type Operation, operationsOf } from '../fuzz/openapi';
-import { BASE } from '../node/harness';
+import { BASE } from '../support/node-door';
 import { count, expectProblem, raw, startWorld, unchanged, type World } from './world';
 
 let w: World;

@@ -3,7 +3,7 @@
  * without its token, from a foreign origin, or from nowhere is refused (403) and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE } from '../node/harness';
+import { BASE } from '../support/node-door';
 import {
   cookiesOf,
   createPublisher,

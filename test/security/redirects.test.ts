@@ -1,6 +1,6 @@
 /** @module Open redirects: `/access` `return_to`, the pages' `next`, sign-out's `return_to` and checkout's return URLs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE } from '../node/harness';
+import { BASE } from '../support/node-door';
 import {
   createPublisher,
   expectProblem,

@@ -1,7 +1,7 @@
 /** @module Session fixation, session reuse after sign-out, and sign-in timing for known vs unknown emails. */
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE } from '../node/harness';
+import { BASE } from '../support/node-door';
 import {
   cookiesOf,
   count,

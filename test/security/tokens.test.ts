@@ -11,7 +11,7 @@ import {
   SignJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE } from '../node/harness';
+import { BASE } from '../support/node-door';
 import {
   createPublisher,
   entitlementToken,

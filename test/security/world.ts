@@ -1,7 +1,7 @@
 /** @module Shared fixtures of the attack suite: the Node door on a libSQL file, publishers, readers, a cookie jar and row snapshots. */
 import { type Client, createClient } from '@libsql/client';
 import { expect } from 'vitest';
-import { BASE, type NodeHarness, startNodeHarness } from '../node/harness';
+import { BASE, type NodeDoor, startNodeDoor } from '../support/node-door';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -19,7 +19,7 @@ export interface Reader {
 }
 
 export interface World {
-  h: NodeHarness;
+  h: NodeDoor;
   db: Client;
   adminKey: string;
   close(): void;
@@ -32,7 +32,7 @@ export function uniqueEmail(tag = 'sec'): string {
 }
 
 export async function startWorld(extraEnv: Record<string, string> = {}): Promise<World> {
-  const h = await startNodeHarness({ LOG_LEVEL: 'error', ...extraEnv });
+  const h = await startNodeDoor({ LOG_LEVEL: 'error', ...extraEnv });
   const db = createClient({ url: h.env.DATABASE_URL ?? '' });
   return {
     h,

@@ -1,0 +1,12 @@
+/** @module The journeys of test/journeys, run on the Node door over a libSQL file. */
+import { afterAll, beforeAll } from 'vitest';
+import { readerJourney } from '../journeys/reader';
+import { type NodeDoor, startNodeDoor } from '../support/node-door';
+
+let door: NodeDoor;
+beforeAll(async () => {
+  door = await startNodeDoor();
+});
+afterAll(() => door.close());
+
+readerJourney(() => door);

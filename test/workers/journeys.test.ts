@@ -1,0 +1,5 @@
+/** @module The journeys of test/journeys, run in workerd on D1 through the Worker's own fetch. */
+import { readerJourney } from '../journeys/reader';
+import { workersDoor } from '../support/workers-door';
+
+readerJourney(() => workersDoor);
