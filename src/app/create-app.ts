@@ -126,8 +126,28 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
       version: '0.1.0',
       description:
         'One membership, many publishers: sign-up, free trials, entitlement tokens and the admin API.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: c.get('ctx').config.publicUrl }],
+    servers: [{ url: c.get('ctx').config.publicUrl, description: 'This service' }],
+    tags: [
+      {
+        name: 'Readers',
+        description:
+          "A reader's account: sign-up, sessions, password resets, the entitlement token, export and deletion.",
+      },
+      { name: 'Billing', description: "A reader's subscription: Stripe Checkout and the billing portal." },
+      {
+        name: 'Publishers',
+        description:
+          'What publisher sites call with their API key (and the browser access flow they send readers through).',
+      },
+      { name: 'Discovery', description: 'Public documents to verify entitlement tokens with, and liveness.' },
+      { name: 'Stripe', description: "Stripe's webhook deliveries, accepted only with a valid signature." },
+      {
+        name: 'Admin',
+        description: "The operator's API, under an admin key (`support` keys may only read).",
+      },
+    ],
   }));
 
   app.notFound((c) => problem(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));

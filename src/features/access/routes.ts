@@ -9,7 +9,7 @@ import { readerEntitlement } from '../../domain/membership';
 import { parseReturnTo, withPaywallParam } from '../../domain/redirects';
 import { hasControlChars } from '../../domain/text';
 import { rfc3339 } from '../../domain/time';
-import { jsonBody, problemResponses } from '../../http/openapi';
+import { jsonBody, problemResponses, publicSecurity, publisherSecurity } from '../../http/openapi';
 import { enforce } from '../limits';
 import { showError, showFailure, showLogin, showSignup, showSubscribe } from '../pages';
 import { getPublisher, requirePublisher } from '../publishers';
@@ -26,6 +26,8 @@ const ArticleSchema = z
 const accessRoute = createRoute({
   method: 'get',
   path: '/access',
+  operationId: 'startAccess',
+  security: publicSecurity,
   tags: ['Publishers'],
   summary:
     'Browser entry from an article page: back with a one-time code, or sign-up / sign-in / subscribe first',
@@ -62,13 +64,14 @@ const accessRoute = createRoute({
 const exchangeRoute = createRoute({
   method: 'post',
   path: '/v1/access/exchange',
+  operationId: 'exchangeAccessCode',
   tags: ['Publishers'],
   summary: 'Exchange a one-time access code for an entitlement token',
   description:
     'Server-side, with the publisher key. A code works once, for its own publisher, for 60 seconds; a ' +
     'reused, expired, unknown or foreign code is refused with the same 400 `invalid_request` (and logged). ' +
     'The entitlement is checked again now: a reader who is no longer entitled gets 402 `not_entitled`.',
-  security: [{ publisherKey: [] }],
+  security: publisherSecurity,
   middleware: [requirePublisher],
   request: {
     body: jsonBody(

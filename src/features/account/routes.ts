@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv, ReaderEnv } from '../../app/env';
 import { isPlausibleEmail } from '../../domain/email';
 import { clearSessionCookie } from '../../http/cookies';
-import { jsonBody, problemResponses, readerSecurity } from '../../http/openapi';
+import { jsonBody, problemResponses, publicSecurity, readerSecurity } from '../../http/openapi';
 import { requireReader } from '../readers';
 import { deleteOwnAccount } from './delete';
 import { exportOwnData } from './export';
@@ -17,6 +17,8 @@ const PasswordSchema = z
 const requestResetRoute = createRoute({
   method: 'post',
   path: '/v1/password-resets',
+  operationId: 'requestPasswordReset',
+  security: publicSecurity,
   tags: ['Readers'],
   summary: 'Mail a password reset link',
   description:
@@ -47,6 +49,8 @@ const requestResetRoute = createRoute({
 const confirmResetRoute = createRoute({
   method: 'post',
   path: '/v1/password-resets/confirm',
+  operationId: 'confirmPasswordReset',
+  security: publicSecurity,
   tags: ['Readers'],
   summary: 'Set a new password with a reset link token',
   description: 'The token works once, within an hour. Every session of the reader ends.',
@@ -69,6 +73,7 @@ const confirmResetRoute = createRoute({
 const exportRoute = createRoute({
   method: 'get',
   path: '/v1/me/export',
+  operationId: 'exportMe',
   tags: ['Readers'],
   summary: 'Everything the service holds about the signed-in reader',
   description:
@@ -101,6 +106,7 @@ const exportRoute = createRoute({
 const deleteMeRoute = createRoute({
   method: 'delete',
   path: '/v1/me',
+  operationId: 'deleteMe',
   tags: ['Readers'],
   summary: 'Delete the account',
   description:

@@ -25,6 +25,7 @@ const AdminKeySchema = z
 const createKeyRoute = createRoute({
   method: 'post',
   path: '/v1/admin/keys',
+  operationId: 'createAdminKey',
   tags: ['Admin'],
   summary: 'Create an admin key; it is shown this once',
   description: '`admin` may do everything; `support` may only read (GET).',
@@ -58,6 +59,7 @@ const createKeyRoute = createRoute({
 const listKeysRoute = createRoute({
   method: 'get',
   path: '/v1/admin/keys',
+  operationId: 'listAdminKeys',
   tags: ['Admin'],
   summary: 'List admin keys (revoked ones too); the bootstrap ADMIN_API_KEY is not listed',
   security: adminSecurity,
@@ -80,6 +82,7 @@ const listKeysRoute = createRoute({
 const revokeKeyRoute = createRoute({
   method: 'delete',
   path: '/v1/admin/keys/{id}',
+  operationId: 'revokeAdminKey',
   tags: ['Admin'],
   summary: 'Revoke an admin key; it stops working at once',
   description: 'Revoking a revoked key changes nothing. The bootstrap key (`bootstrap`) is refused with 409.',
@@ -93,6 +96,7 @@ const revokeKeyRoute = createRoute({
 const metricsRoute = createRoute({
   method: 'get',
   path: '/v1/admin/metrics',
+  operationId: 'getMetrics',
   tags: ['Admin'],
   summary: 'Members by status now, and the trials, conversions and churn of a period',
   description:

@@ -25,6 +25,7 @@ const AuditEntrySchema = z
 const auditRoute = createRoute({
   method: 'get',
   path: '/v1/admin/audit-log',
+  operationId: 'listAuditLog',
   tags: ['Admin'],
   summary: 'The audit log, newest first',
   security: adminSecurity,

@@ -2,7 +2,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AdminEnv, AppEnv, ReaderEnv } from '../../app/env';
 import { PLANS } from '../../domain/membership';
-import { adminSecurity, jsonBody, problemResponses, readerSecurity } from '../../http/openapi';
+import {
+  adminSecurity,
+  jsonBody,
+  problemResponses,
+  publicSecurity,
+  readerSecurity,
+} from '../../http/openapi';
 import { adminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
 import { requireReader } from '../readers';
@@ -18,6 +24,7 @@ const UrlResult = z.object({
 const checkoutRoute = createRoute({
   method: 'post',
   path: '/v1/me/checkout',
+  operationId: 'createCheckoutSession',
   tags: ['Billing'],
   summary: 'Start Stripe Checkout for a plan',
   description:
@@ -45,6 +52,7 @@ const checkoutRoute = createRoute({
 const portalRoute = createRoute({
   method: 'post',
   path: '/v1/me/billing-portal',
+  operationId: 'createBillingPortalSession',
   tags: ['Billing'],
   summary: 'Open the Stripe billing portal',
   security: readerSecurity,
@@ -64,6 +72,8 @@ const portalRoute = createRoute({
 const webhookRoute = createRoute({
   method: 'post',
   path: '/v1/webhooks/stripe',
+  operationId: 'receiveStripeWebhook',
+  security: publicSecurity,
   tags: ['Stripe'],
   summary: 'Stripe webhook endpoint',
   description:
@@ -91,6 +101,7 @@ const webhookRoute = createRoute({
 const reconcileRoute = createRoute({
   method: 'post',
   path: '/v1/admin/stripe/reconcile',
+  operationId: 'reconcileStripeEvents',
   tags: ['Admin'],
   summary: "Re-apply Stripe's recent events that were never processed (also runs on a schedule)",
   security: adminSecurity,

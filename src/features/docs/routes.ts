@@ -31,6 +31,7 @@ function escapeHtml(text: string): string {
 const healthRoute = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getHealth',
   tags: ['Discovery'],
   security: publicSecurity,
   summary: 'Liveness: answers without touching the database',

@@ -62,6 +62,7 @@ const membershipAnswer = {
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/admin/members',
+  operationId: 'listMembers',
   tags: ['Admin'],
   summary: 'List members, newest first',
   description:
@@ -90,6 +91,7 @@ const listRoute = createRoute({
 const detailRoute = createRoute({
   method: 'get',
   path: '/v1/admin/members/{id}',
+  operationId: 'getMember',
   tags: ['Admin'],
   summary: 'One member: membership, Stripe ids, recent Stripe events, sessions and reads',
   security: adminSecurity,
@@ -103,6 +105,7 @@ const detailRoute = createRoute({
 const compRoute = createRoute({
   method: 'post',
   path: '/v1/admin/members/{id}/comp',
+  operationId: 'compMember',
   tags: ['Admin'],
   summary: 'Grant free access until a time (membership `comped`)',
   description:
@@ -130,6 +133,7 @@ const compRoute = createRoute({
 const cancelRoute = createRoute({
   method: 'post',
   path: '/v1/admin/members/{id}/cancel',
+  operationId: 'cancelMemberSubscription',
   tags: ['Admin'],
   summary: "Cancel the member's Stripe subscription, at period end or now",
   description:
@@ -148,6 +152,7 @@ const cancelRoute = createRoute({
 const revokeRoute = createRoute({
   method: 'post',
   path: '/v1/admin/members/{id}/revoke-sessions',
+  operationId: 'revokeMemberSessions',
   tags: ['Admin'],
   summary: 'End every session of the member; introspection refuses tokens issued before now',
   security: adminSecurity,
@@ -158,6 +163,7 @@ const revokeRoute = createRoute({
 const trialRoute = createRoute({
   method: 'post',
   path: '/v1/admin/members/{id}/trial',
+  operationId: 'setMemberTrialEnd',
   tags: ['Admin'],
   summary: "Set a member's free-trial end (a time in the past ends it)",
   security: adminSecurity,
@@ -178,6 +184,7 @@ const trialRoute = createRoute({
 const deleteRoute = createRoute({
   method: 'delete',
   path: '/v1/admin/members/{id}',
+  operationId: 'deleteMember',
   tags: ['Admin'],
   summary: 'Delete a member, as `DELETE /v1/me` does',
   security: adminSecurity,

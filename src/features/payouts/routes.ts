@@ -48,6 +48,7 @@ const statementAnswer = { content: { 'application/json': { schema: PayoutSchema 
 const createPayoutRoute = createRoute({
   method: 'post',
   path: '/v1/admin/payouts',
+  operationId: 'createPayoutStatement',
   tags: ['Admin'],
   summary: 'Split an amount across publishers by their reads in a month (stored once per month and currency)',
   description:
@@ -82,6 +83,7 @@ const createPayoutRoute = createRoute({
 const listPayoutsRoute = createRoute({
   method: 'get',
   path: '/v1/admin/payouts',
+  operationId: 'listPayoutStatements',
   tags: ['Admin'],
   summary: 'Stored payout statements, newest first (without their lines)',
   security: adminSecurity,
@@ -107,6 +109,7 @@ const listPayoutsRoute = createRoute({
 const getPayoutRoute = createRoute({
   method: 'get',
   path: '/v1/admin/payouts/{id}',
+  operationId: 'getPayoutStatement',
   tags: ['Admin'],
   summary: 'One payout statement, as JSON or CSV',
   description:

@@ -12,6 +12,7 @@ import { OriginSchema } from './shapes';
 const createPublisherRoute = createRoute({
   method: 'post',
   path: '/v1/admin/publishers',
+  operationId: 'createPublisher',
   tags: ['Admin'],
   summary: 'Onboard a publisher; its API key is shown this once',
   security: adminSecurity,
@@ -44,6 +45,7 @@ const createPublisherRoute = createRoute({
 const listPublishersRoute = createRoute({
   method: 'get',
   path: '/v1/admin/publishers',
+  operationId: 'listPublishers',
   tags: ['Admin'],
   summary: 'List publishers',
   security: adminSecurity,
@@ -66,6 +68,7 @@ const listPublishersRoute = createRoute({
 const rotateKeyRoute = createRoute({
   method: 'post',
   path: '/v1/admin/publishers/{id}/rotate-key',
+  operationId: 'rotatePublisherKey',
   tags: ['Admin'],
   summary: "Replace a publisher's API key; the old key stops working at once",
   description: 'The new key is shown this once. Deploy it to the publisher site right after rotating.',
@@ -98,6 +101,7 @@ const PublisherIdParams = z.object({
 const getPublisherRoute = createRoute({
   method: 'get',
   path: '/v1/admin/publishers/{id}',
+  operationId: 'getPublisher',
   tags: ['Admin'],
   summary: 'One publisher',
   security: adminSecurity,
@@ -111,6 +115,7 @@ const getPublisherRoute = createRoute({
 const patchPublisherRoute = createRoute({
   method: 'patch',
   path: '/v1/admin/publishers/{id}',
+  operationId: 'updatePublisher',
   tags: ['Admin'],
   summary: "Change a publisher's name or registered origins",
   description: '`origins` replaces the whole list.',

@@ -10,6 +10,7 @@ import { OriginSchema } from './shapes';
 const profileRoute = createRoute({
   method: 'get',
   path: '/v1/publisher',
+  operationId: 'getPublisherProfile',
   tags: ['Publishers'],
   summary: "The calling publisher's profile",
   security: publisherSecurity,
@@ -23,6 +24,7 @@ const profileRoute = createRoute({
 const updateProfileRoute = createRoute({
   method: 'patch',
   path: '/v1/publisher',
+  operationId: 'updatePublisherProfile',
   tags: ['Publishers'],
   summary: "Change the calling publisher's name or origins",
   description: '`origins` replaces the whole list: the origins `/access` may send readers back to.',

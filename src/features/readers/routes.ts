@@ -5,7 +5,7 @@ import { toMembership } from '../../db/memberships';
 import { isPlausibleEmail } from '../../domain/email';
 import { readerEntitlement } from '../../domain/membership';
 import { clearSessionCookie, setSessionCookie } from '../../http/cookies';
-import { jsonBody, problemResponses, readerSecurity } from '../../http/openapi';
+import { jsonBody, problemResponses, publicSecurity, readerSecurity } from '../../http/openapi';
 import {
   EntitlementSchema,
   MembershipSchema,
@@ -45,6 +45,8 @@ const SignedInSchema = z
 const signUpRoute = createRoute({
   method: 'post',
   path: '/v1/readers',
+  operationId: 'signUp',
+  security: publicSecurity,
   tags: ['Readers'],
   summary: 'Sign up and start the free trial',
   request: { body: jsonBody(CredentialsSchema) },
@@ -60,6 +62,8 @@ const signUpRoute = createRoute({
 const signInRoute = createRoute({
   method: 'post',
   path: '/v1/sessions',
+  operationId: 'createSession',
+  security: publicSecurity,
   tags: ['Readers'],
   summary: 'Sign in',
   description: 'Answers the same 401 whether or not the email has an account.',
@@ -73,6 +77,7 @@ const signInRoute = createRoute({
 const signOutRoute = createRoute({
   method: 'delete',
   path: '/v1/sessions/current',
+  operationId: 'deleteCurrentSession',
   tags: ['Readers'],
   summary: 'Sign out',
   security: readerSecurity,
@@ -83,6 +88,7 @@ const signOutRoute = createRoute({
 const meRoute = createRoute({
   method: 'get',
   path: '/v1/me',
+  operationId: 'getMe',
   tags: ['Readers'],
   summary: 'The signed-in reader, their membership and entitlement now',
   security: readerSecurity,

@@ -12,6 +12,7 @@ import { PublisherReadsSchema, ReadSchema, ReadsReportSchema } from './shapes';
 const recordReadRoute = createRoute({
   method: 'post',
   path: '/v1/reads',
+  operationId: 'reportRead',
   tags: ['Publishers'],
   summary: 'Report one full-text read',
   description:
@@ -39,6 +40,7 @@ const ADMIN_MAX_RANGE_DAYS = 3660;
 const readsReportRoute = createRoute({
   method: 'get',
   path: '/v1/publisher/reads',
+  operationId: 'getPublisherReads',
   tags: ['Publishers'],
   summary: "The calling publisher's reads per UTC day",
   description:
@@ -65,6 +67,7 @@ const readsReportRoute = createRoute({
 const adminReadsRoute = createRoute({
   method: 'get',
   path: '/v1/admin/reads',
+  operationId: 'getReadsByPublisher',
   tags: ['Admin'],
   summary: 'Reads and unique readers per publisher over a period',
   description: '`from` and `to` are UTC days, both included (default: the last 30 days).',

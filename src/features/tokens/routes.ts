@@ -5,7 +5,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv, PublisherEnv, ReaderEnv } from '../../app/env';
 import { rfc3339 } from '../../domain/time';
-import { jsonBody, problemResponses, publisherSecurity, readerSecurity } from '../../http/openapi';
+import {
+  jsonBody,
+  problemResponses,
+  publicSecurity,
+  publisherSecurity,
+  readerSecurity,
+} from '../../http/openapi';
 import { requirePublisher } from '../publishers';
 import { requireReader } from '../readers';
 import { inspectToken } from './introspect';
@@ -23,6 +29,7 @@ const TokenRequestSchema = z
 const tokenRoute = createRoute({
   method: 'post',
   path: '/v1/me/entitlement-token',
+  operationId: 'issueEntitlementToken',
   tags: ['Readers'],
   summary: 'Get a short-lived entitlement token for one publisher',
   security: readerSecurity,
@@ -44,6 +51,7 @@ const tokenRoute = createRoute({
 const introspectRoute = createRoute({
   method: 'post',
   path: '/v1/tokens/introspect',
+  operationId: 'introspectToken',
   tags: ['Publishers'],
   summary: 'Is this entitlement token active now? (RFC 7662 semantics)',
   description:
@@ -77,6 +85,8 @@ const JwkSchema = z
 const jwksRoute = createRoute({
   method: 'get',
   path: '/.well-known/jwks.json',
+  operationId: 'getJwks',
+  security: publicSecurity,
   tags: ['Discovery'],
   summary: 'Public keys of entitlement tokens (active and previous)',
   responses: {
@@ -90,6 +100,8 @@ const jwksRoute = createRoute({
 const configurationRoute = createRoute({
   method: 'get',
   path: '/.well-known/paywall-configuration',
+  operationId: 'getPaywallConfiguration',
+  security: publicSecurity,
   tags: ['Discovery'],
   summary: 'Endpoints and algorithms for publishers',
   responses: {
