@@ -32,7 +32,7 @@ export default defineConfig({
             'test/node/**/*.test.{ts,tsx}',
             'packages/verify/test/*.test.ts',
             'test/emulator/**/*.test.ts',
-            'test/security/**/*.test.ts',
+            'test/security/*.test.ts',
             'test/fuzz/**/*.test.ts',
             'test/faults/*.test.ts',
           ],
@@ -76,7 +76,11 @@ export default defineConfig({
         ],
         test: {
           name: 'workers',
-          include: ['test/workers/**/*.test.ts', 'test/faults/workerd/**/*.test.ts'],
+          include: [
+            'test/workers/**/*.test.ts',
+            'test/faults/workerd/**/*.test.ts',
+            'test/security/workerd/**/*.test.ts',
+          ],
           setupFiles: ['test/workers/apply-migrations.ts'],
           globalSetup: ['test/workers/global-setup.ts'],
           testTimeout: 30_000,

@@ -230,7 +230,7 @@ export function readerJourney(door: () => Door): void {
     });
 
     it('keeps one trial per person: a deleted account leaves only the keyed hash, which still counts', async () => {
-      const local = `once.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+      const local = `once${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
       const first = await signUp(door(), `${local}@gmail.com`, 'pass phrase 1');
       expect(first.res.json.membership.status).toBe('trialing');
       const gone = await door().call('DELETE', '/v1/me', {

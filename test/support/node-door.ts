@@ -68,3 +68,16 @@ export async function startNodeDoor(
 }
 
 export { BASE } from './door';
+
+/** The door's app behind a real HTTP server on a free loopback port, for requests over sockets. */
+export async function serveNodeDoor(door: NodeDoor): Promise<{ url: string; close(): Promise<void> }> {
+  const { serve } = await import('@hono/node-server');
+  return new Promise((resolve) => {
+    const server = serve({ fetch: door.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}

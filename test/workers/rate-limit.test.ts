@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/app/config';
 import type { AppContext } from '../../src/app/context';
 import { consoleLogger } from '../../src/app/logger';
 import { d1Db } from '../../src/db/client';
-import { consume, enforce } from '../../src/features/limits/limits';
+import { enforce, take } from '../../src/features/limits';
 import { call, signUp } from './helpers';
 
 async function context(overrides: Record<string, string> = {}): Promise<AppContext> {
@@ -16,18 +16,18 @@ describe('the D1-backed limiter', () => {
   it('counts per subject in a fixed window and refuses past the count with Retry-After', async () => {
     const ctx = await context({ LIMIT_SIGNUPS: '3/1h' });
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
-    for (let i = 0; i < 3; i++) expect((await consume(ctx, 'signups', ip)).allowed).toBe(true);
-    const refused = await consume(ctx, 'signups', ip);
+    for (let i = 0; i < 3; i++) expect((await take(ctx, 'signups', ip)).allowed).toBe(true);
+    const refused = await take(ctx, 'signups', ip);
     expect(refused.allowed).toBe(false);
     expect(refused.retryAfter).toBeGreaterThan(0);
     expect(refused.retryAfter).toBeLessThanOrEqual(3600);
-    expect((await consume(ctx, 'signups', `${ip}1`)).allowed).toBe(true);
+    expect((await take(ctx, 'signups', `${ip}1`)).allowed).toBe(true);
     await expect(enforce(ctx, 'signups', ip)).rejects.toMatchObject({ code: 'rate_limited', status: 429 });
   });
 
   it('stores only hashes of the subjects', async () => {
     const ctx = await context();
-    await consume(ctx, 'signinFailures', 'someone@example.com');
+    await take(ctx, 'signinFailures', 'someone@example.com');
     const rows = await env.DB.prepare("SELECT key FROM rate_limits WHERE key LIKE 'signinFailures:%'").all<{
       key: string;
     }>();
@@ -44,7 +44,7 @@ describe('the Workers rate-limiting binding', () => {
     const key = `ppk_test_${Math.random()}`;
     const before = await env.DB.prepare('SELECT count(*) AS n FROM rate_limits').first<{ n: number }>();
     const verdicts = [];
-    for (let i = 0; i < 5; i++) verdicts.push((await consume(ctx, 'publisherCalls', key)).allowed);
+    for (let i = 0; i < 5; i++) verdicts.push((await take(ctx, 'publisherCalls', key)).allowed);
     expect(verdicts.slice(0, 3)).toEqual([true, true, true]);
     expect(verdicts.slice(3)).toEqual([false, false]);
     const after = await env.DB.prepare('SELECT count(*) AS n FROM rate_limits').first<{ n: number }>();

@@ -18,11 +18,10 @@ import {
 } from '../../db/schema';
 import { canStillCharge } from '../../domain/billing';
 import { rfc3339, wholeSeconds } from '../../domain/time';
-import { decoyHash, verifyPassword } from '../../lib/password';
 import type { AdminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
 import { callStripe, isMissingResource } from '../billing';
-import type { Authenticated } from '../readers';
+import { type Authenticated, checkPassword } from '../readers';
 
 /**
  * Cancels, now, every subscription of the reader's Stripe customer that can still charge (and
@@ -154,9 +153,11 @@ export async function deleteOwnAccount({
   principal: who,
   input,
 }: UseCase<{ password: string }, Authenticated>): Promise<void> {
-  const stored = who.reader.passwordHash;
-  const ok = await verifyPassword(input.password, stored ?? (await decoyHash()));
-  if (!ok || stored === null) throw new ApiError('unauthenticated', 'The password is incorrect.');
+  // The same per-account failure budget as sign-in: deletion is no way round its limit.
+  const account = who.reader.emailKey ?? who.reader.id;
+  if (!(await checkPassword(ctx, account, input.password, who.reader.passwordHash))) {
+    throw new ApiError('unauthenticated', 'The password is incorrect.');
+  }
   await deleteReader(ctx, who.reader.id, null);
 }
 

@@ -99,8 +99,9 @@ const INVALID_LINK = () =>
 
 /**
  * Sets the new password from a reset link. In one batch, each statement conditional on the link
- * still being unused and unexpired: the password, the end of every session, and every live link
- * of the reader marked used. Of two concurrent confirmations only one can match.
+ * still being unused and unexpired: the password, the end of every session and of every token
+ * issued before (as a revocation), and every live link of the reader marked used. Of two
+ * concurrent confirmations only one can match.
  */
 export async function confirmPasswordReset({
   ctx,
@@ -128,7 +129,8 @@ export async function confirmPasswordReset({
   const results = await ctx.db.batch([
     ctx.db
       .update(readers)
-      .set({ passwordHash, updatedAt: now })
+      // As a revocation does: the sessions go, and introspection refuses tokens issued before now.
+      .set({ passwordHash, revokedBefore: now, updatedAt: now })
       .where(and(eq(readers.id, readerId), isNull(readers.deletedAt), stillValid)),
     ctx.db.delete(sessions).where(and(eq(sessions.readerId, readerId), stillValid)),
     ctx.db

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../app/env';
 import { ApiError, type ErrorCode } from '../../app/errors';
-import { isPlausibleEmail } from '../../domain/email';
+import { EMAIL_MESSAGE, isPlausibleEmail } from '../../domain/email';
 import { csrfValid, type FormAction } from '../../http/csrf';
 import { type Authenticated, optionalReader } from '../readers';
 import { showError, showForbiddenForm } from './screens';
@@ -50,7 +50,7 @@ export async function submitted(c: PageContext, action: FormAction): Promise<Sub
 
 export function emailError(email: string): string | undefined {
   if (email === '') return 'Enter your email address';
-  if (email.length > 254 || !isPlausibleEmail(email)) return 'Enter an email address like name@example.com';
+  if (!isPlausibleEmail(email)) return EMAIL_MESSAGE;
   return undefined;
 }
 

@@ -7,5 +7,6 @@ export {
   newSession,
   standingSession,
 } from './sessions';
+export { checkPassword } from './password-check';
 export { signIn } from './sign-in';
 export { type Credentials, type SignedIn, signUp, trialIdentityHash } from './sign-up';

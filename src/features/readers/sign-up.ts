@@ -1,12 +1,12 @@
 /** @module Sign-up: the account, its free trial (one per person) and its first session, in one batch. */
 import { eq, or } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
-import { ApiError } from '../../app/errors';
+import { ApiError, invalidRequest } from '../../app/errors';
 import { isUniqueViolation } from '../../db/errors';
 import { newId } from '../../db/ids';
 import { membershipColumns } from '../../db/memberships';
 import { memberships, type ReaderRow, readers, sessions, trialClaims } from '../../db/schema';
-import { emailKey, trialIdentity } from '../../domain/email';
+import { EMAIL_MESSAGE, normalizeEmail, trialIdentity } from '../../domain/email';
 import type { Membership } from '../../domain/membership';
 import { wholeSeconds } from '../../domain/time';
 import { initialMembership } from '../../domain/trial';
@@ -40,9 +40,9 @@ const EMAIL_TAKEN = () =>
 
 export async function signUp({ ctx, input }: UseCase<Credentials>): Promise<SignedIn> {
   await enforce(ctx, 'signups', ctx.clientAddress ?? 'unknown');
-  const email = input.email.trim();
-  const key = emailKey(email);
-  const identity = trialIdentity(email);
+  const mailbox = normalizeEmail(input.email);
+  if (!mailbox) throw invalidRequest([{ path: 'email', message: EMAIL_MESSAGE }]);
+  const { address: email, key, identity } = mailbox;
   const existing = await ctx.db
     .select({ id: readers.id })
     .from(readers)
