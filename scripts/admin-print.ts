@@ -1,7 +1,7 @@
 /** @module How the admin command line prints answers: aligned tables, numbers on the right. */
+import type { components } from './api/schema';
 
-// biome-ignore lint/suspicious/noExplicitAny: prints whatever JSON the API answers
-type Json = any;
+type Schemas = components['schemas'];
 
 const isNumeric = (value: string) => /^-?[\d,.]+%?$/.test(value);
 
@@ -22,7 +22,7 @@ export function table(header: string[], rows: string[][]): string {
 
 const grouped = (n: number) => n.toLocaleString('en-US');
 
-export function printMembers(members: Json[]): void {
+export function printMembers(members: Schemas['Member'][]): void {
   console.log(
     table(
       ['id', 'email', 'status', 'until', 'created'],
@@ -41,20 +41,20 @@ export function printMembers(members: Json[]): void {
   );
 }
 
-export function printMember(m: Json): void {
-  const ms = m.membership ?? {};
+export function printMember(m: Schemas['MemberDetail']): void {
+  const ms = m.membership;
   const facts: [string, string][] = [
     ['id', m.reader.id],
     ['email', m.reader.email ?? '(erased)'],
     ['created', m.reader.created_at],
     ['deleted', m.reader.deleted_at ?? '-'],
-    ['status', ms.status ?? '(no membership)'],
-    ['plan', ms.plan ?? '-'],
-    ['trial ends', ms.trial_ends_at ?? '-'],
-    ['period ends', ms.current_period_end ?? '-'],
-    ['cancel at period end', ms.cancel_at_period_end ? 'yes' : 'no'],
-    ['grace until', ms.grace_until ?? '-'],
-    ['comp until', ms.comp_until ? `${ms.comp_until} (${m.comp_reason ?? 'no reason'})` : '-'],
+    ['status', ms?.status ?? '(no membership)'],
+    ['plan', ms?.plan ?? '-'],
+    ['trial ends', ms?.trial_ends_at ?? '-'],
+    ['period ends', ms?.current_period_end ?? '-'],
+    ['cancel at period end', ms?.cancel_at_period_end ? 'yes' : 'no'],
+    ['grace until', ms?.grace_until ?? '-'],
+    ['comp until', ms?.comp_until ? `${ms.comp_until} (${m.comp_reason ?? 'no reason'})` : '-'],
     ['stripe customer', m.stripe.customer_id ?? '-'],
     ['stripe subscription', m.stripe.subscription_id ?? '-'],
     ['active sessions', String(m.active_sessions)],
@@ -67,7 +67,7 @@ export function printMember(m: Json): void {
     console.log(
       table(
         ['event', 'type', 'outcome', 'status', 'source', 'at'],
-        m.events.map((e: Json) => [
+        m.events.map((e) => [
           e.id,
           e.type,
           e.outcome,
@@ -80,29 +80,23 @@ export function printMember(m: Json): void {
   }
 }
 
-export function printStatement(s: Json, created: boolean): void {
+export function printStatement(s: Schemas['PayoutStatement'], created: boolean): void {
   console.log(
     `Payout statement ${s.id} for ${s.month}: ${grouped(s.amount)} ${s.currency} (minor units) over ${grouped(s.reads)} reads` +
       (created ? '' : ' (already stored; shown unchanged)'),
   );
-  const rows = s.lines.map((l: Json) => [
+  const rows = s.lines.map((l) => [
     l.publisher,
     l.publisher_name,
     grouped(l.reads),
     s.reads > 0 ? `${((l.reads / s.reads) * 100).toFixed(2)}%` : '0.00%',
     grouped(l.amount),
   ]);
-  rows.push([
-    'total',
-    '',
-    grouped(s.reads),
-    '100.00%',
-    grouped(s.lines.reduce((n: number, l: Json) => n + l.amount, 0)),
-  ]);
+  rows.push(['total', '', grouped(s.reads), '100.00%', grouped(s.lines.reduce((n, l) => n + l.amount, 0))]);
   console.log(table(['publisher', 'name', 'reads', 'share', `amount (${s.currency})`], rows));
 }
 
-export function printMetrics(m: Json): void {
+export function printMetrics(m: Schemas['Metrics']): void {
   console.log(`Members now`);
   console.log(table(Object.keys(m.members), [Object.values(m.members).map((n) => grouped(Number(n)))]));
   console.log(`\nFrom ${m.from} to ${m.to} (UTC days, both included)`);

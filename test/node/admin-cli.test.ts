@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '@libsql/client';
@@ -203,5 +205,21 @@ describe('npm run admin', () => {
     const down = await cli(['publishers'], { ONEPASS_URL: 'http://127.0.0.1:9' });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('Cannot reach');
+  });
+
+  it('says what a proxy answered when the answer is not a problem (an HTML 502 page)', async () => {
+    const proxy = createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<h1>Bad gateway</h1>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      const answered = await cli(['metrics'], { ONEPASS_URL: `http://127.0.0.1:${port}` });
+      expect(answered.code).toBe(1);
+      expect(answered.stderr).toBe('Error: 502 Bad Gateway: <h1>Bad gateway</h1>\n');
+    } finally {
+      proxy.close();
+    }
   });
 });
