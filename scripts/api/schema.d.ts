@@ -2013,6 +2013,8 @@ export interface operations {
                         applied: number;
                         complete: boolean;
                         window_start: number;
+                        /** @description Events that matched no membership when they arrived, applied again. */
+                        held_retried: number;
                     };
                 };
             };

@@ -16,6 +16,12 @@ export interface AppContext {
   clientIp?: (c: Context) => string | undefined;
   /** Set per request by the app from `clientIp`: the caller's address, for per-IP limits. */
   clientAddress?: string;
+  /**
+   * Whether one request may wait on I/O that another request started (coalesced Stripe reads).
+   * True on Node. Never on Workers: there I/O belongs to the request that started it, and a
+   * request that ends takes it along, so the one waiting on it would hang.
+   */
+  sharesIoAcrossRequests?: boolean;
 }
 
 /** Cloudflare's Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */

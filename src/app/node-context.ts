@@ -52,6 +52,7 @@ export async function createNodeContext(env: Record<string, string | undefined>)
     db,
     now: () => new Date(),
     logger: consoleLogger({ service: 'onepass', door: 'node' }, config.logLevel),
+    sharesIoAcrossRequests: true,
     clientIp: (c) => {
       // Behind a reverse proxy the socket is the proxy: then (and only then) X-Forwarded-For is believed.
       if (config.node.trustProxy) return c.req.header('x-forwarded-for')?.split(',')[0]?.trim();

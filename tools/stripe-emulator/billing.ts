@@ -168,10 +168,9 @@ function createCharge(
     description:
       invoice.billing_reason === 'subscription_create' ? 'Subscription creation' : 'Subscription update',
     problem,
-    metadata:
-      rec.subscriptionId === null
-        ? { invoice: invoice.id }
-        : { invoice: invoice.id, subscription: rec.subscriptionId },
+    // As Stripe's own invoice charges since the 2025-03-31 API: no metadata pointing back; the
+    // invoice payment of the charge's payment intent is what links a charge to its invoice.
+    metadata: {},
     now: ctx.state.now,
   });
   ctx.state.charges.set(charge.id, charge);
@@ -277,8 +276,16 @@ export function refundCharge(
   return refund;
 }
 
-/** The latest succeeded charge that paid one of the subscription's invoices. */
+/** The latest succeeded charge that paid one of the subscription's invoices (through its invoice payments). */
 export function latestChargeOf(ctx: EmulatorContext, subscriptionId: string): Stripe.Charge | null {
+  const paidBy = new Set<string>();
+  for (const rec of ctx.state.invoices.values()) {
+    if (rec.subscriptionId !== subscriptionId) continue;
+    for (const payment of rec.invoice.payments?.data ?? []) {
+      const charge = payment.payment.charge;
+      if (typeof charge === 'string') paidBy.add(charge);
+    }
+  }
   const charges = [...ctx.state.charges.values()].reverse();
-  return charges.find((c) => c.status === 'succeeded' && c.metadata.subscription === subscriptionId) ?? null;
+  return charges.find((c) => c.status === 'succeeded' && paidBy.has(c.id)) ?? null;
 }

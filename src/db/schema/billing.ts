@@ -19,11 +19,37 @@ export const stripeEvents = sqliteTable(
     outcome: text('outcome', { enum: ['applied', 'unchanged', 'ignored', 'unmatched'] }).notNull(),
     statusBefore: text('status_before', { enum: MEMBERSHIP_STATUSES }),
     statusAfter: text('status_after', { enum: MEMBERSHIP_STATUSES }),
-    /** `webhook` or `reconcile`. */
-    source: text('source', { enum: ['webhook', 'reconcile'] }).notNull(),
+    /** `webhook`, `reconcile`, or `retry` (a held event applied once its subject appeared). */
+    source: text('source', { enum: ['webhook', 'reconcile', 'retry'] }).notNull(),
     processedAt: integer('processed_at', { mode: 'timestamp' }).notNull(),
   },
   (t) => [index('stripe_events_reader_idx').on(t.readerId, t.processedAt)],
+);
+
+/**
+ * Events that matched no membership yet (a refund or a customer deletion that arrived before the
+ * event that links its customer or subscription): kept, not recorded as processed, and applied
+ * again when a membership gets linked to their subject, and at every reconciliation, until they
+ * match or grow too old to (then they are recorded `unmatched`).
+ */
+export const stripePendingEvents = sqliteTable(
+  'stripe_pending_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    stripeCreatedAt: integer('stripe_created_at', { mode: 'timestamp' }).notNull(),
+    customerId: text('customer_id'),
+    subscriptionId: text('subscription_id'),
+    /** The verified event as Stripe sent it, to apply again without asking Stripe. */
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    firstSeenAt: integer('first_seen_at', { mode: 'timestamp' }).notNull(),
+    attempts: integer('attempts').notNull().default(1),
+  },
+  (t) => [
+    index('stripe_pending_customer_idx').on(t.customerId),
+    index('stripe_pending_subscription_idx').on(t.subscriptionId),
+    index('stripe_pending_seen_idx').on(t.firstSeenAt),
+  ],
 );
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'dead'] as const;

@@ -118,6 +118,9 @@ const reconcileRoute = createRoute({
             applied: z.number().int(),
             complete: z.boolean(),
             window_start: z.number().int(),
+            held_retried: z.number().int().openapi({
+              description: 'Events that matched no membership when they arrived, applied again.',
+            }),
           }),
         },
       },

@@ -13,10 +13,7 @@ export interface NewCharge {
   description: string;
   /** Null when the charge succeeded. */
   problem: CardProblem | null;
-  /**
-   * Charges no longer point at invoices in this API version (invoice payments link them);
-   * the subscription and invoice ids ride in metadata so that a refund can be traced back.
-   */
+  /** Charges no longer point at invoices in this API version: invoice payments link them. */
   metadata: Record<string, string>;
   now: number;
 }

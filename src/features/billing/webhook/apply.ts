@@ -8,7 +8,8 @@ import type { UseCase } from '../../../app/context';
 import { wholeSeconds } from '../../../domain/time';
 import { commitChange, commitRecordOnly, isProcessed } from './commit';
 import { decide, type EventOutcome, type EventSource } from './decide';
-import { handlerOf } from './handlers';
+import { type Change, handlerOf } from './handlers';
+import { heldFor, holdEvent } from './pending';
 
 const ATTEMPTS = 4;
 
@@ -27,14 +28,40 @@ export async function applyStripeEvent({
     if (await isProcessed(ctx, event.id)) return 'duplicate';
     const change = await handle(ctx, event);
     const decision = decide(event, change, source, wholeSeconds(ctx.now()));
+    if (decision.outcome === 'unmatched' && change.subject) {
+      // Not lost: kept, and applied again once a membership is linked to what it is about.
+      await holdEvent(ctx, event, change.subject);
+      return 'unmatched';
+    }
     if (decision.outcome !== 'applied' || decision.before === null) {
-      await commitRecordOnly(ctx, change, decision);
+      return (await commitRecordOnly(ctx, change, decision)) ? decision.outcome : 'duplicate';
+    }
+    const written = await commitChange(ctx, change, { ...decision, before: decision.before });
+    if (written === 'duplicate') return 'duplicate';
+    if (written === 'landed') {
+      if (source !== 'retry') await applyHeldFor(ctx, change);
       return decision.outcome;
     }
-    if (await commitChange(ctx, change, { ...decision, before: decision.before })) return decision.outcome;
     ctx.logger.info('stripe event raced another update; retrying', { event_id: event.id, attempt });
   }
   throw new Error(`could not apply ${event.id} after repeated concurrent updates`);
+}
+
+/**
+ * After a change linked a membership to a Stripe customer or subscription, the events held for
+ * them (which arrived before the link) are applied, oldest first. They run as `retry`, which does
+ * not cascade further.
+ */
+async function applyHeldFor(ctx: UseCase['ctx'], change: Change): Promise<void> {
+  const row = change.target?.row;
+  const ids = (...values: (string | null | undefined)[]) => [
+    ...new Set(values.filter((v): v is string => !!v)),
+  ];
+  const held = await heldFor(ctx, {
+    customerIds: ids(change.links?.stripeCustomerId, row?.stripeCustomerId),
+    subscriptionIds: ids(change.links?.stripeSubscriptionId, row?.stripeSubscriptionId),
+  });
+  for (const event of held) await applyStripeEvent({ ctx, input: { event, source: 'retry' } });
 }
 
 export type { EventOutcome, EventSource } from './decide';

@@ -10,32 +10,48 @@ import { membershipColumns } from '../../../db/memberships';
 import { memberships, outbox, stripeEvents } from '../../../db/schema';
 import type { Decision } from './decide';
 import type { Change } from './handlers';
+import { releaseEvent } from './pending';
 
-/** Records an event that changes no membership (unmatched or unchanged), with its mail. */
-export async function commitRecordOnly(ctx: AppContext, change: Change, decision: Decision): Promise<void> {
-  await ctx.db.batch([
-    ctx.db.insert(stripeEvents).values(decision.record).onConflictDoNothing(),
+/**
+ * Records an event that changes no membership (unmatched or unchanged), with its mail (deduplicated
+ * by its key). Returns false when a concurrent delivery of the same event recorded it first: then
+ * this delivery is the duplicate.
+ */
+export async function commitRecordOnly(
+  ctx: AppContext,
+  change: Change,
+  decision: Decision,
+): Promise<boolean> {
+  const [recorded] = await ctx.db.batch([
+    ctx.db
+      .insert(stripeEvents)
+      .values(decision.record)
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id }),
     ...(change.mails ?? []).map((m) => ctx.db.insert(outbox).values(m).onConflictDoNothing()),
+    releaseEvent(ctx, decision.record.id),
   ]);
+  return recorded.length > 0;
 }
 
 /**
  * Writes the change if the row is still at the version read and the event not yet processed. The
  * record and mail are inserted only when *this* update produced the next version (marked with the
- * event id), so a concurrent write of another event leaves no trace of this one. Returns whether
- * the event is now processed (by this write, or by a concurrent delivery of the same event).
+ * event id), so a concurrent write of another event leaves no trace of this one. Returns `landed`
+ * when this write applied the event, `duplicate` when a concurrent delivery of the same event did,
+ * `raced` when another event moved the membership on first (read again and retry).
  */
 export async function commitChange(
   ctx: AppContext,
   change: Change,
   decision: Decision & { before: NonNullable<Decision['before']> },
-): Promise<boolean> {
+): Promise<'landed' | 'duplicate' | 'raced'> {
   const { before, record } = decision;
   const eventId = record.id;
   const now = record.processedAt;
   const version = before.version;
   const landed = sql`exists (select 1 from ${memberships} where ${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version + 1} and ${memberships.lastEventId} = ${eventId})`;
-  await ctx.db.batch([
+  const [updated] = await ctx.db.batch([
     ctx.db
       .update(memberships)
       .set({
@@ -47,11 +63,14 @@ export async function commitChange(
       })
       .where(
         sql`${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version} and not exists (select 1 from ${stripeEvents} where ${stripeEvents.id} = ${eventId})`,
-      ),
+      )
+      .returning({ version: memberships.version }),
     insertIf(ctx.db, stripeEvents, record, landed),
     ...(change.mails ?? []).map((m) => insertIf(ctx.db, outbox, m, landed)),
+    releaseEvent(ctx, eventId, landed),
   ]);
-  return isProcessed(ctx, eventId);
+  if (updated.length > 0) return 'landed';
+  return (await isProcessed(ctx, eventId)) ? 'duplicate' : 'raced';
 }
 
 const processedEvent = preparedPerDatabase((db) =>

@@ -9,7 +9,7 @@ import type { Membership } from '../../../domain/membership';
 import type { Change } from './handlers';
 
 export type EventOutcome = 'applied' | 'unchanged' | 'ignored' | 'unmatched' | 'duplicate';
-export type EventSource = 'webhook' | 'reconcile';
+export type EventSource = 'webhook' | 'reconcile' | 'retry';
 
 export interface Decision {
   /** `applied` when the row changes; `unchanged` when it matched and nothing differs; `unmatched`. */

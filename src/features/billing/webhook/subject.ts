@@ -49,12 +49,13 @@ export async function findTarget(
 const subscriptionFetches = oncePer((_config: Config) => freshCoalescer<Stripe.Subscription | null>());
 
 /**
- * The subscription as Stripe has it now: read after this call was made, but shared with other
- * events about the same subscription that arrive while it is being read (src/lib/coalesce.ts).
+ * The subscription as Stripe has it now: read after this call was made. Where the runtime lets
+ * requests share I/O (Node), the read is shared with other events about the same subscription
+ * that arrive while it is being read (src/lib/coalesce.ts); on Workers each request reads alone.
  * Callers only read the object.
  */
 export async function fetchSubscription(ctx: AppContext, id: string): Promise<Stripe.Subscription | null> {
-  return subscriptionFetches(ctx.config)(id, () =>
+  const read = () =>
     callStripe(ctx, 'subscriptions.retrieve', async (stripe) => {
       try {
         return await stripe.subscriptions.retrieve(id);
@@ -62,8 +63,8 @@ export async function fetchSubscription(ctx: AppContext, id: string): Promise<St
         if (isMissingResource(err)) return null;
         throw err;
       }
-    }),
-  );
+    });
+  return ctx.sharesIoAcrossRequests ? subscriptionFetches(ctx.config)(id, read) : read();
 }
 
 /**
@@ -86,23 +87,39 @@ export async function governingSubscription(
 
 /**
  * A Checkout finished after its account was deleted leaves a subscription nobody can use: it must
- * not bill anyone, so it is canceled at once (Stripe then sends its own deleted event).
+ * not bill anyone, so it is canceled at once (Stripe then sends its own deleted event). True when
+ * the reader is deleted: the event will never match a membership.
  */
 export async function cancelIfReaderDeleted(
   ctx: AppContext,
   sub: Stripe.Subscription,
   readerId: string | null | undefined,
-): Promise<void> {
-  if (!readerId || !canStillCharge(sub.status)) return;
+): Promise<boolean> {
+  if (!readerId) return false;
   const [row] = await ctx.db
     .select({ deletedAt: readers.deletedAt })
     .from(readers)
     .where(eq(readers.id, readerId))
     .limit(1);
-  if (!row?.deletedAt) return;
+  if (!row?.deletedAt) return false;
+  if (!canStillCharge(sub.status)) return true;
   await callStripe(ctx, 'subscriptions.cancel', (stripe) => stripe.subscriptions.cancel(sub.id));
   ctx.logger.warn('canceled the subscription of a deleted account', {
     reader_id: readerId,
     subscription: sub.id,
+  });
+  return true;
+}
+
+/** Whether Stripe has deleted this customer (a deleted customer is still retrievable, marked `deleted`). */
+export async function customerDeleted(ctx: AppContext, customerId: string): Promise<boolean> {
+  return callStripe(ctx, 'customers.retrieve', async (stripe) => {
+    try {
+      const customer = await stripe.customers.retrieve(customerId);
+      return customer.deleted === true;
+    } catch (err) {
+      if (isMissingResource(err)) return true;
+      throw err;
+    }
   });
 }

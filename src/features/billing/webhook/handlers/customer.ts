@@ -4,12 +4,14 @@ import type { AppContext } from '../../../../app/context';
 import { toMembership } from '../../../../db/memberships';
 import { membershipAfterCustomerDeleted } from '../../../../domain/billing';
 import { findTarget } from '../subject';
-import { type Change, NO_CHANGE } from './change';
+import { type Change, NO_CHANGE, notYet } from './change';
 
 export async function onCustomerDeleted(ctx: AppContext, event: Stripe.Event): Promise<Change> {
-  const target = await findTarget(ctx, { customerId: (event.data.object as Stripe.Customer).id });
-  const current = target && toMembership(target.row);
-  if (!target || !current) return NO_CHANGE;
+  const customerId = (event.data.object as Stripe.Customer).id;
+  const target = await findTarget(ctx, { customerId });
+  if (!target) return notYet(customerId, null);
+  const current = toMembership(target.row);
+  if (!current) return NO_CHANGE;
   return {
     target,
     next: membershipAfterCustomerDeleted(current, ctx.now()),

@@ -5,12 +5,18 @@
 import type Stripe from 'stripe';
 import type { AppContext } from '../../../../app/context';
 import { toMembership } from '../../../../db/memberships';
-import { membershipFromSubscription } from '../../../../domain/billing';
+import { membershipAfterCustomerDeleted, membershipFromSubscription } from '../../../../domain/billing';
 import { rfc3339, rfc3339OrNull } from '../../../../domain/time';
 import { mailRow } from '../../../mail';
 import { idOf, toSnapshot } from '../../snapshot';
-import { cancelIfReaderDeleted, fetchSubscription, findTarget, governingSubscription } from '../subject';
-import { type Change, NO_CHANGE } from './change';
+import {
+  cancelIfReaderDeleted,
+  customerDeleted,
+  fetchSubscription,
+  findTarget,
+  governingSubscription,
+} from '../subject';
+import { type Change, NO_CHANGE, notYet } from './change';
 
 export interface SubscriptionHints {
   readerId?: string | null | undefined;
@@ -29,15 +35,25 @@ export async function fromSubscription(
   const fetched = await fetchSubscription(ctx, subscriptionId);
   if (!fetched) return NO_CHANGE;
   const readerId = hints.readerId ?? fetched.metadata?.reader_id;
-  const target = await findTarget(ctx, { readerId, customerId: hints.customerId ?? idOf(fetched.customer) });
+  const customerId = hints.customerId ?? idOf(fetched.customer);
+  const target = await findTarget(ctx, { readerId, customerId });
   if (!target) {
-    await cancelIfReaderDeleted(ctx, fetched, readerId);
-    return NO_CHANGE;
+    if (await cancelIfReaderDeleted(ctx, fetched, readerId)) return NO_CHANGE;
+    return notYet(customerId, fetched.id);
+  }
+  const current = toMembership(target.row);
+  if (!current) return { target, next: null };
+  // A membership is never linked (again) to a Stripe customer that has been deleted, whatever
+  // order the customer's events arrive in: its subscriptions are over with it.
+  if (customerId && customerId !== target.row.stripeCustomerId && (await customerDeleted(ctx, customerId))) {
+    return {
+      target,
+      next: membershipAfterCustomerDeleted(current, ctx.now()),
+      links: { stripeCustomerId: null, stripeSubscriptionId: null },
+    };
   }
   const sub = await governingSubscription(ctx, fetched, target.row.stripeSubscriptionId);
   const snapshot = toSnapshot(ctx.config, sub);
-  const current = toMembership(target.row);
-  if (!current) return { target, next: null };
   const next = membershipFromSubscription(
     snapshot,
     current,
