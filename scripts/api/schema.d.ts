@@ -838,7 +838,10 @@ export interface components {
             plan: "monthly" | "annual" | null;
         } | null;
         Credentials: {
-            /** @example reader@example.com */
+            /**
+             * Format: email
+             * @example reader@example.com
+             */
             email: string;
             /** @example correct horse battery staple */
             password: string;
@@ -854,7 +857,10 @@ export interface components {
             until: string | null;
         };
         PasswordResetRequest: {
-            /** @example reader@example.com */
+            /**
+             * Format: email
+             * @example reader@example.com
+             */
             email: string;
         };
         PasswordResetConfirmation: {

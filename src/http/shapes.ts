@@ -1,6 +1,7 @@
 /** @module JSON shapes shared across features: the reader, membership, entitlement and publisher, and their presenters. */
 import { z } from '@hono/zod-openapi';
 import type { PublisherRow, ReaderRow } from '../db/schema';
+import { EMAIL_MESSAGE, isPlausibleEmail } from '../domain/email';
 import {
   type Entitlement,
   effectiveMembership,
@@ -9,6 +10,16 @@ import {
   PLANS,
 } from '../domain/membership';
 import { rfc3339, rfc3339OrNull } from '../domain/time';
+
+/**
+ * An email address as sent by a client: one that normalises to a mailbox (domain in ASCII, no
+ * trailing dot, quotes dropped where they change nothing); anything else is 400 with one message.
+ */
+export const EmailSchema = z
+  .string()
+  .max(320, { error: 'Email is too long' })
+  .refine(isPlausibleEmail, { error: EMAIL_MESSAGE })
+  .openapi({ example: 'reader@example.com', format: 'email' });
 
 const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 

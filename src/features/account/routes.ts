@@ -1,9 +1,9 @@
 /** @module The reader's account: password reset, the export of their data, deleting the account. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv, ReaderEnv } from '../../app/env';
-import { isPlausibleEmail } from '../../domain/email';
 import { clearSessionCookie } from '../../http/cookies';
 import { jsonBody, problemResponses, publicSecurity, readerSecurity } from '../../http/openapi';
+import { EmailSchema } from '../../http/shapes';
 import { requireReader } from '../readers';
 import { deleteOwnAccount } from './delete';
 import { exportOwnData } from './export';
@@ -28,11 +28,7 @@ const requestResetRoute = createRoute({
     body: jsonBody(
       z
         .object({
-          email: z
-            .string()
-            .max(254)
-            .refine(isPlausibleEmail, { error: 'Enter an email address like name@example.com' })
-            .openapi({ example: 'reader@example.com' }),
+          email: EmailSchema,
         })
         .openapi('PasswordResetRequest'),
     ),

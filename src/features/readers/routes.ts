@@ -2,11 +2,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv, ReaderEnv } from '../../app/env';
 import { toMembership } from '../../db/memberships';
-import { isPlausibleEmail } from '../../domain/email';
 import { readerEntitlement } from '../../domain/membership';
 import { clearSessionCookie, setSessionCookie } from '../../http/cookies';
 import { jsonBody, problemResponses, publicSecurity, readerSecurity } from '../../http/openapi';
 import {
+  EmailSchema,
   EntitlementSchema,
   MembershipSchema,
   presentEntitlement,
@@ -21,11 +21,7 @@ import { type SignedIn, signUp } from './sign-up';
 
 const CredentialsSchema = z
   .object({
-    email: z
-      .string()
-      .max(254, { error: 'Email must be at most 254 characters' })
-      .refine(isPlausibleEmail, { error: 'Enter an email address like name@example.com' })
-      .openapi({ example: 'reader@example.com' }),
+    email: EmailSchema,
     password: z
       .string()
       .min(8, { error: 'Password must be at least 8 characters' })
