@@ -13,6 +13,7 @@ import { auditRoutes } from '../features/audit/routes';
 import { billingRoutes } from '../features/billing/routes';
 import { docsRoutes } from '../features/docs/routes';
 import { memberRoutes } from '../features/members/routes';
+import { showError, showFailure } from '../features/pages';
 import { pageRoutes } from '../features/pages/routes';
 import { payoutRoutes } from '../features/payouts/routes';
 import { publisherAdminRoutes } from '../features/publishers/admin-routes';
@@ -22,6 +23,7 @@ import { readRoutes } from '../features/reads/routes';
 import { tokenRoutes } from '../features/tokens/routes';
 import { JSON_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from '../http/body-limit';
 import { clientIpOf } from '../http/client-ip';
+import { prefersHtml } from '../http/negotiation';
 import { securityHeaders } from '../http/security-headers';
 import { ConfigError } from './config';
 import type { AppContext } from './context';
@@ -55,7 +57,13 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
           error: err instanceof Error ? err.message : String(err),
         }),
       );
-      c.res = problem(c, new ApiError('unavailable', 'The service is not available right now.'));
+      c.res = prefersHtml(c)
+        ? await showError(c, 503, {
+            signedIn: false,
+            title: 'Something went wrong',
+            message: 'The service is not available right now. Please try again in a moment.',
+          })
+        : problem(c, new ApiError('unavailable', 'The service is not available right now.'));
       c.res.headers.set('X-Request-Id', requestId);
       return;
     }
@@ -150,8 +158,17 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     ],
   }));
 
-  app.notFound((c) => problem(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
+  // A browser gets a page, every other client problem+json.
+  app.notFound((c) =>
+    prefersHtml(c)
+      ? showError(c, 404, {
+          title: 'Page not found',
+          message: 'There is no page at this address. Check the link, or start again from the home page.',
+        })
+      : problem(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`)),
+  );
   app.onError((err, c) => {
+    if (prefersHtml(c)) return showFailure(err, c);
     const logger = c.get('logger');
     const apiError = toApiError(err, (fields) =>
       logger ? logger.error('unhandled error', fields) : console.error(JSON.stringify(fields)),

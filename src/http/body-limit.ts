@@ -21,7 +21,16 @@ const tooLarge = (c: Context<AppEnv>) =>
  * instead of through a web stream; only a chunked body is counted as it streams in.
  */
 export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
-  const streamed = bodyLimit({ maxSize, onError: tooLarge });
+  // A refused stream is left unread: the connection must close with the answer, or a keep-alive
+  // client would send its next request into the rest of this body and wait for ever.
+  const streamed = bodyLimit({
+    maxSize,
+    onError: (c) => {
+      const res = tooLarge(c);
+      res.headers.set('Connection', 'close');
+      return res;
+    },
+  });
   return async (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return next();
