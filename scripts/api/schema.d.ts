@@ -336,7 +336,7 @@ export interface paths {
         put?: never;
         /**
          * Report one full-text read
-         * @description One read counts per reader (pairwise `sub`), article and UTC day; a repeat (e.g. a retry) answers `counted: false`. The token must be active for the calling publisher: another publisher's token is 403 `forbidden`, any other inactive token 400 `invalid_request`. A token asked for one article counts only for that article.
+         * @description One read counts per reader (pairwise `sub`), article and UTC day; a repeat (e.g. a retry) answers `counted: false`. The token must be active for the calling publisher: another publisher's token is 403 `forbidden`, any other inactive token 400 `invalid_request`. A token asked for one article counts only for that article (another is 400). A token asked for no article counts at most READS_UNBOUND_DAILY (default 20) reads per reader and UTC day for this publisher; beyond, `counted: false` with `reason: daily_allowance`. Every read not counted is counted per reason for admins (`GET /v1/admin/reads`).
          */
         post: operations["reportRead"];
         delete?: never;
@@ -914,6 +914,11 @@ export interface components {
         };
         ReadCounted: {
             counted: boolean;
+            /**
+             * @description Why a read was not counted: this reader, article and day is counted already, or the reader spent the day's allowance of reads through a token issued for no article (READS_UNBOUND_DAILY).
+             * @enum {string}
+             */
+            reason?: "already_counted" | "daily_allowance";
         };
         Read: {
             /** @example eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImVudGl0bGVtZW50K2p3dCJ9.eyJ… */
@@ -951,6 +956,17 @@ export interface components {
                 reads: number;
                 /** @description Distinct readers (pairwise ids) of this publisher. */
                 unique_readers: number;
+                /** @description reads / unique_readers (2 decimals): a share raised by few readers stands out. Null without reads. */
+                reads_per_reader: number | null;
+                /** @description Reads reported and not counted, all reasons. */
+                refused: number;
+                /** @description `daily_allowance`: beyond a reader's daily allowance of reads through a token issued for no article; `other_article`: a token issued for another article; `other_publisher`: another publisher's token; `inactive_token`: an expired, revoked, forged or no longer entitled token. */
+                refused_by_reason: {
+                    daily_allowance: number;
+                    other_article: number;
+                    other_publisher: number;
+                    inactive_token: number;
+                };
             }[];
         };
         Publisher: {
@@ -2186,7 +2202,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Accepted; `counted` is false when this read was already counted today */
+            /** @description Accepted; `counted` is false, with its `reason`, when the read does not count */
             202: {
                 headers: {
                     [name: string]: unknown;

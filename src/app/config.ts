@@ -155,6 +155,7 @@ const rawSchema = z.object({
   MAIL_API_URL: z.url({ error: 'must be an absolute URL' }).optional(),
   MAIL_API_KEY: optionalText,
   MAIL_FROM: optionalText,
+  READS_UNBOUND_DAILY: intInRange('READS_UNBOUND_DAILY', 0, 10_000, 20),
   PORT: intInRange('PORT', 0, 65_535, 8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   TRUST_PROXY: z
@@ -309,6 +310,12 @@ async function buildConfig(raw: RawConfig) {
       passwordResetsIp: raw.LIMIT_PASSWORD_RESETS_IP,
       accessIp: raw.LIMIT_ACCESS_IP,
     },
+    /**
+     * Reads a reader's token counts per publisher and UTC day for articles the token was not issued
+     * for (a token bound to an article counts only that one): what one reader can add to a
+     * publisher's share, at most.
+     */
+    readsUnboundDaily: raw.READS_UNBOUND_DAILY,
     /** The HTTP email API; null: no provider, see `senderFor` in features/mail. */
     mail: mailConfig(raw, environment),
     /** Node door only (`npm start`): where it listens, whether to believe X-Forwarded-For, the jobs timer. */

@@ -174,8 +174,24 @@ describe('GET /v1/admin/reads', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.json.from).toBe('2023-05-01');
     const byId = new Map(res.json.publishers.map((p: { id: string }) => [p.id, p]));
-    expect(byId.get(a)).toEqual({ id: a, name: 'Reads Alpha', reads: 5, unique_readers: 3 });
-    expect(byId.get(b)).toEqual({ id: b, name: 'Reads Beta', reads: 1, unique_readers: 1 });
+    expect(byId.get(a)).toEqual({
+      id: a,
+      name: 'Reads Alpha',
+      reads: 5,
+      unique_readers: 3,
+      reads_per_reader: 1.67,
+      refused: 0,
+      refused_by_reason: { daily_allowance: 0, other_article: 0, other_publisher: 0, inactive_token: 0 },
+    });
+    expect(byId.get(b)).toEqual({
+      id: b,
+      name: 'Reads Beta',
+      reads: 1,
+      unique_readers: 1,
+      reads_per_reader: 1,
+      refused: 0,
+      refused_by_reason: { daily_allowance: 0, other_article: 0, other_publisher: 0, inactive_token: 0 },
+    });
     expect(res.json.reads).toBeGreaterThanOrEqual(6);
     const day = await admin('GET', '/v1/admin/reads?from=2023-06-01&to=2023-06-01');
     expect(day.json.publishers.find((p: { id: string }) => p.id === b)?.reads).toBe(4);

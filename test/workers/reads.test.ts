@@ -14,7 +14,7 @@ function read(key: string, token: string, article: Record<string, unknown>) {
 
 async function readsOf(publisherId: string) {
   return sqlAll<{ subject: string; article_id: string; reader_id: string | null; membership: string }>(
-    'SELECT * FROM reads WHERE publisher_id = ? ORDER BY created_at',
+    'SELECT * FROM reads WHERE publisher_id = ? ORDER BY created_at, rowid',
     publisherId,
   );
 }
@@ -34,10 +34,16 @@ describe('POST /v1/reads', () => {
     const first = await read(pub.api_key, aliceToken, article);
     expect(first.status, first.text).toBe(202);
     expect(first.json).toEqual({ counted: true });
-    expect((await read(pub.api_key, aliceToken, article)).json).toEqual({ counted: false });
+    expect((await read(pub.api_key, aliceToken, article)).json).toEqual({
+      counted: false,
+      reason: 'already_counted',
+    });
     // A fresh token of the same reader is the same pairwise reader: still one read today.
     const again = await issueToken(alice.token, pub.publisher.id);
-    expect((await read(pub.api_key, again, { id: 'budget-2027' })).json).toEqual({ counted: false });
+    expect((await read(pub.api_key, again, { id: 'budget-2027' })).json).toEqual({
+      counted: false,
+      reason: 'already_counted',
+    });
     expect((await read(pub.api_key, aliceToken, { id: 'weather' })).json).toEqual({ counted: true });
     const bobToken = await issueToken(bob.token, pub.publisher.id);
     expect((await read(pub.api_key, bobToken, article)).json).toEqual({ counted: true });

@@ -27,13 +27,47 @@ export const reads = sqliteTable(
     membership: text('membership', { enum: ENTITLEMENT_KINDS }).notNull(),
     title: text('title'),
     url: text('url'),
+    /**
+     * Whether the token was issued for this very article. A read through an unbound token counts
+     * only within the daily allowance of its reader and publisher (READS_UNBOUND_DAILY).
+     */
+    articleBound: integer('article_bound', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.publisherId, t.subject, t.articleId, t.day] }),
+    // The daily allowance of unbound reads is counted per (publisher, reader, day).
+    index('reads_subject_day_idx').on(t.publisherId, t.subject, t.day),
     index('reads_publisher_day_idx').on(t.publisherId, t.day),
     index('reads_day_idx').on(t.day),
     index('reads_reader_idx').on(t.readerId),
+  ],
+);
+
+export const READ_REFUSALS = [
+  'daily_allowance',
+  'other_article',
+  'other_publisher',
+  'inactive_token',
+] as const;
+
+/**
+ * Reads that were reported and not counted, per publisher, UTC day and reason: what admins watch
+ * for a publisher trying to raise its share (docs/SECURITY.md).
+ */
+export const readRefusals = sqliteTable(
+  'read_refusals',
+  {
+    publisherId: text('publisher_id')
+      .notNull()
+      .references(() => publishers.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    reason: text('reason', { enum: READ_REFUSALS }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.publisherId, t.day, t.reason] }),
+    index('read_refusals_day_idx').on(t.day),
   ],
 );
 

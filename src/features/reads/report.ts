@@ -2,9 +2,9 @@
  * @module Read reports, each an SQL aggregate over the (publisher, day) index: one publisher's reads
  * per day, and every publisher's reads over a range (for admins and payouts).
  */
-import { and, asc, count, countDistinct, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, eq, gte, lte, sql, sum } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
-import { type PublisherRow, publishers, reads } from '../../db/schema';
+import { type PublisherRow, publishers, type READ_REFUSALS, readRefusals, reads } from '../../db/schema';
 import { type DayRange, daysOf } from '../../domain/days';
 import type { AdminPrincipal } from '../admin';
 
@@ -68,6 +68,8 @@ export interface PublisherReads {
   name: string;
   reads: number;
   uniqueReaders: number;
+  /** Reads reported and not counted, by reason (see `recordRead`). */
+  refused: Partial<Record<(typeof READ_REFUSALS)[number], number>>;
 }
 
 /**
@@ -92,5 +94,23 @@ export async function readsByPublisher({
     )
     .groupBy(publishers.id, publishers.name)
     .orderBy(sql`count(${reads.publisherId}) desc`, publishers.id);
-  return rows.map((r) => ({ ...r, reads: Number(r.reads), uniqueReaders: Number(r.uniqueReaders) }));
+  const refusals = await ctx.db
+    .select({
+      publisherId: readRefusals.publisherId,
+      reason: readRefusals.reason,
+      count: sum(readRefusals.count),
+    })
+    .from(readRefusals)
+    .where(and(gte(readRefusals.day, range.from), lte(readRefusals.day, range.to)))
+    .groupBy(readRefusals.publisherId, readRefusals.reason);
+  const refusedBy = new Map<string, PublisherReads['refused']>();
+  for (const r of refusals) {
+    refusedBy.set(r.publisherId, { ...refusedBy.get(r.publisherId), [r.reason]: Number(r.count) });
+  }
+  return rows.map((r) => ({
+    ...r,
+    reads: Number(r.reads),
+    uniqueReaders: Number(r.uniqueReaders),
+    refused: refusedBy.get(r.publisherId) ?? {},
+  }));
 }

@@ -1,13 +1,14 @@
 /** @module Reads API: a publisher reports a read and sees its own days; admins see every publisher's totals. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AdminEnv, AppEnv, PublisherEnv } from '../../app/env';
+import { READ_REFUSALS } from '../../db/schema';
 import { DayRangeQuery, dayRangeOf } from '../../http/day-range';
 import { adminSecurity, jsonBody, problemResponses, publisherSecurity } from '../../http/openapi';
 import { adminPrincipal } from '../admin';
 import { requirePublisher } from '../publishers';
 import { recordRead } from './record';
 import { publisherReads, readsByPublisher } from './report';
-import { PublisherReadsSchema, ReadSchema, ReadsReportSchema } from './shapes';
+import { PublisherReadsSchema, ReadCountedSchema, ReadSchema, ReadsReportSchema } from './shapes';
 
 const recordReadRoute = createRoute({
   method: 'post',
@@ -19,14 +20,16 @@ const recordReadRoute = createRoute({
     'One read counts per reader (pairwise `sub`), article and UTC day; a repeat (e.g. a retry) answers ' +
     "`counted: false`. The token must be active for the calling publisher: another publisher's token is " +
     '403 `forbidden`, any other inactive token 400 `invalid_request`. A token asked for one article counts ' +
-    'only for that article.',
+    'only for that article (another is 400). A token asked for no article counts at most READS_UNBOUND_DAILY ' +
+    '(default 20) reads per reader and UTC day for this publisher; beyond, `counted: false` with ' +
+    '`reason: daily_allowance`. Every read not counted is counted per reason for admins (`GET /v1/admin/reads`).',
   security: publisherSecurity,
   middleware: [requirePublisher],
   request: { body: jsonBody(ReadSchema) },
   responses: {
     202: {
-      description: 'Accepted; `counted` is false when this read was already counted today',
-      content: { 'application/json': { schema: z.object({ counted: z.boolean() }).openapi('ReadCounted') } },
+      description: 'Accepted; `counted` is false, with its `reason`, when the read does not count',
+      content: { 'application/json': { schema: ReadCountedSchema } },
     },
     ...problemResponses(400, 401, 403, 413, 415, 503),
   },
@@ -112,6 +115,11 @@ const adminReadRoutes = new OpenAPIHono<AdminEnv>().openapi(adminReadsRoute, asy
         name: r.name,
         reads: r.reads,
         unique_readers: r.uniqueReaders,
+        reads_per_reader: r.uniqueReaders > 0 ? Math.round((r.reads / r.uniqueReaders) * 100) / 100 : null,
+        refused: Object.values(r.refused).reduce((a, b) => a + b, 0),
+        refused_by_reason: Object.fromEntries(
+          READ_REFUSALS.map((reason) => [reason, r.refused[reason] ?? 0]),
+        ) as Record<(typeof READ_REFUSALS)[number], number>,
       })),
     },
     200,

@@ -1,5 +1,6 @@
 /** @module JSON shapes of reads: one reported read, a publisher's days, every publisher's totals. */
 import { z } from '@hono/zod-openapi';
+import { READ_REFUSALS } from '../../db/schema';
 import { hasControlChars } from '../../domain/text';
 import { TokenSchema } from '../tokens';
 
@@ -50,10 +51,42 @@ export const ReadsReportSchema = z
         name: z.string(),
         reads: count,
         unique_readers: count.openapi({ description: 'Distinct readers (pairwise ids) of this publisher.' }),
+        reads_per_reader: z.number().nullable().openapi({
+          description:
+            'reads / unique_readers (2 decimals): a share raised by few readers stands out. Null without reads.',
+        }),
+        refused: count.openapi({ description: 'Reads reported and not counted, all reasons.' }),
+        refused_by_reason: z
+          .object(
+            Object.fromEntries(READ_REFUSALS.map((r) => [r, count])) as Record<
+              (typeof READ_REFUSALS)[number],
+              typeof count
+            >,
+          )
+          .openapi({
+            description:
+              "`daily_allowance`: beyond a reader's daily allowance of reads through a token issued for no article; " +
+              "`other_article`: a token issued for another article; `other_publisher`: another publisher's token; " +
+              '`inactive_token`: an expired, revoked, forged or no longer entitled token.',
+          }),
       }),
     ),
   })
   .openapi('ReadsReport');
+
+export const ReadCountedSchema = z
+  .object({
+    counted: z.boolean(),
+    reason: z
+      .enum(['already_counted', 'daily_allowance'])
+      .optional()
+      .openapi({
+        description:
+          'Why a read was not counted: this reader, article and day is counted already, or the reader spent the ' +
+          "day's allowance of reads through a token issued for no article (READS_UNBOUND_DAILY).",
+      }),
+  })
+  .openapi('ReadCounted');
 
 export const PublisherReadsSchema = z
   .object({
