@@ -13,7 +13,7 @@ const isTable = (value: unknown): value is SQLiteTable =>
 /** The triggers, one statement each, for every single-column foreign key of the schema. */
 export function foreignKeyTriggers(): string[] {
   const statements: string[] = [];
-  const tables = Object.values(schema)
+  const tables = Object.values(schema as Record<string, unknown>)
     .filter(isTable)
     .map((t) => getTableConfig(t));
   for (const child of tables.sort((a, b) => a.name.localeCompare(b.name))) {

@@ -11,7 +11,7 @@ import type { Db } from './client';
 type Column = ReturnType<typeof getTableColumns<SQLiteTable>>[string];
 
 /** A column's value in the row, or what drizzle's own insert uses when the row leaves it out. */
-function valueOf(column: Column, value: unknown): SQL {
+function columnValue(column: Column, value: unknown): SQL {
   if (value !== undefined) return is(value, SQL) ? value : sql`${sql.param(value, column)}`;
   if (column.default !== null && column.default !== undefined) {
     return is(column.default, SQL) ? column.default : sql`${sql.param(column.default, column)}`;
@@ -38,7 +38,7 @@ export function insertIf<T extends SQLiteTable>(db: Db, table: T, row: T['$infer
   const values = Object.entries(getTableColumns(table))
     // Generated columns are not inserted (SQLite computes them), as in drizzle's own insert.
     .filter(([, column]) => column.generated === undefined)
-    .map(([key, column]) => valueOf(column, given[key]));
+    .map(([key, column]) => columnValue(column, given[key]));
   return db
     .insert(table)
     .select(sql`select ${sql.join(values, sql`, `)} where ${condition}`)

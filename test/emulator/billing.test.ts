@@ -122,7 +122,7 @@ describe('checkout without a trial', () => {
   });
 
   it('refunds a charge with charge.refunded', async () => {
-    const { subscription, customer } = await subscribe();
+    const { customer } = await subscribe();
     const [charge] = (await h.stripe.charges.list({ customer: customer.id })).data;
     const partial = await h.stripe.refunds.create({ charge: charge?.id ?? '', amount: 300 });
     expect(partial).toMatchObject({ object: 'refund', amount: 300, status: 'succeeded', charge: charge?.id });

@@ -4,14 +4,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { libsqlDb, preparedPerDatabase } from '../../src/db/client';
-import { createLocalClient } from '../../src/db/local-client';
+import { preparedPerDatabase } from '../../src/db/client';
+import { openLocalDatabase } from '../../src/db/local-database';
 import { oncePer } from '../../src/lib/once-per';
 
 describe('preparedPerDatabase', () => {
   it('builds a query once per database and answers each database from its own', async () => {
-    const clients = [createLocalClient({ url: ':memory:' }), createLocalClient({ url: ':memory:' })];
-    const [a, b] = clients.map(libsqlDb);
+    const databases = [openLocalDatabase({ path: ':memory:' }), openLocalDatabase({ path: ':memory:' })];
+    const [a, b] = databases.map((local) => local.db);
     if (!a || !b) throw new Error('two databases expected');
     await a.run(sql`create table t (v text)`);
     await b.run(sql`create table t (v text)`);
@@ -29,7 +29,7 @@ describe('preparedPerDatabase', () => {
     expect(builds).toBe(2);
     expect(await query(a)).toEqual([{ v: 'from a' }]);
     expect(await query(b)).toEqual([{ v: 'from b' }]);
-    for (const client of clients) client.close();
+    for (const local of databases) local.close();
   });
 
   it('keeps one value per owner object for values of any kind', () => {

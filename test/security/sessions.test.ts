@@ -134,7 +134,9 @@ describe('sign-in work', () => {
       derive.mockClear();
       const res = await w.h.call('POST', '/v1/sessions', { body: { email, password: 'wrong password!' } });
       expect(res.status).toBe(401);
-      const iterations = derive.mock.calls.map(([algorithm]) => (algorithm as Pbkdf2Params).iterations);
+      const iterations = derive.mock.calls.map(
+        ([algorithm]) => (algorithm as { iterations: number }).iterations,
+      );
       return { iterations, answer: `${res.json.code} ${res.json.detail}` };
     };
     try {

@@ -91,7 +91,8 @@ export async function entitlementToken(w: World, reader: Reader, publisher: stri
 }
 
 /** Tables only bookkeeping touches (limiter counters), never a refused caller's request. */
-const BOOKKEEPING = /rate|limit|job_state|_litestream|migrations/i;
+// Counters of refused requests (rate limits, refused reads) move on every refusal by design.
+const BOOKKEEPING = /rate|limit|refusals|job_state|_litestream|migrations/i;
 
 /** Every row of every table except bookkeeping: the strictest "nothing changed". */
 export async function snapshot(w: World): Promise<string> {

@@ -1,5 +1,6 @@
 /** @module Readers: accounts, sign-up and sign-in, sessions, and the middleware that finds the reader. */
 export { optionalReader, requireReader } from './middleware';
+export { checkPassword } from './password-check';
 export {
   type Authenticated,
   authenticateSession,
@@ -7,6 +8,5 @@ export {
   newSession,
   standingSession,
 } from './sessions';
-export { checkPassword } from './password-check';
 export { signIn } from './sign-in';
 export { type Credentials, type SignedIn, signUp, trialIdentityHash } from './sign-up';

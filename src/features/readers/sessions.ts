@@ -58,13 +58,13 @@ function standing(ctx: AppContext, row: SessionRow | undefined): Authenticated |
 /** The reader behind a session token, with their membership, in one indexed query; null if none. */
 export async function authenticateSession(ctx: AppContext, token: string): Promise<Authenticated | null> {
   if (token.length < 20 || token.length > 200) return null;
-  const [row] = await sessionByHash(ctx.db).all({ key: await sha256Hex(token) });
+  const row = await sessionByHash(ctx.db).get({ key: await sha256Hex(token) });
   return standing(ctx, row);
 }
 
 /** The session with this id, if it still stands (e.g. the session an access code was issued under). */
 export async function standingSession(ctx: AppContext, sessionId: string): Promise<Authenticated | null> {
-  const [row] = await sessionById(ctx.db).all({ key: sessionId });
+  const row = await sessionById(ctx.db).get({ key: sessionId });
   return standing(ctx, row);
 }
 

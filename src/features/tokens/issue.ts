@@ -79,7 +79,7 @@ async function publisherFor(
   const hit = knownPairs.get(cacheKey);
   if (hit && hit.until > Date.now()) return hit;
   const subject = await pairwiseSubject(ctx.config, publisherId, readerId);
-  const [row] = await publisherLookup(ctx.db).all({ publisher: publisherId, subject });
+  const row = await publisherLookup(ctx.db).get({ publisher: publisherId, subject });
   if (!row) return null;
   if (entitled && row.knownReader === null) {
     await ctx.db

@@ -84,6 +84,6 @@ const processedEvent = preparedPerDatabase((db) =>
 
 /** Whether an event id has been processed (its record exists). */
 export async function isProcessed(ctx: AppContext, eventId: string): Promise<boolean> {
-  const [row] = await processedEvent(ctx.db).all({ id: eventId });
+  const row = await processedEvent(ctx.db).get({ id: eventId });
   return row !== undefined;
 }

@@ -39,8 +39,8 @@ export async function findTarget(
   by: { readerId?: string | null | undefined; customerId?: string | null | undefined },
 ): Promise<Target | null> {
   let found: { row: MembershipRow; email: string | null; deletedAt: Date | null } | undefined;
-  if (by.readerId) [found] = await membershipByReader(ctx.db).all({ key: by.readerId });
-  if (!found && by.customerId) [found] = await membershipByCustomer(ctx.db).all({ key: by.customerId });
+  if (by.readerId) found = await membershipByReader(ctx.db).get({ key: by.readerId });
+  if (!found && by.customerId) found = await membershipByCustomer(ctx.db).get({ key: by.customerId });
   if (!found || found.deletedAt !== null) return null;
   return { row: found.row, email: found.email };
 }

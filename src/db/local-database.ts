@@ -1,0 +1,88 @@
+/**
+ * @module The Node door's local database file as drizzle sees it: drizzle's own `sqlite-proxy`
+ * database and migrator, over the statement-caching driver in src/db/driver.ts.
+ */
+import {
+  createTableRelationsHelpers,
+  type ExtractTablesWithRelations,
+  extractTablesRelationalConfig,
+  type RelationalSchemaConfig,
+  type SQL,
+} from 'drizzle-orm';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
+import { SQLiteRemoteSession, SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import { migrate } from 'drizzle-orm/sqlite-proxy/migrator';
+import { type Db, type Schema, schema } from './client';
+import { LocalDriver, type LocalDriverOptions } from './driver';
+
+export interface LocalDatabase {
+  readonly db: Db;
+  /** Applies the pending migrations of a drizzle-kit folder, recorded in `__drizzle_migrations`. */
+  migrate(migrationsFolder: string): Promise<void>;
+  /** The SQL texts the connection holds prepared (at most `statementCacheSize`), for tests and diagnostics. */
+  preparedSql(): string[];
+  close(): void;
+}
+
+type Tables = ExtractTablesWithRelations<Schema>;
+
+/**
+ * drizzle's sqlite-proxy session with two differences. Raw `db.all`/`db.get` answer objects keyed by
+ * column name, as drizzle's D1 and libSQL drivers do and callers of `Db` expect (sqlite-proxy would
+ * pass the driver's array rows through). And no interactive transactions: they would interleave
+ * with other callers on the one connection, and D1 has none either.
+ */
+class LocalSession extends SQLiteRemoteSession<Schema, Tables> {
+  readonly #driver: LocalDriver;
+  readonly #dialect: SQLiteAsyncDialect;
+
+  constructor(driver: LocalDriver, dialect: SQLiteAsyncDialect, relations: RelationalSchemaConfig<Tables>) {
+    super(
+      (sql, params, method) => driver.query(sql, params, method),
+      dialect,
+      relations,
+      (queries) => driver.batch(queries),
+    );
+    this.#driver = driver;
+    this.#dialect = dialect;
+  }
+
+  override async all<T = unknown>(query: SQL): Promise<T[]> {
+    const { sql, params } = this.#dialect.sqlToQuery(query);
+    return (await this.#driver.objects(sql, params)) as T[];
+  }
+
+  override async get<T = unknown>(query: SQL): Promise<T> {
+    return (await this.all<T>(query))[0] as T;
+  }
+
+  override async transaction<T>(): Promise<T> {
+    throw new Error('Interactive transactions are not supported: write atomically with db.batch([...]).');
+  }
+}
+
+/**
+ * Opens (creating if need be) a local database file for the service's schema.
+ *
+ * @example
+ * ```ts
+ * const local = openLocalDatabase({ path: 'data/paywall.db', pragmas: ['PRAGMA journal_mode = WAL'] });
+ * await local.migrate('migrations');
+ * const readers = await local.db.select().from(schema.readers).limit(10);
+ * ```
+ */
+export function openLocalDatabase(options: LocalDriverOptions): LocalDatabase {
+  const driver = new LocalDriver(options);
+  const dialect = new SQLiteAsyncDialect();
+  const tables = extractTablesRelationalConfig<Tables>(schema, createTableRelationsHelpers);
+  const relations = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+  const session = new LocalSession(driver, dialect, relations);
+  const db = new SqliteRemoteDatabase<Schema>('async', dialect, session, relations);
+  return {
+    db,
+    migrate: (migrationsFolder) =>
+      migrate(db, (statements) => driver.migrate(statements), { migrationsFolder }),
+    preparedSql: () => driver.preparedSql(),
+    close: () => driver.close(),
+  };
+}
