@@ -67,6 +67,7 @@ export default defineConfig({
                 LIMIT_SIGNIN_IP: '100000/15m',
                 LIMIT_PASSWORD_RESETS_IP: '100000/1h',
                 LIMIT_ACCESS_IP: '100000/1m',
+                LIMIT_SIGNIN_MAILS_IP: '100000/1h',
                 ...secrets,
                 STRIPE_API_BASE: inject('stripeEmulatorUrl'),
                 TEST_MIGRATIONS: migrations,

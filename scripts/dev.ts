@@ -190,6 +190,7 @@ console.log(`
   OnePass is running:
     Demo publisher  ${PUBLISHER_URL}        ← start here: open an article
     Service         ${SERVICE_URL}        (API: /openapi.json, pages: /, /signup, /login, /account)
+    Dev inbox       ${SERVICE_URL}/dev/inbox   (every mail sent: sign-in codes, links)
     Stripe emulator ${EMULATOR_URL}       (test card 4242 4242 4242 4242)
     Admin API key   ${adminKey}
 

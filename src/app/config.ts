@@ -151,6 +151,8 @@ const rawSchema = z.object({
   LIMIT_SIGNIN_IP: limitRule('100/15m'),
   LIMIT_PASSWORD_RESETS_IP: limitRule('20/1h'),
   LIMIT_ACCESS_IP: limitRule('300/1m'),
+  LIMIT_SIGNIN_MAILS: limitRule('5/1h'),
+  LIMIT_SIGNIN_MAILS_IP: limitRule('20/1h'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   MAIL_API_URL: z.url({ error: 'must be an absolute URL' }).optional(),
   MAIL_API_KEY: optionalText,
@@ -309,6 +311,9 @@ async function buildConfig(raw: RawConfig) {
       signinIp: raw.LIMIT_SIGNIN_IP,
       passwordResetsIp: raw.LIMIT_PASSWORD_RESETS_IP,
       accessIp: raw.LIMIT_ACCESS_IP,
+      /** Sign-in mails asked for, per address (whether or not it has an account) and per IP. */
+      signinMails: raw.LIMIT_SIGNIN_MAILS,
+      signinMailsIp: raw.LIMIT_SIGNIN_MAILS_IP,
     },
     /**
      * Reads a reader's token counts per publisher and UTC day for articles the token was not issued

@@ -22,6 +22,12 @@ export interface AppContext {
    * request that ends takes it along, so the one waiting on it would hang.
    */
   sharesIoAcrossRequests?: boolean;
+  /**
+   * Set per request by the app: runs `task` after the answer is sent (Workers: `waitUntil`; Node:
+   * in the background), its failure logged. How a mail that cannot wait for the next scheduled
+   * run (a sign-in code) leaves at once.
+   */
+  defer?: (task: () => Promise<unknown>) => void;
 }
 
 /** Cloudflare's Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */

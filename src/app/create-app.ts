@@ -68,7 +68,17 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
       return;
     }
     const logger = ctx.logger.child({ request_id: requestId });
-    c.set('ctx', { ...ctx, logger, clientAddress: clientIpOf(ctx, c) });
+    const defer = (task: () => Promise<unknown>) => {
+      const running = task().catch((err: unknown) =>
+        logger.error('deferred task failed', { error: String(err) }),
+      );
+      try {
+        c.executionCtx.waitUntil(running);
+      } catch {
+        // Node and in-process tests have no execution context: the promise runs on by itself.
+      }
+    };
+    c.set('ctx', { ...ctx, logger, clientAddress: clientIpOf(ctx, c), defer });
     c.set('logger', logger);
     c.set('publicUrl', ctx.config.publicUrl);
     await next();

@@ -21,7 +21,10 @@ export type FormAction =
   | 'subscribe'
   | 'billing-portal'
   | 'reset-request'
-  | 'reset-confirm';
+  | 'reset-confirm'
+  | 'email-sign-in'
+  | 'email-code'
+  | 'email-confirm';
 
 const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;

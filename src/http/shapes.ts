@@ -28,6 +28,10 @@ export const ReaderSchema = z
     id: z.string().openapi({ example: 'rdr_abcdefghijklmnopqrst' }),
     email: z.string(),
     created_at: Timestamp,
+    email_verified_at: Timestamp.nullable().openapi({
+      description:
+        'When the reader last proved the address is theirs (a mailed sign-in link or code); null: never.',
+    }),
   })
   .openapi('Reader');
 
@@ -63,7 +67,12 @@ export const PublisherSchema = z
   .openapi('Publisher');
 
 export function presentReader(reader: ReaderRow) {
-  return { id: reader.id, email: reader.email ?? '', created_at: rfc3339(reader.createdAt) };
+  return {
+    id: reader.id,
+    email: reader.email ?? '',
+    created_at: rfc3339(reader.createdAt),
+    email_verified_at: rfc3339OrNull(reader.emailVerifiedAt),
+  };
 }
 
 /** The membership as the reader sees it now: time-based ends (trial over, period over) applied. */

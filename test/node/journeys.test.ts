@@ -1,5 +1,6 @@
 /** @module The journeys of test/journeys, run on the Node door over a libSQL file. */
 import { afterAll, beforeAll } from 'vitest';
+import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
@@ -10,3 +11,4 @@ beforeAll(async () => {
 afterAll(() => door.close());
 
 readerJourney(() => door);
+emailSignInJourney(() => door);

@@ -66,6 +66,16 @@ async function readerWithResetMail(email: string) {
   return mail?.id ?? '';
 }
 
+/** Waits (up to 5 s) for the delivery started after the answer to have made its first attempt. */
+async function firstAttempt(id: string) {
+  for (let i = 0; i < 100; i++) {
+    const row = await outboxRow(id);
+    if (row && row.attempts > 0) return row;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`mail ${id} was never attempted`);
+}
+
 async function outboxRow(id: string) {
   const [row] = await b.h.ctx.db.all<{
     status: string;
@@ -77,10 +87,12 @@ async function outboxRow(id: string) {
 }
 
 describe('the HTTP mail sender against a local fake provider', () => {
-  it('sends through the scheduled jobs: JSON with Bearer key and an idempotency key; the link works', async () => {
+  it('sends right after the answer, once: JSON with Bearer key and an idempotency key, text and HTML; the link works', async () => {
     const id = await readerWithResetMail('mail.ok@example.com');
+    expect((await firstAttempt(id))?.status).toBe('sent');
+    // The scheduled run does not send it again.
     const run = await runScheduledJobs(b.h.ctx);
-    expect(run.mail).toEqual({ sent: 1, failed: 0, dead: 0 });
+    expect(run.mail).toEqual({ sent: 0, failed: 0, dead: 0 });
     expect(fake.received).toHaveLength(1);
     const [request] = fake.received;
     expect(request?.headers.authorization).toBe('Bearer re_test_secret_key');
@@ -91,7 +103,10 @@ describe('the HTTP mail sender against a local fake provider', () => {
       to: 'mail.ok@example.com',
       subject: 'Reset your OnePass password',
     });
-    expect(Object.keys(request?.body ?? {}).sort()).toEqual(['from', 'subject', 'text', 'to']);
+    expect(Object.keys(request?.body ?? {}).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
+    expect(String(request?.body.html)).toMatch(
+      /^<!doctype html>.*<a href="http:\/\/127\.0\.0\.1:8787\/reset-password\?token=/s,
+    );
     expect((await outboxRow(id))?.status).toBe('sent');
 
     const link = /http:\/\/127\.0\.0\.1:8787\/reset-password\?token=([A-Za-z0-9_-]{43})/.exec(
@@ -110,8 +125,9 @@ describe('the HTTP mail sender against a local fake provider', () => {
     const sender = senderFor(b.h.ctx);
     const waits: number[] = [];
     for (let attempt = 1; attempt <= MAX_MAIL_ATTEMPTS; attempt++) {
-      const result = await deliverOutbox(b.h.ctx, sender);
-      const row = await outboxRow(id);
+      // The first attempt is made right after the answer; the scheduled run makes the others.
+      const result = attempt === 1 ? { failed: 1, dead: 0 } : await deliverOutbox(b.h.ctx, sender);
+      const row = attempt === 1 ? await firstAttempt(id) : await outboxRow(id);
       expect(row?.attempts).toBe(attempt);
       expect(row?.last_error).toContain('mail API answered 500');
       expect(row?.last_error).not.toContain('re_test_secret_key');

@@ -8,7 +8,8 @@ import { type NodeDoor, startNodeDoor } from '../support/node-door';
  */
 const NOT_API = [
   /^\/$/,
-  /^\/(signup|login|logout|account|subscribe|reset-password)(\/.*)?$/,
+  /^\/(signup|login|logout|account|subscribe|reset-password|sign-in\/email)(\/.*)?$/,
+  /^\/dev\/inbox$/,
   /^\/account\/.*$/,
   /^\/docs(\/errors)?$/,
   /^\/openapi\.json$/,

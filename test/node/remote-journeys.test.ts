@@ -5,6 +5,7 @@
  */
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
 import { type HranaServer, startHranaServer } from '../support/hrana';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
@@ -26,6 +27,7 @@ it('runs on the remote server', () => {
 });
 
 readerJourney(() => door);
+emailSignInJourney(() => door);
 
 describe('integrity on a remote database (every request its own connection)', () => {
   it('refuses an orphan row through another client, and cascades a delete', async () => {

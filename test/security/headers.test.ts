@@ -18,6 +18,8 @@ const PAGES = [
   '/account',
   '/subscribe',
   '/reset-password',
+  '/sign-in/email',
+  `/sign-in/email/confirm?token=${'a'.repeat(43)}`,
   '/subscribe/cancel',
   '/docs',
 ];
@@ -137,5 +139,12 @@ describe('secure headers', () => {
       op.security.includes('adminKey') ? prodAdmin : undefined,
     );
     for (const a of answers) expectSecure(a.headers, `production ${a.what}`, true);
+  });
+
+  it('production has no development inbox: mailed links are never shown on a page there', async () => {
+    const res = await prod.h.call('GET', '/dev/inbox', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain('Development inbox');
+    expect((await w.h.call('GET', '/dev/inbox', { headers: { accept: 'text/html' } })).status).toBe(200);
   });
 });

@@ -3,7 +3,9 @@
  * Worker in workerd on D1 (test/support/workers-door.ts), the Node door on a libSQL file or on a
  * remote libSQL server (test/support/node-door.ts). Journeys written against it run on each.
  */
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Config } from '../../src/app/config';
+import { type RenderedMail, renderMail } from '../../src/features/mail';
 
 export const BASE = 'http://127.0.0.1:8787';
 
@@ -34,6 +36,40 @@ export interface Door {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** A read of the service's database, for assertions about what it stored. */
   query<T>(statement: SQL): Promise<T[]>;
+  /** The service's configuration, as the door parsed it (to render mail as it is sent). */
+  config(): Promise<Config>;
+}
+
+export interface ReadMail extends RenderedMail {
+  template: string;
+  status: string;
+}
+
+/** The newest mail queued for `to`, rendered as the reader receives it (subject, text, HTML). */
+export async function mailTo(door: Door, to: string, template?: string): Promise<ReadMail> {
+  const rows = await door.query<{ id: string; template: string; payload: string; status: string }>(
+    sql`select id, template, payload, status from outbox where to_address = ${to}
+        ${template ? sql`and template = ${template}` : sql``} order by rowid desc limit 1`,
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no mail to ${to}`);
+  const rendered = await renderMail(await door.config(), {
+    id: row.id,
+    to,
+    template: row.template,
+    payload: JSON.parse(row.payload),
+  });
+  return { ...rendered, template: row.template, status: row.status };
+}
+
+/** The first link in a mail's text that starts with `prefix` (a path on the service). */
+export function linkIn(mail: { text: string }, base: string, prefix: string): URL {
+  const found = mail.text
+    .match(/https?:\/\/\S+/g)
+    ?.map((href) => new URL(href))
+    .find((url) => url.pathname.startsWith(prefix));
+  if (!found || found.origin !== new URL(base).origin) throw new Error(`no ${prefix} link in: ${mail.text}`);
+  return found;
 }
 
 /** The body of an answer as JSON, or null for an HTML page, plain text or nothing. */

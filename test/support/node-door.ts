@@ -61,6 +61,7 @@ export async function startNodeDoor(
     },
     fetch,
     query: <T>(statement: SQL) => ctx.db.all<T>(statement),
+    config: async () => ctx.config,
     close() {
       rmSync(dir, { recursive: true, force: true });
     },

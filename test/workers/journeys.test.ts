@@ -1,5 +1,7 @@
 /** @module The journeys of test/journeys, run in workerd on D1 through the Worker's own fetch. */
+import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
 import { workersDoor } from '../support/workers-door';
 
 readerJourney(() => workersDoor);
+emailSignInJourney(() => workersDoor);

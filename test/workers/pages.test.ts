@@ -1,59 +1,11 @@
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { hmacSha256 } from '../../src/lib/crypto';
 import { adminKey, BASE, call, countRows, createPublisher, signUp, uniqueEmail } from './helpers';
+import { Browser, csrfOf } from './page-client';
 
 const ORIGIN = 'https://daily.example';
 const ARTICLE_URL = `${ORIGIN}/2026/11/night-buses`;
-
-/** A cookie jar over SELF.fetch that does not follow redirects: what a browser keeps between pages. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-
-  async request(
-    path: string,
-    options: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
-  ) {
-    const headers: Record<string, string> = { ...options.headers };
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (options.form) {
-      body = new URLSearchParams(options.form).toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    }
-    const res = await SELF.fetch(`${BASE}${path}`, {
-      method: options.method ?? (options.form ? 'POST' : 'GET'),
-      headers,
-      body,
-      redirect: 'manual',
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return { status: res.status, headers: res.headers, text: await res.text() };
-  }
-
-  /** A same-origin form submission, as the browser sends it from our own page. */
-  submit(path: string, form: Record<string, string>, headers: Record<string, string> = { origin: BASE }) {
-    return this.request(path, { form, headers });
-  }
-
-  get session(): string | undefined {
-    return this.cookies.get('__Host-onepass_session');
-  }
-}
-
-function csrfOf(html: string, action: string): string {
-  const form = html.split('<form').find((part) => part.includes(`action="${action}"`)) ?? '';
-  const token = /name="csrf" value="([^"]+)"/.exec(form)?.[1];
-  if (!token) throw new Error(`no csrf token in the ${action} form`);
-  return token;
-}
 
 async function signedInBrowser(): Promise<{ browser: Browser; email: string; readerId: string }> {
   const browser = new Browser();

@@ -21,6 +21,8 @@ export const readers = sqliteTable(
     deletedAt: integer('deleted_at', { mode: 'timestamp' }),
     /** Sessions and entitlement tokens issued before this instant are void (admin revoke). */
     revokedBefore: integer('revoked_before', { mode: 'timestamp' }),
+    /** When the reader last proved the address is theirs (a mailed sign-in link or code); null: never. */
+    emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp' }),
   },
   (t) => [
     // The admin members list pages newest first by (created_at, id).

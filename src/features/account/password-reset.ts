@@ -16,7 +16,7 @@ import { epochSeconds, rfc3339, wholeSeconds } from '../../domain/time';
 import { randomToken, sha256Hex } from '../../lib/crypto';
 import { hashPassword } from '../../lib/password';
 import { enforce } from '../limits';
-import { resetToken } from '../mail';
+import { resetToken, senderFor, sendSoon } from '../mail';
 
 export const RESET_TTL_SECONDS = 3600;
 /** Live (unused, unexpired) links per reader; further requests within the hour send nothing. */
@@ -90,6 +90,8 @@ export async function requestPasswordReset({ ctx, input }: UseCase<{ email: stri
       )
       .onConflictDoNothing(),
   ]);
+  // Sent after the answer, not at the next scheduled run (no row when there is no account).
+  sendSoon(ctx, senderFor(ctx), mailId);
 }
 
 const INVALID_LINK = () =>

@@ -9,7 +9,7 @@ import { newId } from '../../db/ids';
 import { outbox } from '../../db/schema';
 import { wholeSeconds } from '../../domain/time';
 
-export type MailTemplate = 'trial_will_end' | 'payment_failed' | 'password_reset';
+export type MailTemplate = 'trial_will_end' | 'payment_failed' | 'password_reset' | 'sign_in';
 
 export interface OutgoingMail {
   id: string;
@@ -29,7 +29,8 @@ export function mailRow(
   ctx: AppContext,
   input: {
     dedupeKey: string;
-    readerId: string;
+    /** Null for a mail to an address that has no account yet (a sign-up by mail). */
+    readerId: string | null;
     to: string | null;
     template: MailTemplate;
     payload: Record<string, unknown>;
@@ -50,6 +51,69 @@ export function mailRow(
   };
 }
 
+/** How long a message being sent now is kept from the scheduled run, so that it is not sent twice. */
+const LEASE_MS = 5 * 60_000;
+
+/**
+ * Sends one queued message now, after the answer (`ctx.defer`), instead of at the next scheduled
+ * run: a sign-in code cannot wait a minute. The row is leased first (its next attempt moved on by
+ * one conditional update), so the scheduled run never sends it a second time; a failure counts as
+ * an attempt, and the scheduled run retries it with the usual backoff.
+ */
+export function sendSoon(ctx: AppContext, sender: MailSender, mailId: string): void {
+  if (!ctx.defer) return;
+  ctx.defer(async () => {
+    const now = wholeSeconds(ctx.now());
+    const [row] = await ctx.db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+      .where(and(eq(outbox.id, mailId), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .returning();
+    if (row) await attempt(ctx, sender, row, now);
+  });
+}
+
+type OutboxRow = typeof outbox.$inferSelect;
+
+/** One delivery attempt of one message: sent, or retried with backoff, or dead-lettered. */
+async function attempt(
+  ctx: AppContext,
+  sender: MailSender,
+  row: OutboxRow,
+  now: Date,
+): Promise<'sent' | 'failed' | 'dead'> {
+  if (!row.toAddress) {
+    // The reader was deleted after the mail was queued: nobody to write to.
+    await ctx.db
+      .update(outbox)
+      .set({ status: 'dead', lastError: 'no recipient' })
+      .where(eq(outbox.id, row.id));
+    return 'dead';
+  }
+  try {
+    await sender.send({ id: row.id, to: row.toAddress, template: row.template, payload: row.payload });
+    await ctx.db
+      .update(outbox)
+      .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1` })
+      .where(eq(outbox.id, row.id));
+    return 'sent';
+  } catch (err) {
+    const attempts = row.attempts + 1;
+    const dead = attempts >= MAX_MAIL_ATTEMPTS;
+    await ctx.db
+      .update(outbox)
+      .set({
+        attempts,
+        status: dead ? 'dead' : 'pending',
+        lastError: err instanceof Error ? err.message.slice(0, 500) : String(err).slice(0, 500),
+        // 1, 2, 4, 8, 16 minutes…
+        nextAttemptAt: new Date(now.getTime() + 60_000 * 2 ** (attempts - 1)),
+      })
+      .where(eq(outbox.id, row.id));
+    return dead ? 'dead' : 'failed';
+  }
+}
+
 /** Sends due messages, at most `limit`; a failure is retried with backoff, then dead-lettered. */
 export async function deliverOutbox(
   ctx: AppContext,
@@ -64,39 +128,6 @@ export async function deliverOutbox(
     .orderBy(asc(outbox.nextAttemptAt))
     .limit(limit);
   const result = { sent: 0, failed: 0, dead: 0 };
-  for (const row of due) {
-    if (!row.toAddress) {
-      // The reader was deleted after the mail was queued: nobody to write to.
-      await ctx.db
-        .update(outbox)
-        .set({ status: 'dead', lastError: 'no recipient' })
-        .where(eq(outbox.id, row.id));
-      result.dead++;
-      continue;
-    }
-    try {
-      await sender.send({ id: row.id, to: row.toAddress, template: row.template, payload: row.payload });
-      await ctx.db
-        .update(outbox)
-        .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1` })
-        .where(eq(outbox.id, row.id));
-      result.sent++;
-    } catch (err) {
-      const attempts = row.attempts + 1;
-      const dead = attempts >= MAX_MAIL_ATTEMPTS;
-      await ctx.db
-        .update(outbox)
-        .set({
-          attempts,
-          status: dead ? 'dead' : 'pending',
-          lastError: err instanceof Error ? err.message.slice(0, 500) : String(err).slice(0, 500),
-          // 1, 2, 4, 8, 16 minutes…
-          nextAttemptAt: new Date(now.getTime() + 60_000 * 2 ** (attempts - 1)),
-        })
-        .where(eq(outbox.id, row.id));
-      if (dead) result.dead++;
-      else result.failed++;
-    }
-  }
+  for (const row of due) result[await attempt(ctx, sender, row, now)]++;
   return result;
 }

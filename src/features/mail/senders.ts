@@ -39,6 +39,7 @@ export function httpMailSender(
         to: message.to,
         subject: rendered.subject,
         text: rendered.text,
+        html: rendered.html,
       };
       const res = await fetchImpl(mail.apiUrl.href, {
         method: 'POST',
@@ -70,7 +71,8 @@ export function consoleMailSender(ctx: AppContext): MailSender {
         mail_id: message.id,
         to: message.to,
         template: message.template,
-        ...rendered,
+        subject: rendered.subject,
+        text: rendered.text,
       });
     },
   };

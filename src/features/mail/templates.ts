@@ -1,11 +1,13 @@
-/** @module The templates (subject + text) of every outbox message, rendered at send time. */
+/** @module The templates of every outbox message (subject, plain text, and the same as HTML), rendered at send time. */
 import type { Config } from '../../app/config';
-import { resetLink } from './links';
+import { htmlOf } from './html';
+import { resetLink, signInCode, signInLink } from './links';
 import type { OutgoingMail } from './outbox';
 
 export interface RenderedMail {
   subject: string;
   text: string;
+  html: string;
 }
 
 function field(payload: Record<string, unknown>, name: string): string | null {
@@ -25,6 +27,11 @@ const SIGNATURE = '\n\n— OnePass\n';
 
 /** Subject and text of an outbox message. Throws for an unknown template (the outbox retries, then dead-letters). */
 export async function renderMail(config: Config, mail: OutgoingMail): Promise<RenderedMail> {
+  const { subject, text } = await renderText(config, mail);
+  return { subject, text, html: htmlOf(subject, text) };
+}
+
+async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<RenderedMail, 'html'>> {
   const p = mail.payload;
   const account = `${config.publicUrl}/account`;
   switch (mail.template) {
@@ -61,6 +68,23 @@ export async function renderMail(config: Config, mail: OutgoingMail): Promise<Re
           `${await resetLink(config, ref)}\n\n` +
           'The link works once. Using it signs you out everywhere. ' +
           `If you did not ask for this, ignore this message: your password stays as it is.${SIGNATURE}`,
+      };
+    }
+    case 'sign_in': {
+      const ref = field(p, 'sign_in_ref');
+      if (ref === null) throw new Error('sign_in mail without sign_in_ref');
+      const until = when(field(p, 'expires_at'));
+      const code = await signInCode(config, ref);
+      const joining = p.new_account === true;
+      return {
+        subject: `${code} is your OnePass ${joining ? 'sign-up' : 'sign-in'} code`,
+        text:
+          `${joining ? 'Welcome to OnePass. Confirm this address to create your account' : 'Sign in to OnePass'}` +
+          ` with this link${until ? ` before ${until}` : ' within 15 minutes'}:\n` +
+          `${await signInLink(config, ref)}\n\n` +
+          `Or enter this code on the page that asked for it: ${code}\n\n` +
+          'The link and the code work once. ' +
+          `If you did not ask for this, ignore this message: nobody can sign in without it.${SIGNATURE}`,
       };
     }
     default:

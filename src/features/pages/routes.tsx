@@ -8,6 +8,8 @@ import type { AppEnv } from '../../app/env';
 import { optionalReader } from '../readers';
 import { accountPages } from './account-pages';
 import { authPages } from './auth-pages';
+import { emailPages } from './email-pages';
+import { inboxPage } from './inbox-page';
 import { renderPage } from './render';
 import { resetPages } from './reset-pages';
 import { showFailure } from './screens';
@@ -23,4 +25,10 @@ pageRoutes.get('/', async (c) => {
   return renderPage(c, <LandingView signedIn={who !== null} trialDays={c.get('ctx').config.trialDays} />);
 });
 
-pageRoutes.route('/', authPages).route('/', accountPages).route('/', subscribePages).route('/', resetPages);
+pageRoutes
+  .route('/', authPages)
+  .route('/', accountPages)
+  .route('/', subscribePages)
+  .route('/', resetPages)
+  .route('/', emailPages)
+  .route('/', inboxPage);

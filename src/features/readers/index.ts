@@ -1,4 +1,11 @@
 /** @module Readers: accounts, sign-up and sign-in, sessions, and the middleware that finds the reader. */
+
+export {
+  confirmEmailSignIn,
+  liveSignInLink,
+  requestEmailSignIn,
+  SIGN_IN_MAIL_TTL_SECONDS,
+} from './email-sign-in';
 export { optionalReader, requireReader } from './middleware';
 export { checkPassword } from './password-check';
 export {

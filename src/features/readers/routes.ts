@@ -14,10 +14,12 @@ import {
   presentReader,
   ReaderSchema,
 } from '../../http/shapes';
+import { emailSignInRoutes } from './email-routes';
 import { requireReader } from './middleware';
+import { presentSignedIn, SignedInSchema } from './present';
 import { endSession } from './sessions';
 import { signIn } from './sign-in';
-import { type SignedIn, signUp } from './sign-up';
+import { signUp } from './sign-up';
 
 const CredentialsSchema = z
   .object({
@@ -29,14 +31,6 @@ const CredentialsSchema = z
       .openapi({ example: 'correct horse battery staple' }),
   })
   .openapi('Credentials');
-
-const SignedInSchema = z
-  .object({
-    reader: ReaderSchema,
-    membership: MembershipSchema.nullable(),
-    session_token: z.string().openapi({ description: 'Send as `Authorization: Bearer <token>`.' }),
-  })
-  .openapi('SignedIn');
 
 const signUpRoute = createRoute({
   method: 'post',
@@ -106,15 +100,6 @@ const meRoute = createRoute({
   },
 });
 
-/** The answer of every route that signs a reader in: the reader, the membership, the session token. */
-function presentSignedIn(result: SignedIn, now: Date) {
-  return {
-    reader: presentReader(result.reader),
-    membership: presentMembership(result.membership, now),
-    session_token: result.sessionToken,
-  };
-}
-
 /** Routes anyone may call: they make a session. */
 const publicRoutes = new OpenAPIHono<AppEnv>()
   .openapi(signUpRoute, async (c) => {
@@ -149,4 +134,7 @@ const ownRoutes = new OpenAPIHono<ReaderEnv>()
     );
   });
 
-export const readerRoutes = new OpenAPIHono<AppEnv>().route('/', publicRoutes).route('/', ownRoutes);
+export const readerRoutes = new OpenAPIHono<AppEnv>()
+  .route('/', publicRoutes)
+  .route('/', emailSignInRoutes)
+  .route('/', ownRoutes);

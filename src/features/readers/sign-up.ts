@@ -1,12 +1,12 @@
 /** @module Sign-up: the account, its free trial (one per person) and its first session, in one batch. */
 import { eq, or } from 'drizzle-orm';
-import type { UseCase } from '../../app/context';
+import type { AppContext, UseCase } from '../../app/context';
 import { ApiError, invalidRequest } from '../../app/errors';
 import { isUniqueViolation } from '../../db/errors';
 import { newId } from '../../db/ids';
 import { membershipColumns } from '../../db/memberships';
 import { memberships, type ReaderRow, readers, sessions, trialClaims } from '../../db/schema';
-import { EMAIL_MESSAGE, normalizeEmail, trialIdentity } from '../../domain/email';
+import { EMAIL_MESSAGE, type Mailbox, normalizeEmail, trialIdentity } from '../../domain/email';
 import type { Membership } from '../../domain/membership';
 import { wholeSeconds } from '../../domain/time';
 import { initialMembership } from '../../domain/trial';
@@ -42,6 +42,19 @@ export async function signUp({ ctx, input }: UseCase<Credentials>): Promise<Sign
   await enforce(ctx, 'signups', ctx.clientAddress ?? 'unknown');
   const mailbox = normalizeEmail(input.email);
   if (!mailbox) throw invalidRequest([{ path: 'email', message: EMAIL_MESSAGE }]);
+  return openAccount(ctx, mailbox, { passwordHash: await hashPassword(input.password), verified: false });
+}
+
+/**
+ * Opens the account of `mailbox` with its membership (the free trial, unless the person's trial
+ * was already used) and its first session, in one batch; `email_taken` when the address, or
+ * another spelling of the same person's address, already has one.
+ */
+export async function openAccount(
+  ctx: AppContext,
+  mailbox: Mailbox,
+  how: { passwordHash: string | null; verified: boolean },
+): Promise<SignedIn> {
   const { address: email, key, identity } = mailbox;
   const existing = await ctx.db
     .select({ id: readers.id })
@@ -59,18 +72,18 @@ export async function signUp({ ctx, input }: UseCase<Credentials>): Promise<Sign
   const now = wholeSeconds(ctx.now());
   const membership = initialMembership(now, ctx.config.trialDays, claim !== undefined);
   const readerId = newId('reader');
-  const passwordHash = await hashPassword(input.password);
   const session = await newSession(ctx, readerId);
   const reader: ReaderRow = {
     id: readerId,
     email,
     emailKey: key,
     trialIdentity: identity,
-    passwordHash,
+    passwordHash: how.passwordHash,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
     revokedBefore: null,
+    emailVerifiedAt: how.verified ? now : null,
   };
   try {
     await ctx.db.batch([

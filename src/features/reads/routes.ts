@@ -1,5 +1,5 @@
 /** @module Reads API: a publisher reports a read and sees its own days; admins see every publisher's totals. */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AdminEnv, AppEnv, PublisherEnv } from '../../app/env';
 import { READ_REFUSALS } from '../../db/schema';
 import { DayRangeQuery, dayRangeOf } from '../../http/day-range';

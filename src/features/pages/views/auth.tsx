@@ -1,6 +1,6 @@
 /** @module Sign-up, sign-in and sign-out confirmation pages. */
 import type { FC } from 'hono/jsx';
-import { ErrorSummary, Field, type FormErrors, FormState, hasErrors } from './form';
+import { EmailField, ErrorSummary, Field, type FormErrors, FormState, hasErrors } from './form';
 import { FromPublisher, Layout } from './layout';
 
 /** The publisher that sent the reader, when the page is part of the `/access` flow. */
@@ -38,14 +38,7 @@ export const SignupView: FC<CredentialsViewProps> = ({ csrf, next, from, email, 
       <ErrorSummary errors={errors} order={['email', 'password']} />
       <form class="card" method="post" action="/signup" novalidate>
         <FormState csrf={csrf} next={next} />
-        <Field
-          id="email"
-          label="Email address"
-          type="email"
-          autocomplete="email"
-          value={email}
-          error={errors?.email}
-        />
+        <EmailField value={email} error={errors?.email} />
         <Field
           id="password"
           label="Choose a password"
@@ -59,7 +52,8 @@ export const SignupView: FC<CredentialsViewProps> = ({ csrf, next, from, email, 
         </button>
       </form>
       <p>
-        Already have an account? <a href={withNext('/login', next)}>Sign in</a>
+        Already have an account? <a href={withNext('/login', next)}>Sign in</a>. Rather not choose a password?{' '}
+        <a href={withNext('/sign-in/email', next)}>Sign up with a mailed link</a>
       </p>
     </Layout>
   );
@@ -74,14 +68,7 @@ export const LoginView: FC<CredentialsViewProps> = ({ csrf, next, from, email, e
     <ErrorSummary errors={errors} order={['email', 'password']} />
     <form class="card" method="post" action="/login" novalidate>
       <FormState csrf={csrf} next={next} />
-      <Field
-        id="email"
-        label="Email address"
-        type="email"
-        autocomplete="email"
-        value={email}
-        error={errors?.email}
-      />
+      <EmailField value={email} error={errors?.email} />
       <Field
         id="password"
         label="Password"
@@ -93,7 +80,8 @@ export const LoginView: FC<CredentialsViewProps> = ({ csrf, next, from, email, e
         Sign in
       </button>
       <p class="below">
-        <a href="/reset-password">Forgot your password?</a>
+        <a href="/reset-password">Forgot your password?</a> ·{' '}
+        <a href={withNext('/sign-in/email', next)}>Email me a sign-in link instead</a>
       </p>
     </form>
     <p>

@@ -16,10 +16,12 @@ export interface FieldProps {
   value?: string | undefined;
   hint?: string;
   error?: string | undefined;
+  /** e.g. `numeric` for a mailed code, so phones offer digits. */
+  inputmode?: 'numeric';
 }
 
 /** A label, an optional hint, the error (when any) and the input described by both. */
-export const Field: FC<FieldProps> = ({ id, label, type, autocomplete, value, hint, error }) => {
+export const Field: FC<FieldProps> = ({ id, label, type, autocomplete, value, hint, error, inputmode }) => {
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
   return (
     <div class="field">
@@ -42,6 +44,7 @@ export const Field: FC<FieldProps> = ({ id, label, type, autocomplete, value, hi
         type={type}
         autocomplete={autocomplete}
         value={value}
+        inputmode={inputmode}
         spellcheck={type === 'email' ? false : undefined}
         autocapitalize={type === 'email' ? 'none' : undefined}
         aria-invalid={error ? 'true' : undefined}
@@ -50,6 +53,14 @@ export const Field: FC<FieldProps> = ({ id, label, type, autocomplete, value, hi
     </div>
   );
 };
+
+/** The email address field of every form that asks for one. */
+export const EmailField: FC<{ value?: string | undefined; error?: string | undefined }> = ({
+  value,
+  error,
+}) => (
+  <Field id="email" label="Email address" type="email" autocomplete="email" value={value} error={error} />
+);
 
 /**
  * The list of what went wrong, at the top of the form, each linking to its field. `role="alert"`

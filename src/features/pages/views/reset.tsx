@@ -1,6 +1,6 @@
 /** @module Password reset pages: ask for a link by email, then choose a new password with it. */
 import type { FC } from 'hono/jsx';
-import { ErrorSummary, Field, type FormErrors, FormState, hasErrors } from './form';
+import { EmailField, ErrorSummary, Field, type FormErrors, FormState, hasErrors } from './form';
 import { Layout } from './layout';
 
 export interface ResetRequestViewProps {
@@ -19,14 +19,7 @@ export const ResetRequestView: FC<ResetRequestViewProps> = ({ csrf, signedIn, em
     <ErrorSummary errors={errors} order={['email']} />
     <form class="card" method="post" action="/reset-password" novalidate>
       <FormState csrf={csrf} />
-      <Field
-        id="email"
-        label="Email address"
-        type="email"
-        autocomplete="email"
-        value={email}
-        error={errors?.email}
-      />
+      <EmailField value={email} error={errors?.email} />
       <button class="btn block" type="submit">
         Send the link
       </button>

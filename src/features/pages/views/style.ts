@@ -37,6 +37,7 @@ ul{margin:0 0 1rem;padding-left:1.25rem}
 .from{border-left:4px solid var(--accent);background:var(--card);padding:.75rem 1rem;margin:0 0 1.5rem;border-radius:0 8px 8px 0}
 label,legend{display:block;font-weight:650;margin:1rem 0 .25rem;padding:0}
 .hint{display:block;color:var(--muted);font-size:.95rem;margin:0 0 .35rem}
+.mail-text{white-space:pre-wrap;word-break:break-word;font:inherit;margin:0}
 .input{display:block;width:100%;padding:.65rem .75rem;font:inherit;color:inherit;background:#fff;border:2px solid #6b7280;border-radius:8px}
 .input[aria-invalid=true]{border-color:var(--bad)}
 .field-error{color:var(--bad);font-weight:650;margin:0 0 .35rem}
