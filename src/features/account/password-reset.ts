@@ -7,7 +7,7 @@
  * who can read the database (a leaked backup, a read-only token) finds no usable link in it.
  */
 import { and, eq, exists, gt, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
-import type { UseCase } from '../../app/context';
+import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { newId } from '../../db/ids';
 import { outbox, passwordResets, readers, sessions } from '../../db/schema';
@@ -99,6 +99,30 @@ const INVALID_LINK = () =>
     errors: [{ path: 'token', message: 'Invalid, expired or already used' }],
   });
 
+/** The reader a reset link still works for (unused, unexpired, account live), or null. */
+async function liveReset(ctx: AppContext, token: string) {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const tokenHash = await sha256Hex(token);
+  const now = wholeSeconds(ctx.now());
+  const valid = and(
+    eq(passwordResets.tokenHash, tokenHash),
+    isNull(passwordResets.usedAt),
+    gt(passwordResets.expiresAt, now),
+  );
+  const [found] = await ctx.db
+    .select({ readerId: passwordResets.readerId })
+    .from(passwordResets)
+    .innerJoin(readers, eq(readers.id, passwordResets.readerId))
+    .where(and(valid, isNull(readers.deletedAt)))
+    .limit(1);
+  return found ? { readerId: found.readerId, tokenHash, valid, now } : null;
+}
+
+/** Whether a reset link can still be used: its page says so before the reader types a password. */
+export async function resetLinkWorks(ctx: AppContext, token: string): Promise<boolean> {
+  return (await liveReset(ctx, token)) !== null;
+}
+
 /**
  * Sets the new password from a reset link. In one batch, each statement conditional on the link
  * still being unused and unexpired: the password, the end of every session and of every token
@@ -109,22 +133,10 @@ export async function confirmPasswordReset({
   ctx,
   input,
 }: UseCase<{ token: string; password: string }>): Promise<void> {
-  if (!TOKEN_SHAPE.test(input.token)) throw INVALID_LINK();
-  const tokenHash = await sha256Hex(input.token);
-  const now = wholeSeconds(ctx.now());
-  const valid = and(
-    eq(passwordResets.tokenHash, tokenHash),
-    isNull(passwordResets.usedAt),
-    gt(passwordResets.expiresAt, now),
-  );
+  const found = await liveReset(ctx, input.token);
   // Checked before the KDF runs, so an invalid link costs no hashing work.
-  const [found] = await ctx.db
-    .select({ readerId: passwordResets.readerId })
-    .from(passwordResets)
-    .innerJoin(readers, eq(readers.id, passwordResets.readerId))
-    .where(and(valid, isNull(readers.deletedAt)))
-    .limit(1);
   if (!found) throw INVALID_LINK();
+  const { tokenHash, valid, now } = found;
   const readerId = found.readerId;
   const passwordHash = await hashPassword(input.password);
   const stillValid = exists(ctx.db.select({ one: sql`1` }).from(passwordResets).where(valid));

@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../app/env';
 import { clearSessionCookie } from '../../http/cookies';
 import { csrfToken, csrfValid } from '../../http/csrf';
-import { confirmPasswordReset, requestPasswordReset } from '../account';
+import { confirmPasswordReset, requestPasswordReset, resetLinkWorks } from '../account';
 import { optionalReader } from '../readers';
 import { attempt, emailError, formLimit, formStrings, newPasswordError, submitted } from './forms';
 import { renderPage } from './render';
@@ -18,7 +18,13 @@ export const resetPages = new OpenAPIHono<AppEnv>();
 resetPages.get('/reset-password', async (c) => {
   const token = c.req.query('token');
   if (token !== undefined) {
-    return renderPage(c, <ResetConfirmView csrf={await csrfToken(c, 'reset-confirm', null)} token={token} />);
+    const csrf = await csrfToken(c, 'reset-confirm', null);
+    if (!(await resetLinkWorks(c.get('ctx'), token))) {
+      // A used or expired link says so at once, instead of after the reader chose a password.
+      const errors = { form: 'This reset link is invalid, expired or already used. Ask for a new one.' };
+      return renderPage(c, <ResetConfirmView csrf={csrf} token="" errors={errors} />, { status: 400 });
+    }
+    return renderPage(c, <ResetConfirmView csrf={csrf} token={token} />);
   }
   const who = await optionalReader(c);
   const csrf = await csrfToken(c, 'reset-request', who?.sessionId ?? null);

@@ -60,21 +60,23 @@ export const ResetConfirmView: FC<ResetConfirmViewProps> = ({ csrf, token, error
         <a href="/reset-password">Ask for a new link</a>
       </p>
     ) : null}
-    <form class="card" method="post" action="/reset-password/confirm" novalidate>
-      <FormState csrf={csrf} />
-      <input type="hidden" name="token" value={token} />
-      <Field
-        id="password"
-        label="New password"
-        type="password"
-        autocomplete="new-password"
-        hint="At least 8 characters. You will be signed out everywhere, then sign in with it."
-        error={errors?.password}
-      />
-      <button class="btn block" type="submit">
-        Set the new password
-      </button>
-    </form>
+    {token === '' ? null : (
+      <form class="card" method="post" action="/reset-password/confirm" novalidate>
+        <FormState csrf={csrf} />
+        <input type="hidden" name="token" value={token} />
+        <Field
+          id="password"
+          label="New password"
+          type="password"
+          autocomplete="new-password"
+          hint="At least 8 characters. You will be signed out everywhere, then sign in with it."
+          error={errors?.password}
+        />
+        <button class="btn block" type="submit">
+          Set the new password
+        </button>
+      </form>
+    )}
   </Layout>
 );
 
