@@ -221,3 +221,35 @@ describe('an account deleted while its Checkout is still open', () => {
     expect(sub.status).toBe('canceled');
   });
 });
+
+describe('a customer Stripe no longer has', () => {
+  it('heals: Subscribe makes a new customer instead of answering "try again" for ever', async () => {
+    const { token, readerId } = await signUp('gone.customer@example.com');
+    await checkout(token);
+    const first = (await subscriptionOf(readerId)).stripe_customer_id;
+    expect(first).toMatch(/^cus_/);
+    // Deleted at Stripe, and its webhook never delivered (pull mode: nothing is pushed).
+    await b.stripe.customers.del(first);
+
+    const url = await checkout(token);
+    expect(url).toMatch(/\/checkout\/cs_/);
+    const second = (await subscriptionOf(readerId)).stripe_customer_id;
+    expect(second).toMatch(/^cus_/);
+    expect(second).not.toBe(first);
+    expect((await b.stripe.customers.retrieve(second)).deleted).toBeUndefined();
+  });
+
+  it('the billing portal says so for good (409), and the next checkout makes a new customer', async () => {
+    const { token, readerId } = await signUp('gone.portal@example.com');
+    await checkout(token);
+    const first = (await subscriptionOf(readerId)).stripe_customer_id;
+    await b.stripe.customers.del(first);
+
+    const portal = await b.h.call('POST', '/v1/me/billing-portal', { token, body: {} });
+    expect(portal.status).toBe(409);
+    expect(portal.json.detail).toContain('subscribe again');
+    expect((await subscriptionOf(readerId)).stripe_customer_id).toBeNull();
+    await checkout(token);
+    expect((await subscriptionOf(readerId)).stripe_customer_id).not.toBe(first);
+  });
+});

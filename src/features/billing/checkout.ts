@@ -5,12 +5,12 @@ import { ApiError } from '../../app/errors';
 import { toMembership } from '../../db/memberships';
 import { memberships } from '../../db/schema';
 import { canStillCharge, checkoutTrialEnd } from '../../domain/billing';
-import type { Plan } from '../../domain/membership';
-import { epochSeconds } from '../../domain/time';
+import type { Membership, Plan } from '../../domain/membership';
+import { epochSeconds, wholeSeconds } from '../../domain/time';
 import type { Authenticated } from '../readers';
 import { assertReturnUrl } from './return-url';
 import { priceOfPlan } from './snapshot';
-import { callStripe } from './stripe';
+import { callStripe, isMissingResource, type Stripe } from './stripe';
 
 export interface CheckoutInput {
   plan: Plan;
@@ -24,12 +24,12 @@ export interface CheckoutInput {
  * The reader's Stripe customer, created once. Concurrent first checkouts send the same idempotency
  * key, so Stripe answers both with one customer; the conditional update then keeps the first link.
  */
-async function ensureCustomer(ctx: AppContext, who: Authenticated): Promise<string> {
-  const row = who.membershipRow;
+async function ensureCustomer(ctx: AppContext, who: Authenticated, replacing?: string): Promise<string> {
+  const row = replacing ? null : who.membershipRow;
   if (row?.stripeCustomerId) return row.stripeCustomerId;
   const readerId = who.reader.id;
   // The key changes when the link is cleared (customer deleted), so a new customer can be made.
-  const generation = row ? epochSeconds(row.updatedAt) : 0;
+  const generation = replacing ? `after-${replacing}` : row ? epochSeconds(row.updatedAt) : 0;
   const customer = await callStripe(ctx, 'customers.create', (stripe) =>
     stripe.customers.create(
       { email: who.reader.email ?? undefined, metadata: { reader_id: readerId } },
@@ -49,6 +49,89 @@ async function ensureCustomer(ctx: AppContext, who: Authenticated): Promise<stri
   return linked.id;
 }
 
+/**
+ * Stripe no longer knows the reader's customer (deleted without its webhook reaching us, a test
+ * account reset, a restarted emulator): the stale link is cleared, conditionally on it being the
+ * one that failed, so the next customer is a new one. The membership itself is untouched.
+ */
+export async function forgetMissingCustomer(
+  ctx: AppContext,
+  readerId: string,
+  customer: string,
+): Promise<void> {
+  await ctx.db
+    .update(memberships)
+    .set({ stripeCustomerId: null, updatedAt: wholeSeconds(ctx.now()) })
+    .where(and(eq(memberships.readerId, readerId), eq(memberships.stripeCustomerId, customer)));
+  ctx.logger.warn('stripe customer missing: link cleared, a new customer will be made', {
+    reader_id: readerId,
+    stripe_customer: customer,
+  });
+}
+
+/** The customer's subscriptions, or null when Stripe says the customer does not exist. */
+async function subscriptionsOf(ctx: AppContext, customer: string) {
+  return callStripe(ctx, 'subscriptions.list', async (stripe) => {
+    try {
+      return await stripe.subscriptions.list({ customer, status: 'all', limit: 20 });
+    } catch (err) {
+      if (isMissingResource(err)) return null;
+      throw err;
+    }
+  });
+}
+
+/** The Checkout Session for `customer`, or which customer Stripe said it does not have. */
+interface SessionRequest {
+  who: Authenticated;
+  membership: Membership;
+  plan: Plan;
+  successUrl: string;
+  cancelUrl: string;
+}
+
+async function checkoutFor(
+  ctx: AppContext,
+  { who, membership, plan, successUrl, cancelUrl }: SessionRequest,
+  customer: string,
+): Promise<Stripe.Checkout.Session | { missing: string }> {
+  const existing = await subscriptionsOf(ctx, customer);
+  if (existing === null) return { missing: customer };
+  if (existing.data.some((s) => canStillCharge(s.status))) {
+    throw new ApiError(
+      'conflict',
+      'There is already a subscription on this account: manage it in the billing portal.',
+    );
+  }
+  const readerId = who.reader.id;
+  const trialEnd = checkoutTrialEnd(membership, ctx.now());
+  const session = await callStripe(ctx, 'checkout.sessions.create', async (stripe) => {
+    try {
+      return await stripe.checkout.sessions.create(
+        {
+          mode: 'subscription',
+          customer,
+          client_reference_id: readerId,
+          metadata: { reader_id: readerId },
+          line_items: [{ price: priceOfPlan(ctx.config, plan), quantity: 1 }],
+          allow_promotion_codes: true,
+          subscription_data: {
+            metadata: { reader_id: readerId },
+            ...(trialEnd ? { trial_end: epochSeconds(trialEnd) } : {}),
+          },
+          success_url: successUrl,
+          cancel_url: cancelUrl,
+        },
+        { idempotencyKey: `checkout-${readerId}-${crypto.randomUUID()}` },
+      );
+    } catch (err) {
+      if (isMissingResource(err)) return null;
+      throw err;
+    }
+  });
+  return session ?? { missing: customer };
+}
+
 /** Creates a subscription-mode Checkout Session for the reader and returns its URL. */
 export async function startCheckout({
   ctx,
@@ -63,38 +146,19 @@ export async function startCheckout({
   const membership = toMembership(who.membershipRow);
   if (!membership) throw new ApiError('not_found', 'The reader has no membership.');
 
-  const customer = await ensureCustomer(ctx, who);
-  const existing = await callStripe(ctx, 'subscriptions.list', (stripe) =>
-    stripe.subscriptions.list({ customer, status: 'all', limit: 20 }),
-  );
-  if (existing.data.some((s) => canStillCharge(s.status))) {
-    throw new ApiError(
-      'conflict',
-      'There is already a subscription on this account: manage it in the billing portal.',
-    );
+  // A customer Stripe no longer has is a permanent answer, not a moment's trouble: heal once with a
+  // new customer instead of failing for ever.
+  const request: SessionRequest = { who, membership, plan: input.plan, successUrl, cancelUrl };
+  let session = await checkoutFor(ctx, request, await ensureCustomer(ctx, who));
+  if ('missing' in session) {
+    await forgetMissingCustomer(ctx, who.reader.id, session.missing);
+    const customer = await ensureCustomer(ctx, who, session.missing);
+    session = await checkoutFor(ctx, request, customer);
+    if ('missing' in session)
+      throw new ApiError('unavailable', 'Billing is unavailable right now. Please try again in a moment.');
   }
-
   const readerId = who.reader.id;
   const trialEnd = checkoutTrialEnd(membership, ctx.now());
-  const session = await callStripe(ctx, 'checkout.sessions.create', (stripe) =>
-    stripe.checkout.sessions.create(
-      {
-        mode: 'subscription',
-        customer,
-        client_reference_id: readerId,
-        metadata: { reader_id: readerId },
-        line_items: [{ price: priceOfPlan(ctx.config, input.plan), quantity: 1 }],
-        allow_promotion_codes: true,
-        subscription_data: {
-          metadata: { reader_id: readerId },
-          ...(trialEnd ? { trial_end: epochSeconds(trialEnd) } : {}),
-        },
-        success_url: successUrl,
-        cancel_url: cancelUrl,
-      },
-      { idempotencyKey: `checkout-${readerId}-${crypto.randomUUID()}` },
-    ),
-  );
   if (!session.url) throw new ApiError('unavailable', 'Stripe did not return a checkout URL.');
   ctx.logger.info('checkout started', {
     reader_id: readerId,
