@@ -16,6 +16,8 @@ export interface AppContext {
   clientIp?: (c: Context) => string | undefined;
   /** Set per request by the app from `clientIp`: the caller's address, for per-IP limits. */
   clientAddress?: string;
+  /** Set per request by the app: the caller's User-Agent (cut short), kept with a new session. */
+  userAgent?: string;
   /**
    * Whether one request may wait on I/O that another request started (coalesced Stripe reads).
    * True on Node. Never on Workers: there I/O belongs to the request that started it, and a

@@ -78,7 +78,14 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
         // Node and in-process tests have no execution context: the promise runs on by itself.
       }
     };
-    c.set('ctx', { ...ctx, logger, clientAddress: clientIpOf(ctx, c), defer });
+    const userAgent = c.req.header('user-agent')?.slice(0, 200);
+    c.set('ctx', {
+      ...ctx,
+      logger,
+      clientAddress: clientIpOf(ctx, c),
+      defer,
+      ...(userAgent ? { userAgent } : {}),
+    });
     c.set('logger', logger);
     c.set('publicUrl', ctx.config.publicUrl);
     await next();

@@ -24,7 +24,9 @@ export type FormAction =
   | 'reset-confirm'
   | 'email-sign-in'
   | 'email-code'
-  | 'email-confirm';
+  | 'email-confirm'
+  | 'end-other-sessions'
+  | 'change-password';
 
 const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;

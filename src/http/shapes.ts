@@ -21,7 +21,7 @@ export const EmailSchema = z
   .refine(isPlausibleEmail, { error: EMAIL_MESSAGE })
   .openapi({ example: 'reader@example.com', format: 'email' });
 
-const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
+export const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 
 export const ReaderSchema = z
   .object({

@@ -91,6 +91,21 @@ describe.runIf(runnable)('sign-in by mail in a browser', () => {
     await other.getByRole('button', { name: 'Continue' }).click();
     await other.waitForURL(`${stack.serviceUrl}/account`);
     expect(await other.getByText(EMAIL).count()).toBeGreaterThan(0);
+
+    // Two devices now (the first context and this one): sign out the other one from here.
+    await other.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+    expect(await other.locator('ul.devices li').count()).toBe(2);
+    await step(other, 'account-devices');
+    await other.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await other.getByText('Signed out on 1 other device.').waitFor();
+    await page.goto(`${stack.serviceUrl}/account`);
+    await page.waitForURL(/\/login/);
+
+    // An account made by mail chooses its first password here.
+    await other.getByLabel('New password').fill('my first pass phrase');
+    await other.getByRole('button', { name: 'Set password' }).click();
+    await other.getByText('Your password is set.').waitFor();
+    await step(other, 'account-password-set');
     await fresh.close();
   });
 });

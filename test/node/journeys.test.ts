@@ -1,5 +1,6 @@
 /** @module The journeys of test/journeys, run on the Node door over a libSQL file. */
 import { afterAll, beforeAll } from 'vitest';
+import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
@@ -12,3 +13,4 @@ afterAll(() => door.close());
 
 readerJourney(() => door);
 emailSignInJourney(() => door);
+devicesJourney(() => door);

@@ -5,6 +5,7 @@
  */
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
 import { type HranaServer, startHranaServer } from '../support/hrana';
@@ -28,6 +29,7 @@ it('runs on the remote server', () => {
 
 readerJourney(() => door);
 emailSignInJourney(() => door);
+devicesJourney(() => door);
 
 describe('integrity on a remote database (every request its own connection)', () => {
   it('refuses an orphan row through another client, and cascades a delete', async () => {

@@ -1,7 +1,9 @@
 /** @module The journeys of test/journeys, run in workerd on D1 through the Worker's own fetch. */
+import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
 import { workersDoor } from '../support/workers-door';
 
 readerJourney(() => workersDoor);
 emailSignInJourney(() => workersDoor);
+devicesJourney(() => workersDoor);

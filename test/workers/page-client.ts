@@ -1,6 +1,7 @@
 /** @module A cookie jar over the Worker's own fetch, for page flows without a real browser. */
 import { SELF } from 'cloudflare:test';
-import { BASE } from './helpers';
+import { expect } from 'vitest';
+import { BASE, call, uniqueEmail } from './helpers';
 
 /** A cookie jar over SELF.fetch that does not follow redirects: what a browser keeps between pages. */
 export class Browser {
@@ -49,4 +50,19 @@ export function csrfOf(html: string, action: string): string {
   const token = /name="csrf" value="([^"]+)"/.exec(form)?.[1];
   if (!token) throw new Error(`no csrf token in the ${action} form`);
   return token;
+}
+
+/** A browser that signed up through the page, with its session cookie. */
+export async function signedInBrowser(): Promise<{ browser: Browser; email: string; readerId: string }> {
+  const browser = new Browser();
+  const page = await browser.request('/signup');
+  const email = uniqueEmail('page');
+  const res = await browser.submit('/signup', {
+    csrf: csrfOf(page.text, '/signup'),
+    email,
+    password: 'correct horse battery',
+  });
+  expect(res.status).toBe(303);
+  const me = await call('GET', '/v1/me', { token: browser.session });
+  return { browser, email, readerId: me.json.reader.id };
 }

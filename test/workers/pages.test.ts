@@ -2,24 +2,10 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { hmacSha256 } from '../../src/lib/crypto';
 import { adminKey, BASE, call, countRows, createPublisher, signUp, uniqueEmail } from './helpers';
-import { Browser, csrfOf } from './page-client';
+import { Browser, csrfOf, signedInBrowser } from './page-client';
 
 const ORIGIN = 'https://daily.example';
 const ARTICLE_URL = `${ORIGIN}/2026/11/night-buses`;
-
-async function signedInBrowser(): Promise<{ browser: Browser; email: string; readerId: string }> {
-  const browser = new Browser();
-  const page = await browser.request('/signup');
-  const email = uniqueEmail('page');
-  const res = await browser.submit('/signup', {
-    csrf: csrfOf(page.text, '/signup'),
-    email,
-    password: 'correct horse battery',
-  });
-  expect(res.status).toBe(303);
-  const me = await call('GET', '/v1/me', { token: browser.session });
-  return { browser, email, readerId: me.json.reader.id };
-}
 
 async function sessionWorks(browser: Browser): Promise<boolean> {
   return (await call('GET', '/v1/me', { token: browser.session })).status === 200;

@@ -43,6 +43,8 @@ export const sessions = sqliteTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: createdAt(),
     expiresAt: integer('expires_at', { mode: 'timestamp' }).notNull(),
+    /** The browser or app that signed in (its User-Agent, cut to 200 characters), for the device list. */
+    userAgent: text('user_agent'),
   },
   (t) => [index('sessions_reader_idx').on(t.readerId)],
 );

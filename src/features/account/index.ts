@@ -1,3 +1,4 @@
-/** @module The reader's account: deletion (also by an admin), the data export, password resets. */
+/** @module The reader's account: deletion (also by an admin), the data export, password resets, devices and the password. */
 export { deleteMember, deleteOwnAccount } from './delete';
+export { changePassword, type Device, listDevices, signOutOtherDevices } from './devices';
 export { confirmPasswordReset, requestPasswordReset, resetLinkWorks } from './password-reset';

@@ -6,6 +6,7 @@ import { jsonBody, problemResponses, publicSecurity, readerSecurity } from '../.
 import { EmailSchema } from '../../http/shapes';
 import { requireReader } from '../readers';
 import { deleteOwnAccount } from './delete';
+import { deviceRoutes } from './device-routes';
 import { exportOwnData } from './export';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset';
 
@@ -143,4 +144,7 @@ const ownRoutes = new OpenAPIHono<ReaderEnv>()
     return c.body(null, 204);
   });
 
-export const accountRoutes = new OpenAPIHono<AppEnv>().route('/', resetRoutes).route('/', ownRoutes);
+export const accountRoutes = new OpenAPIHono<AppEnv>()
+  .route('/', resetRoutes)
+  .route('/', ownRoutes)
+  .route('/', deviceRoutes);

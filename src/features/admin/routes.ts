@@ -4,12 +4,11 @@ import type { AdminEnv } from '../../app/env';
 import { ADMIN_ROLES } from '../../db/schema';
 import { DayRangeQuery, dayRangeOf } from '../../http/day-range';
 import { adminSecurity, jsonBody, PageQuery, pageOf, problemResponses } from '../../http/openapi';
+import { Timestamp } from '../../http/shapes';
 import { createAdminKey, listAdminKeys, presentAdminKey, revokeAdminKey } from './keys';
 import { metrics } from './metrics';
 import { adminPrincipal } from './middleware';
 import { MetricsSchema } from './shapes';
-
-const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 
 const AdminKeySchema = z
   .object({

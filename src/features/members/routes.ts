@@ -4,7 +4,7 @@ import type { AdminEnv } from '../../app/env';
 import { MEMBERSHIP_STATUSES } from '../../domain/membership';
 import { rfc3339, rfc3339OrNull } from '../../domain/time';
 import { adminSecurity, jsonBody, PageQuery, pageOf, problemResponses } from '../../http/openapi';
-import { MembershipSchema, presentMembership } from '../../http/shapes';
+import { MembershipSchema, presentMembership, Timestamp } from '../../http/shapes';
 import { deleteMember } from '../account';
 import { adminPrincipal } from '../admin';
 import { cancelMember, compMember, revokeSessions, setTrialEnd } from './actions';
@@ -13,8 +13,6 @@ import { listMembers, memberDetail } from './list';
 export const MemberIdParams = z.object({
   id: z.string().min(1).max(64).openapi({ example: 'rdr_abcdefghijklmnopqrst' }),
 });
-
-const Timestamp = z.string().openapi({ example: '2026-12-11T22:50:00Z', format: 'date-time' });
 
 const MemberSchema = z
   .object({

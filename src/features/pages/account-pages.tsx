@@ -1,9 +1,10 @@
-/** @module The reader's account page and its way into Stripe's billing portal. */
+/** @module The reader's account page: its way into Stripe's billing portal, the devices and the password. */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
+import { changePassword, signOutOtherDevices } from '../account';
 import { openBillingPortal } from '../billing';
 import { optionalReader } from '../readers';
-import { attempt, formLimit, submitted } from './forms';
+import { attempt, formLimit, newPasswordError, submitted } from './forms';
 import { loginFor } from './navigation';
 import { showAccount } from './screens';
 
@@ -32,4 +33,44 @@ accountPages.post('/account/billing-portal', formLimit, async (c) => {
   );
   if (!portal.ok) return showAccount(c, who, { error: portal.message, status: portal.status });
   return c.redirect(portal.value.url, 303);
+});
+
+accountPages.post('/account/sessions', formLimit, async (c) => {
+  const form = await submitted(c, 'end-other-sessions');
+  if (form instanceof Response) return form;
+  if (!form.who) return c.redirect(loginFor('/account'), 303);
+  const ended = await signOutOtherDevices({ ctx: c.get('ctx'), principal: form.who, input: undefined });
+  const notice = ended === 1 ? 'Signed out on 1 other device.' : `Signed out on ${ended} other devices.`;
+  return showAccount(c, form.who, { notice });
+});
+
+accountPages.post('/account/password', formLimit, async (c) => {
+  const form = await submitted(c, 'change-password');
+  if (form instanceof Response) return form;
+  if (!form.who) return c.redirect(loginFor('/account'), 303);
+  const who = form.who;
+  const currentPassword = form.fields.current_password;
+  const newPassword = form.fields.new_password ?? '';
+  const hasPassword = who.reader.passwordHash !== null;
+  const errors = {
+    current_password: hasPassword && !currentPassword ? 'Enter your current password' : undefined,
+    new_password: newPasswordError(newPassword),
+  };
+  if (errors.current_password || errors.new_password)
+    return showAccount(c, who, { passwordErrors: errors, status: 400 });
+  const result = await attempt(
+    c,
+    () => changePassword({ ctx: c.get('ctx'), principal: who, input: { currentPassword, newPassword } }),
+    { unauthenticated: 'The current password is incorrect' },
+  );
+  if (!result.ok) {
+    return showAccount(c, who, {
+      passwordErrors: { current_password: result.message },
+      status: result.status,
+    });
+  }
+  const notice = hasPassword
+    ? 'Your password has changed. Other devices are signed out.'
+    : 'Your password is set.';
+  return showAccount(c, { ...who, reader: { ...who.reader, passwordHash: 'set' } }, { notice });
 });

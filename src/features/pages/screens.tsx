@@ -12,10 +12,12 @@ import type { PublisherRow } from '../../db/schema';
 import { checkoutTrialEnd } from '../../domain/billing';
 import { type Plan, paysThroughStripe, readerEntitlement } from '../../domain/membership';
 import { csrfToken } from '../../http/csrf';
+import { listDevices } from '../account';
 import { getPublisher } from '../publishers';
 import { type Authenticated, optionalReader } from '../readers';
 import { notEntitled } from '../tokens';
 import { renderPage, stripeOrigins } from './render';
+import { DevicesSection, PasswordSection } from './views/account-settings';
 import { LoginView, SignupView } from './views/auth';
 import type { FormErrors } from './views/form';
 import {
@@ -124,10 +126,11 @@ export async function showSubscribe(
 export async function showAccount(
   c: Context<AppEnv>,
   who: Authenticated,
-  s: { notice?: string; error?: string; status?: ContentfulStatusCode } = {},
+  s: { notice?: string; error?: string; passwordErrors?: FormErrors; status?: ContentfulStatusCode } = {},
 ): Promise<Response> {
   const { config, now } = c.get('ctx');
   const canManageBilling = Boolean(who.membershipRow?.stripeCustomerId);
+  const devices = await listDevices({ ctx: c.get('ctx'), principal: who, input: undefined });
   return renderPage(
     c,
     <AccountView
@@ -138,7 +141,14 @@ export async function showAccount(
       canSubscribe={!paysThroughStripe(who.membershipRow)}
       notice={s.notice}
       error={s.error}
-    />,
+    >
+      <DevicesSection devices={devices} csrf={await csrfToken(c, 'end-other-sessions', who.sessionId)} />
+      <PasswordSection
+        csrf={await csrfToken(c, 'change-password', who.sessionId)}
+        hasPassword={who.reader.passwordHash !== null}
+        errors={s.passwordErrors}
+      />
+    </AccountView>,
     { status: s.status, formTargets: stripeOrigins(config) },
   );
 }

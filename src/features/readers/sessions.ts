@@ -23,7 +23,14 @@ export async function newSession(ctx: AppContext, readerId: string): Promise<New
   return {
     token,
     expiresAt,
-    row: { id: newId('session'), readerId, tokenHash: await sha256Hex(token), createdAt: now, expiresAt },
+    row: {
+      id: newId('session'),
+      readerId,
+      tokenHash: await sha256Hex(token),
+      createdAt: now,
+      expiresAt,
+      userAgent: ctx.userAgent ?? null,
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 /** @module Account, subscribe and checkout-return pages, and the membership in words. */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { effectiveMembership, type Membership, type Plan } from '../../../domain/membership';
 import type { FromContext } from './auth';
 import { ErrorSummary, type FormErrors, FormState, hasErrors } from './form';
@@ -88,6 +88,8 @@ export interface AccountViewProps {
   canSubscribe: boolean;
   notice?: string | undefined;
   error?: string | undefined;
+  /** More sections of the account (devices, password), below the membership. */
+  children?: Child;
 }
 
 export const AccountView: FC<AccountViewProps> = (p) => (
@@ -144,6 +146,7 @@ export const AccountView: FC<AccountViewProps> = (p) => (
         </button>
       </form>
     </section>
+    {p.children}
   </Layout>
 );
 

@@ -1,0 +1,94 @@
+/** @module The account page's own sections: the signed-in devices and the password. */
+import type { FC } from 'hono/jsx';
+import { Field, type FormErrors, FormState } from './form';
+import { formatDay } from './membership';
+
+export interface DeviceRow {
+  id: string;
+  createdAt: Date;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/** A short name for a User-Agent: the browser and the system, when they can be told. */
+export function deviceName(userAgent: string | null): string {
+  if (!userAgent) return 'Unknown device';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrome\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : null;
+  const system = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad/.test(userAgent)
+      ? 'iOS'
+      : /Mac OS X/.test(userAgent)
+        ? 'macOS'
+        : /Windows/.test(userAgent)
+          ? 'Windows'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null;
+  if (browser && system) return `${browser} on ${system}`;
+  return browser ?? system ?? userAgent.slice(0, 60);
+}
+
+export const DevicesSection: FC<{ devices: DeviceRow[]; csrf: string }> = ({ devices, csrf }) => (
+  <section class="card" aria-labelledby="devices-title">
+    <h2 id="devices-title">Signed-in devices</h2>
+    <ul class="devices">
+      {devices.map((d) => (
+        <li>
+          <strong>{deviceName(d.userAgent)}</strong> · since {formatDay(d.createdAt)}
+          {d.current ? ' · this device' : ''}
+        </li>
+      ))}
+    </ul>
+    {devices.length > 1 ? (
+      <form method="post" action="/account/sessions">
+        <FormState csrf={csrf} />
+        <button class="btn secondary" type="submit">
+          Sign out everywhere else
+        </button>
+      </form>
+    ) : null}
+  </section>
+);
+
+export const PasswordSection: FC<{ csrf: string; hasPassword: boolean; errors?: FormErrors | undefined }> = ({
+  csrf,
+  hasPassword,
+  errors,
+}) => (
+  <section class="card" aria-labelledby="password-title">
+    <h2 id="password-title">{hasPassword ? 'Change your password' : 'Choose a password'}</h2>
+    {hasPassword ? null : <p>You sign in by mail. A password lets you sign in without waiting for one.</p>}
+    <form method="post" action="/account/password" novalidate>
+      <FormState csrf={csrf} />
+      {hasPassword ? (
+        <Field
+          id="current_password"
+          label="Current password"
+          type="password"
+          autocomplete="current-password"
+          error={errors?.current_password}
+        />
+      ) : null}
+      <Field
+        id="new_password"
+        label="New password"
+        type="password"
+        autocomplete="new-password"
+        hint="At least 8 characters. Your other devices are signed out."
+        error={errors?.new_password}
+      />
+      <button class="btn secondary" type="submit">
+        {hasPassword ? 'Change password' : 'Set password'}
+      </button>
+    </form>
+  </section>
+);

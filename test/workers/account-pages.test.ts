@@ -1,0 +1,59 @@
+/**
+ * The account page's devices and password, in workerd on D1: the signed-in devices listed, signing
+ * out everywhere else, and a password change through the form, each behind its CSRF token.
+ */
+import { describe, expect, it } from 'vitest';
+import { call } from './helpers';
+import { csrfOf, signedInBrowser } from './page-client';
+
+describe('the account page', () => {
+  it('lists the signed-in devices and signs out everywhere else', async () => {
+    const { browser, email } = await signedInBrowser();
+    const phone = await call('POST', '/v1/sessions', {
+      body: { email, password: 'correct horse battery' },
+      headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1' },
+    });
+    const page = await browser.request('/account');
+    expect(page.text).toContain('Signed-in devices');
+    expect(page.text).toContain('Safari on iOS');
+    expect(page.text).toContain('this device');
+
+    expect((await browser.submit('/account/sessions', {})).status).toBe(403);
+    expect((await call('GET', '/v1/me', { token: phone.json.session_token })).status).toBe(200);
+    const done = await browser.submit('/account/sessions', { csrf: csrfOf(page.text, '/account/sessions') });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('Signed out on 1 other device.');
+    expect((await call('GET', '/v1/me', { token: phone.json.session_token })).status).toBe(401);
+    expect((await call('GET', '/v1/me', { token: browser.session })).status).toBe(200);
+  });
+
+  it('changes the password through the form: a wrong current one is said beside its field', async () => {
+    const { browser, email } = await signedInBrowser();
+    const page = await browser.request('/account');
+    const csrf = csrfOf(page.text, '/account/password');
+    const wrong = await browser.submit('/account/password', {
+      csrf,
+      current_password: 'not it at all',
+      new_password: 'a fresh pass phrase',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toMatch(/id="current_password-error"[^>]*>.*The current password is incorrect/s);
+    const short = await browser.submit('/account/password', {
+      csrf,
+      current_password: 'x',
+      new_password: 'short',
+    });
+    expect(short.status).toBe(400);
+    const right = await browser.submit('/account/password', {
+      csrf,
+      current_password: 'correct horse battery',
+      new_password: 'a fresh pass phrase',
+    });
+    expect(right.status).toBe(200);
+    expect(right.text).toContain('Your password has changed');
+    const signIn = await call('POST', '/v1/sessions', { body: { email, password: 'a fresh pass phrase' } });
+    expect(signIn.status).toBe(200);
+    const old = await call('POST', '/v1/sessions', { body: { email, password: 'correct horse battery' } });
+    expect(old.status).toBe(401);
+  });
+});
