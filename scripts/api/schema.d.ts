@@ -295,6 +295,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your reading: what the reader read, on every publisher
+         * @description Newest first, 20 per page; pass `next_cursor` back as `cursor` for the next page.
+         */
+        get: operations["listMyReads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/checkout": {
         parameters: {
             query?: never;
@@ -1024,6 +1044,22 @@ export interface components {
         PasswordChange: {
             current_password?: string;
             new_password: string;
+        };
+        ReadingEntry: {
+            publisher: {
+                id: string;
+                name: string;
+            };
+            article: {
+                id: string;
+                title: string | null;
+                url: string | null;
+            };
+            /**
+             * @description The UTC day of the read.
+             * @example 2026-12-02
+             */
+            date: string;
         };
         CheckoutRequest: {
             /**
@@ -2235,6 +2271,49 @@ export interface operations {
             };
             /** @description Rate limited */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyReads: {
+        parameters: {
+            query?: {
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of reads */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ReadingEntry"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -31,7 +31,7 @@ export function decodeCursor(value: string | undefined): PageCursor | null {
   if (value === undefined) return null;
   const refuse = () =>
     invalidRequest([{ path: 'cursor', message: 'Unknown cursor: pass next_cursor as given' }]);
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(value)) throw refuse();
+  if (!/^[A-Za-z0-9_-]{1,2000}$/.test(value)) throw refuse();
   let parsed: unknown;
   try {
     const base64 = value.replace(/-/g, '+').replace(/_/g, '/');
@@ -44,7 +44,7 @@ export function decodeCursor(value: string | undefined): PageCursor | null {
     parsed.length !== 2 ||
     !Number.isSafeInteger(parsed[0]) ||
     typeof parsed[1] !== 'string' ||
-    parsed[1].length > 64
+    parsed[1].length > 400
   ) {
     throw refuse();
   }

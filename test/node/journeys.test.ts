@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
+import { readingJourney } from '../journeys/reading';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 let door: NodeDoor;
@@ -14,3 +15,4 @@ afterAll(() => door.close());
 readerJourney(() => door);
 emailSignInJourney(() => door);
 devicesJourney(() => door);
+readingJourney(() => door);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
+import { readingJourney } from '../journeys/reading';
 import { type HranaServer, startHranaServer } from '../support/hrana';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
@@ -30,6 +31,7 @@ it('runs on the remote server', () => {
 readerJourney(() => door);
 emailSignInJourney(() => door);
 devicesJourney(() => door);
+readingJourney(() => door);
 
 describe('integrity on a remote database (every request its own connection)', () => {
   it('refuses an orphan row through another client, and cascades a delete', async () => {

@@ -3,8 +3,8 @@
  * out everywhere else, and a password change through the form, each behind its CSRF token.
  */
 import { describe, expect, it } from 'vitest';
-import { call } from './helpers';
-import { csrfOf, signedInBrowser } from './page-client';
+import { call, createPublisher } from './helpers';
+import { Browser, csrfOf, signedInBrowser } from './page-client';
 
 describe('the account page', () => {
   it('lists the signed-in devices and signs out everywhere else', async () => {
@@ -55,5 +55,38 @@ describe('the account page', () => {
     expect(signIn.status).toBe(200);
     const old = await call('POST', '/v1/sessions', { body: { email, password: 'correct horse battery' } });
     expect(old.status).toBe(401);
+  });
+
+  it('shows Your reading: the latest reads with their links, and the whole history a page at a time', async () => {
+    const { browser } = await signedInBrowser();
+    expect((await browser.request('/account')).text).toContain(
+      'Nothing yet: articles you read on member sites appear here.',
+    );
+    const { publisher, api_key } = await createPublisher('Reading Gazette', ['https://reading.example']);
+    for (let n = 0; n < 6; n++) {
+      const issued = await call('POST', '/v1/me/entitlement-token', {
+        token: browser.session,
+        body: { publisher: publisher.id, article: `piece-${n}` },
+      });
+      const read = await call('POST', '/v1/reads', {
+        token: api_key,
+        body: {
+          token: issued.json.token,
+          article: { id: `piece-${n}`, title: `Piece <${n}>`, url: `https://reading.example/${n}` },
+        },
+      });
+      expect(read.status).toBe(202);
+    }
+    const account = await browser.request('/account');
+    expect(account.text).toContain('Your reading');
+    expect(account.text).toContain(
+      '<a href="https://reading.example/5">Piece &lt;5&gt;</a> · Reading Gazette',
+    );
+    expect(account.text).not.toContain('Piece &lt;0&gt;');
+    expect(account.text).toContain('href="/account/reading"');
+    const all = await browser.request('/account/reading');
+    expect(all.status).toBe(200);
+    expect(all.text).toContain('Piece &lt;0&gt;');
+    expect((await new Browser().request('/account/reading')).status).toBe(303);
   });
 });

@@ -2,8 +2,10 @@
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { readerJourney } from '../journeys/reader';
+import { readingJourney } from '../journeys/reading';
 import { workersDoor } from '../support/workers-door';
 
 readerJourney(() => workersDoor);
 emailSignInJourney(() => workersDoor);
 devicesJourney(() => workersDoor);
+readingJourney(() => workersDoor);

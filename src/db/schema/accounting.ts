@@ -40,7 +40,8 @@ export const reads = sqliteTable(
     index('reads_subject_day_idx').on(t.publisherId, t.subject, t.day),
     index('reads_publisher_day_idx').on(t.publisherId, t.day),
     index('reads_day_idx').on(t.day),
-    index('reads_reader_idx').on(t.readerId),
+    // A reader's own reading history pages newest first; also serves the reader_id cascade.
+    index('reads_reader_created_idx').on(t.readerId, t.createdAt),
   ],
 );
 

@@ -2,3 +2,4 @@
 export { deleteMember, deleteOwnAccount } from './delete';
 export { changePassword, type Device, listDevices, signOutOtherDevices } from './devices';
 export { confirmPasswordReset, requestPasswordReset, resetLinkWorks } from './password-reset';
+export { READING_PAGE_SIZE, type ReadingEntry, readingHistory } from './reading';

@@ -9,6 +9,7 @@ import { deleteOwnAccount } from './delete';
 import { deviceRoutes } from './device-routes';
 import { exportOwnData } from './export';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset';
+import { readingRoutes } from './reading-routes';
 
 const PasswordSchema = z
   .string()
@@ -147,4 +148,5 @@ const ownRoutes = new OpenAPIHono<ReaderEnv>()
 export const accountRoutes = new OpenAPIHono<AppEnv>()
   .route('/', resetRoutes)
   .route('/', ownRoutes)
-  .route('/', deviceRoutes);
+  .route('/', deviceRoutes)
+  .route('/', readingRoutes);

@@ -1,12 +1,14 @@
 /** @module The reader's account page: its way into Stripe's billing portal, the devices and the password. */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
-import { changePassword, signOutOtherDevices } from '../account';
+import { changePassword, readingHistory, signOutOtherDevices } from '../account';
 import { openBillingPortal } from '../billing';
 import { optionalReader } from '../readers';
 import { attempt, formLimit, newPasswordError, submitted } from './forms';
 import { loginFor } from './navigation';
-import { showAccount } from './screens';
+import { renderPage } from './render';
+import { readingRow, showAccount } from './screens';
+import { ReadingView } from './views/account-settings';
 
 export const accountPages = new OpenAPIHono<AppEnv>();
 
@@ -73,4 +75,15 @@ accountPages.post('/account/password', formLimit, async (c) => {
     ? 'Your password has changed. Other devices are signed out.'
     : 'Your password is set.';
   return showAccount(c, { ...who, reader: { ...who.reader, passwordHash: 'set' } }, { notice });
+});
+
+accountPages.get('/account/reading', async (c) => {
+  const who = await optionalReader(c);
+  if (!who) return c.redirect(loginFor('/account/reading'), 303);
+  const page = await readingHistory({
+    ctx: c.get('ctx'),
+    principal: who,
+    input: { cursor: c.req.query('cursor') },
+  });
+  return renderPage(c, <ReadingView rows={page.data.map(readingRow)} next={page.nextCursor} />);
 });

@@ -12,12 +12,12 @@ import type { PublisherRow } from '../../db/schema';
 import { checkoutTrialEnd } from '../../domain/billing';
 import { type Plan, paysThroughStripe, readerEntitlement } from '../../domain/membership';
 import { csrfToken } from '../../http/csrf';
-import { listDevices } from '../account';
+import { listDevices, type ReadingEntry, readingHistory } from '../account';
 import { getPublisher } from '../publishers';
 import { type Authenticated, optionalReader } from '../readers';
 import { notEntitled } from '../tokens';
 import { renderPage, stripeOrigins } from './render';
-import { DevicesSection, PasswordSection } from './views/account-settings';
+import { DevicesSection, PasswordSection, type ReadingRow, ReadingSection } from './views/account-settings';
 import { LoginView, SignupView } from './views/auth';
 import type { FormErrors } from './views/form';
 import {
@@ -123,6 +123,16 @@ export async function showSubscribe(
   );
 }
 
+/** A read as the pages show it: the title, or the article id when the publisher sent none. */
+export function readingRow(entry: ReadingEntry): ReadingRow {
+  return {
+    publisher: entry.publisher.name,
+    title: entry.article.title ?? entry.article.id,
+    url: entry.article.url,
+    date: entry.date,
+  };
+}
+
 export async function showAccount(
   c: Context<AppEnv>,
   who: Authenticated,
@@ -131,6 +141,7 @@ export async function showAccount(
   const { config, now } = c.get('ctx');
   const canManageBilling = Boolean(who.membershipRow?.stripeCustomerId);
   const devices = await listDevices({ ctx: c.get('ctx'), principal: who, input: undefined });
+  const reading = await readingHistory({ ctx: c.get('ctx'), principal: who, input: { limit: 5 } });
   return renderPage(
     c,
     <AccountView
@@ -142,6 +153,7 @@ export async function showAccount(
       notice={s.notice}
       error={s.error}
     >
+      <ReadingSection rows={reading.data.map(readingRow)} more={reading.nextCursor !== null} />
       <DevicesSection devices={devices} csrf={await csrfToken(c, 'end-other-sessions', who.sessionId)} />
       <PasswordSection
         csrf={await csrfToken(c, 'change-password', who.sessionId)}

@@ -1,6 +1,7 @@
 /** @module The account page's own sections: the signed-in devices and the password. */
 import type { FC } from 'hono/jsx';
 import { Field, type FormErrors, FormState } from './form';
+import { Layout } from './layout';
 import { formatDay } from './membership';
 
 export interface DeviceRow {
@@ -91,4 +92,47 @@ export const PasswordSection: FC<{ csrf: string; hasPassword: boolean; errors?: 
       </button>
     </form>
   </section>
+);
+
+export interface ReadingRow {
+  publisher: string;
+  title: string;
+  url: string | null;
+  date: string;
+}
+
+const ReadingList: FC<{ rows: ReadingRow[] }> = ({ rows }) => (
+  <ul class="reading">
+    {rows.map((r) => (
+      <li>
+        {r.url ? <a href={r.url}>{r.title}</a> : <span>{r.title}</span>} · {r.publisher} · {r.date}
+      </li>
+    ))}
+  </ul>
+);
+
+/** The account page's latest reads, linking to the whole history. */
+export const ReadingSection: FC<{ rows: ReadingRow[]; more: boolean }> = ({ rows, more }) => (
+  <section class="card" aria-labelledby="reading-title">
+    <h2 id="reading-title">Your reading</h2>
+    {rows.length === 0 ? (
+      <p>Nothing yet: articles you read on member sites appear here.</p>
+    ) : (
+      <ReadingList rows={rows} />
+    )}
+    {more ? <a href="/account/reading">All your reading</a> : null}
+  </section>
+);
+
+/** `/account/reading`: every read, newest first, a page at a time. */
+export const ReadingView: FC<{ rows: ReadingRow[]; next: string | null }> = ({ rows, next }) => (
+  <Layout title="Your reading" signedIn>
+    <h1>Your reading</h1>
+    <p class="lead">What you read on OnePass member sites, newest first.</p>
+    {rows.length === 0 ? <p>Nothing yet.</p> : <ReadingList rows={rows} />}
+    <div class="actions">
+      {next ? <a href={`/account/reading?cursor=${encodeURIComponent(next)}`}>Older</a> : null}
+      <a href="/account">Back to your account</a>
+    </div>
+  </Layout>
 );
