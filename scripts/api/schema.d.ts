@@ -183,7 +183,7 @@ export interface paths {
         post?: never;
         /**
          * Delete the account
-         * @description Confirmed with the password. Cancels any Stripe subscription at once, then erases the email, the password and every session. Reads stay, anonymous; the free trial is not given again to the same person.
+         * @description Confirmed with the password, or with a mailed code (`POST /v1/sign-in/email` sends one). Cancels any Stripe subscription at once, then erases the email, the password and every session. Reads stay, anonymous; the free trial is not given again to the same person.
          */
         delete: operations["deleteMe"];
         options?: never;
@@ -1022,6 +1022,9 @@ export interface components {
         };
         AccountDeletion: {
             password: string;
+        } | {
+            /** @description A code mailed by POST /v1/sign-in/email, for an account without a password. */
+            code: string;
         };
         Device: {
             /** @example ses_abcdefghijklmnopqrst */
@@ -1947,6 +1950,15 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

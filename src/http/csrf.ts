@@ -26,7 +26,9 @@ export type FormAction =
   | 'email-code'
   | 'email-confirm'
   | 'end-other-sessions'
-  | 'change-password';
+  | 'change-password'
+  | 'delete-account'
+  | 'delete-code';
 
 const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;

@@ -106,6 +106,19 @@ describe.runIf(runnable)('sign-in by mail in a browser', () => {
     await other.getByRole('button', { name: 'Set password' }).click();
     await other.getByText('Your password is set.').waitFor();
     await step(other, 'account-password-set');
+
+    // Download the data, then delete the account with the password just set.
+    const [download] = await Promise.all([
+      other.waitForEvent('download'),
+      other.getByRole('link', { name: 'Download your data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('onepass-export.json');
+    await other.getByLabel('Your password', { exact: true }).fill('my first pass phrase');
+    await other.getByRole('button', { name: 'Delete my account' }).click();
+    await other.getByRole('heading', { name: 'Your account is deleted' }).waitFor();
+    await step(other, 'account-deleted');
+    await other.goto(`${stack.serviceUrl}/account`);
+    await other.waitForURL(/\/login/);
     await fresh.close();
   });
 });

@@ -85,5 +85,25 @@ export function devicesJourney(door: () => Door): void {
       expect(set.status).toBe(204);
       expect((await signIn(door(), email, 'my first pass phrase', 'x')).status).toBe(200);
     });
+
+    it('an account without a password is deleted with a mailed code, and only with the right one', async () => {
+      const email = uniqueEmail('delcode');
+      await door().call('POST', '/v1/sign-in/email', { body: { email } });
+      const first = (await mailTo(door(), email, 'sign_in')).subject.slice(0, 6);
+      const { json } = await door().call('POST', '/v1/sign-in/email/confirm', {
+        body: { email, code: first },
+      });
+      const token = json.session_token;
+      expect(
+        (await door().call('DELETE', '/v1/me', { token, body: { password: 'anything at all' } })).status,
+      ).toBe(401);
+      await door().call('POST', '/v1/sign-in/email', { body: { email } });
+      const code = (await mailTo(door(), email, 'sign_in')).subject.slice(0, 6);
+      const wrong = code === '000000' ? '000001' : '000000';
+      expect((await door().call('DELETE', '/v1/me', { token, body: { code: wrong } })).status).toBe(401);
+      expect((await door().call('DELETE', '/v1/me', { token, body: { code: first } })).status).toBe(401);
+      expect((await door().call('DELETE', '/v1/me', { token, body: { code } })).status).toBe(204);
+      expect((await door().call('GET', '/v1/me', { token })).status).toBe(401);
+    });
   });
 }

@@ -89,4 +89,28 @@ describe('the account page', () => {
     expect(all.text).toContain('Piece &lt;0&gt;');
     expect((await new Browser().request('/account/reading')).status).toBe(303);
   });
+
+  it('downloads the data, and deletes the account with the password from the form', async () => {
+    const { browser, email } = await signedInBrowser();
+    const download = await browser.request('/account/export');
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    const exported = JSON.parse(download.text);
+    expect(exported.format).toBe('onepass-export/1');
+    expect(exported.tables.readers[0].email).toBe(email);
+    const page = await browser.request('/account');
+    const csrf = csrfOf(page.text, '/account/delete');
+    expect(
+      (await browser.submit('/account/delete', { delete_password: 'correct horse battery' })).status,
+    ).toBe(403);
+    const wrong = await browser.submit('/account/delete', { csrf, delete_password: 'not the one' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toMatch(/id="delete_password-error"[^>]*>.*The password is incorrect/s);
+    const done = await browser.submit('/account/delete', { csrf, delete_password: 'correct horse battery' });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('Your account is deleted');
+    expect(browser.session).toBeUndefined();
+    const signIn = await call('POST', '/v1/sessions', { body: { email, password: 'correct horse battery' } });
+    expect(signIn.status).toBe(401);
+  });
 });

@@ -21,7 +21,7 @@ import { rfc3339, wholeSeconds } from '../../domain/time';
 import type { AdminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
 import { callStripe, isMissingResource } from '../billing';
-import { type Authenticated, checkPassword } from '../readers';
+import { type Authenticated, checkPassword, spendMailedCode } from '../readers';
 
 /**
  * Cancels, now, every subscription of the reader's Stripe customer that can still charge (and
@@ -152,10 +152,15 @@ export async function deleteOwnAccount({
   ctx,
   principal: who,
   input,
-}: UseCase<{ password: string }, Authenticated>): Promise<void> {
+}: UseCase<{ password: string } | { code: string }, Authenticated>): Promise<void> {
   // The same per-account failure budget as sign-in: deletion is no way round its limit.
   const account = who.reader.emailKey ?? who.reader.id;
-  if (!(await checkPassword(ctx, account, input.password, who.reader.passwordHash))) {
+  if ('code' in input) {
+    // A code mailed to the address (POST /v1/sign-in/email): how an account without a password confirms.
+    if (!(await spendMailedCode(ctx, account, input.code))) {
+      throw new ApiError('unauthenticated', 'The code is wrong, expired or already used.');
+    }
+  } else if (!(await checkPassword(ctx, account, input.password, who.reader.passwordHash))) {
     throw new ApiError('unauthenticated', 'The password is incorrect.');
   }
   await deleteReader(ctx, who.reader.id, null);

@@ -6,7 +6,6 @@ import { and, desc, eq, gt, ne } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { readers, sessions } from '../../db/schema';
-import { emailKey } from '../../domain/email';
 import { wholeSeconds } from '../../domain/time';
 import { hashPassword } from '../../lib/password';
 import { type Authenticated, checkPassword } from '../readers';
@@ -72,7 +71,7 @@ export async function changePassword({
         errors: [{ path: 'current_password', message: 'Required' }],
       });
     }
-    const ok = await checkPassword(ctx, emailKey(who.reader.email ?? ''), input.currentPassword, stored);
+    const ok = await checkPassword(ctx, who.reader.emailKey ?? who.reader.id, input.currentPassword, stored);
     if (!ok) throw new ApiError('unauthenticated', 'The current password is incorrect.');
   }
   const passwordHash = await hashPassword(input.newPassword);

@@ -1,5 +1,6 @@
 /** @module The reader's account: deletion (also by an admin), the data export, password resets, devices and the password. */
 export { deleteMember, deleteOwnAccount } from './delete';
 export { changePassword, type Device, listDevices, signOutOtherDevices } from './devices';
+export { exportOwnData } from './export';
 export { confirmPasswordReset, requestPasswordReset, resetLinkWorks } from './password-reset';
 export { READING_PAGE_SIZE, type ReadingEntry, readingHistory } from './reading';

@@ -108,16 +108,32 @@ const deleteMeRoute = createRoute({
   tags: ['Readers'],
   summary: 'Delete the account',
   description:
-    'Confirmed with the password. Cancels any Stripe subscription at once, then erases the email, the ' +
+    'Confirmed with the password, or with a mailed code (`POST /v1/sign-in/email` sends one). Cancels any Stripe subscription at once, then erases the email, the ' +
     'password and every session. Reads stay, anonymous; the free trial is not given again to the same person.',
   security: readerSecurity,
   middleware: [requireReader],
   request: {
-    body: jsonBody(z.object({ password: z.string().min(1).max(256) }).openapi('AccountDeletion')),
+    body: jsonBody(
+      z
+        .union([
+          z.object({ password: z.string().min(1).max(256) }).strict(),
+          z
+            .object({
+              code: z
+                .string()
+                .regex(/^\d{6}$/, { error: 'The code is 6 digits' })
+                .openapi({
+                  description: 'A code mailed by POST /v1/sign-in/email, for an account without a password.',
+                }),
+            })
+            .strict(),
+        ])
+        .openapi('AccountDeletion'),
+    ),
   },
   responses: {
     204: { description: 'Deleted; the session no longer works' },
-    ...problemResponses(400, 401, 413, 415, 503),
+    ...problemResponses(400, 401, 413, 415, 429, 503),
   },
 });
 

@@ -1,14 +1,21 @@
 /** @module The reader's account page: its way into Stripe's billing portal, the devices and the password. */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
-import { changePassword, readingHistory, signOutOtherDevices } from '../account';
+import { clearSessionCookie } from '../../http/cookies';
+import {
+  changePassword,
+  deleteOwnAccount,
+  exportOwnData,
+  readingHistory,
+  signOutOtherDevices,
+} from '../account';
 import { openBillingPortal } from '../billing';
-import { optionalReader } from '../readers';
+import { optionalReader, requestEmailSignIn } from '../readers';
 import { attempt, formLimit, newPasswordError, submitted } from './forms';
 import { loginFor } from './navigation';
 import { renderPage } from './render';
 import { readingRow, showAccount } from './screens';
-import { ReadingView } from './views/account-settings';
+import { DeletedView, ReadingView } from './views/account-settings';
 
 export const accountPages = new OpenAPIHono<AppEnv>();
 
@@ -86,4 +93,41 @@ accountPages.get('/account/reading', async (c) => {
     input: { cursor: c.req.query('cursor') },
   });
   return renderPage(c, <ReadingView rows={page.data.map(readingRow)} next={page.nextCursor} />);
+});
+
+// A download for the signed-in browser itself: nothing changes, so no form and no CSRF token.
+accountPages.get('/account/export', async (c) => {
+  const who = await optionalReader(c);
+  if (!who) return c.redirect(loginFor('/account'), 303);
+  const data = await exportOwnData({ ctx: c.get('ctx'), principal: who, input: undefined });
+  c.header('Cache-Control', 'no-store');
+  c.header('Content-Disposition', 'attachment; filename="onepass-export.json"');
+  return c.json(data, 200);
+});
+
+accountPages.post('/account/delete/code', formLimit, async (c) => {
+  const form = await submitted(c, 'delete-code');
+  if (form instanceof Response) return form;
+  if (!form.who) return c.redirect(loginFor('/account'), 303);
+  const who = form.who;
+  const sent = await attempt(c, () =>
+    requestEmailSignIn({ ctx: c.get('ctx'), input: { email: who.reader.email ?? '' } }),
+  );
+  if (!sent.ok) return showAccount(c, who, { deleteError: sent.message, status: sent.status });
+  return showAccount(c, who, { notice: 'We mailed you a code: enter it below to delete your account.' });
+});
+
+accountPages.post('/account/delete', formLimit, async (c) => {
+  const form = await submitted(c, 'delete-account');
+  if (form instanceof Response) return form;
+  if (!form.who) return c.redirect(loginFor('/account'), 303);
+  const who = form.who;
+  const input =
+    who.reader.passwordHash === null
+      ? { code: (form.fields.delete_code ?? '').replace(/\s/g, '') }
+      : { password: form.fields.delete_password ?? '' };
+  const result = await attempt(c, () => deleteOwnAccount({ ctx: c.get('ctx'), principal: who, input }));
+  if (!result.ok) return showAccount(c, who, { deleteError: result.message, status: result.status });
+  clearSessionCookie(c);
+  return renderPage(c, <DeletedView />);
 });

@@ -17,7 +17,13 @@ import { getPublisher } from '../publishers';
 import { type Authenticated, optionalReader } from '../readers';
 import { notEntitled } from '../tokens';
 import { renderPage, stripeOrigins } from './render';
-import { DevicesSection, PasswordSection, type ReadingRow, ReadingSection } from './views/account-settings';
+import {
+  DataSection,
+  DevicesSection,
+  PasswordSection,
+  type ReadingRow,
+  ReadingSection,
+} from './views/account-settings';
 import { LoginView, SignupView } from './views/auth';
 import type { FormErrors } from './views/form';
 import {
@@ -136,7 +142,13 @@ export function readingRow(entry: ReadingEntry): ReadingRow {
 export async function showAccount(
   c: Context<AppEnv>,
   who: Authenticated,
-  s: { notice?: string; error?: string; passwordErrors?: FormErrors; status?: ContentfulStatusCode } = {},
+  s: {
+    notice?: string;
+    error?: string;
+    passwordErrors?: FormErrors;
+    deleteError?: string;
+    status?: ContentfulStatusCode;
+  } = {},
 ): Promise<Response> {
   const { config, now } = c.get('ctx');
   const canManageBilling = Boolean(who.membershipRow?.stripeCustomerId);
@@ -159,6 +171,12 @@ export async function showAccount(
         csrf={await csrfToken(c, 'change-password', who.sessionId)}
         hasPassword={who.reader.passwordHash !== null}
         errors={s.passwordErrors}
+      />
+      <DataSection
+        csrf={await csrfToken(c, 'delete-account', who.sessionId)}
+        codeCsrf={await csrfToken(c, 'delete-code', who.sessionId)}
+        hasPassword={who.reader.passwordHash !== null}
+        error={s.deleteError}
       />
     </AccountView>,
     { status: s.status, formTargets: stripeOrigins(config) },

@@ -102,29 +102,42 @@ export async function confirmEmailSignIn({
   const now = wholeSeconds(ctx.now());
   const live = and(isNull(emailSignIns.usedAt), gt(emailSignIns.expiresAt, now));
   let claimed: { email: string; emailKey: string; next: string | null }[];
+  await enforce(ctx, 'signinIp', ctx.clientAddress ?? 'unknown');
   if ('token' in input) {
-    await enforce(ctx, 'signinIp', ctx.clientAddress ?? 'unknown');
     if (!TOKEN_SHAPE.test(input.token)) throw INVALID('token');
     claimed = await claim(ctx, and(eq(emailSignIns.tokenHash, await sha256Hex(input.token)), live), now);
     if (claimed.length === 0) throw INVALID('token');
   } else {
-    await enforce(ctx, 'signinIp', ctx.clientAddress ?? 'unknown');
-    const key = emailKey(input.email);
-    const budget = await take(ctx, 'signinFailures', key);
-    if (!budget.allowed) throw rateLimited(budget);
-    if (!CODE_SHAPE.test(input.code)) throw INVALID('code');
-    const codeHash = await signInCodeHash(ctx.config, key, input.code);
-    claimed = await claim(
-      ctx,
-      and(eq(emailSignIns.codeHash, codeHash), eq(emailSignIns.emailKey, key), live),
-      now,
-    );
-    if (claimed.length === 0) throw INVALID('code');
-    await giveBack(ctx, budget.ticket);
+    const spent = await spendMailedCode(ctx, emailKey(input.email), input.code);
+    if (!spent) throw INVALID('code');
+    claimed = [spent];
   }
   const [first] = claimed;
   if (!first) throw INVALID('token');
   return { ...(await signInMailbox(ctx, first.email, now)), next: first.next };
+}
+
+/**
+ * Spends a mailed code of the account `key` (its `email_key`): a unit of the account's sign-in
+ * failure budget is taken first (429 when spent) and given back when the code was right. What the
+ * code was asked for, or null when it is wrong, expired or used. Also how a reader without a
+ * password confirms deleting the account.
+ */
+export async function spendMailedCode(ctx: AppContext, key: string, code: string) {
+  const budget = await take(ctx, 'signinFailures', key);
+  if (!budget.allowed) throw rateLimited(budget);
+  if (!CODE_SHAPE.test(code)) return null;
+  const now = wholeSeconds(ctx.now());
+  const live = and(isNull(emailSignIns.usedAt), gt(emailSignIns.expiresAt, now));
+  const codeHash = await signInCodeHash(ctx.config, key, code);
+  const [claimed] = await claim(
+    ctx,
+    and(eq(emailSignIns.codeHash, codeHash), eq(emailSignIns.emailKey, key), live),
+    now,
+  );
+  if (!claimed) return null;
+  await giveBack(ctx, budget.ticket);
+  return claimed;
 }
 
 /** Whether a mailed link can still be used, and where it leads: its page says so before any click. */

@@ -5,6 +5,7 @@ export {
   liveSignInLink,
   requestEmailSignIn,
   SIGN_IN_MAIL_TTL_SECONDS,
+  spendMailedCode,
 } from './email-sign-in';
 export { optionalReader, requireReader } from './middleware';
 export { checkPassword } from './password-check';

@@ -136,3 +136,70 @@ export const ReadingView: FC<{ rows: ReadingRow[]; next: string | null }> = ({ r
     </div>
   </Layout>
 );
+
+export interface DeleteSectionProps {
+  csrf: string;
+  codeCsrf: string;
+  hasPassword: boolean;
+  error?: string | undefined;
+}
+
+/** Download the data, or delete the account: confirmed with the password, or a mailed code without one. */
+export const DataSection: FC<DeleteSectionProps> = ({ csrf, codeCsrf, hasPassword, error }) => (
+  <section class="card" aria-labelledby="data-title">
+    <h2 id="data-title">Your data</h2>
+    <p>
+      <a href="/account/export" download="onepass-export.json">
+        Download your data
+      </a>{' '}
+      (JSON: the account, the membership, sessions, reads and mails).
+    </p>
+    <h3>Delete your account</h3>
+    <p>
+      Any subscription is cancelled at once and your email, password and sessions are erased. This cannot be
+      undone.
+    </p>
+    {hasPassword ? null : (
+      <form method="post" action="/account/delete/code">
+        <FormState csrf={codeCsrf} />
+        <button class="btn secondary" type="submit">
+          Email me a code to confirm
+        </button>
+      </form>
+    )}
+    <form method="post" action="/account/delete" novalidate>
+      <FormState csrf={csrf} />
+      {hasPassword ? (
+        <Field
+          id="delete_password"
+          label="Your password"
+          type="password"
+          autocomplete="current-password"
+          error={error}
+        />
+      ) : (
+        <Field
+          id="delete_code"
+          label="Code from the mail"
+          type="text"
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          error={error}
+        />
+      )}
+      <button class="btn danger" type="submit">
+        Delete my account
+      </button>
+    </form>
+  </section>
+);
+
+export const DeletedView: FC = () => (
+  <Layout title="Account deleted" signedIn={false} narrow>
+    <h1>Your account is deleted</h1>
+    <div class="notice" role="status">
+      Your email, password and sessions are erased, and any subscription is cancelled.
+    </div>
+    <a href="/">Back to OnePass</a>
+  </Layout>
+);

@@ -44,6 +44,8 @@ label,legend{display:block;font-weight:650;margin:1rem 0 .25rem;padding:0}
 .btn{display:inline-block;margin:1.25rem 0 0;padding:.7rem 1.25rem;border:2px solid var(--accent);border-radius:8px;background:var(--accent);color:#fff;font:inherit;font-weight:700;line-height:1.3;text-decoration:none;text-align:center;cursor:pointer}
 .btn:hover{background:var(--accent-dark);border-color:var(--accent-dark)}
 .btn.secondary{background:#fff;color:var(--accent-dark)}
+.btn.danger{background:#b42318;border-color:#b42318}
+.btn.danger:hover{background:#8f1c13;border-color:#8f1c13}
 .btn.block{display:block;width:100%}
 .summary{border:2px solid var(--bad);background:var(--bad-bg);border-radius:8px;padding:1rem 1.25rem;margin:0 0 1.25rem}
 .summary a{color:var(--bad);font-weight:650}
