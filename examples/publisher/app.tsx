@@ -125,6 +125,16 @@ export function createPublisherApp(options: PublisherAppOptions): Hono<Env> {
     const reader = readerState(url, c.var.entitlement !== null);
     const article = articleBySlug(c.req.param('slug'));
     if (!article) return c.html(<NotFoundPage reader={reader} />, 404);
+    const token = getCookie(c, TOKEN_COOKIE);
+    if (c.var.entitlement && token) {
+      // The full text is shown: report the read (after the answer, so the page never waits for it).
+      const read = onepass.reportRead(token, { id: article.slug, title: article.headline, url: url.href });
+      try {
+        c.executionCtx.waitUntil(read);
+      } catch {
+        // Node: the report runs on by itself.
+      }
+    }
     return c.html(
       <ArticlePage
         article={article}

@@ -28,6 +28,8 @@ export interface OnePass {
   /** Where "sign out" goes after the site has dropped its own token: OnePass ends its session too. */
   logoutUrl(returnTo: string): string;
   exchange(code: string): Promise<ExchangeResult>;
+  /** Tells OnePass a reader read an article (what payouts are split by); never throws. */
+  reportRead(token: string, article: { id: string; title: string; url: string }): Promise<void>;
 }
 
 export function createOnePass(options: OnePassOptions): OnePass {
@@ -50,6 +52,21 @@ export function createOnePass(options: OnePassOptions): OnePass {
     logoutUrl(returnTo) {
       const query = new URLSearchParams({ publisher: options.publisherId, return_to: returnTo });
       return `${base}/logout?${query.toString()}`;
+    },
+    async reportRead(token, article) {
+      try {
+        const res = await doFetch(`${base}/v1/reads`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ token, article }),
+        });
+        if (res.status !== 202) console.error(`OnePass refused a read: ${res.status} ${await res.text()}`);
+        else await res.body?.cancel();
+      } catch (error) {
+        console.error(
+          `OnePass read report failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
     },
     async exchange(code) {
       let res: Response;

@@ -70,6 +70,17 @@ describe.runIf(runnable)('sign-in by mail in a browser', () => {
     await page.locator('.paywalled-content').waitFor();
     const id = await stack.readerIdByEmail(EMAIL);
     expect(id).toMatch(/^rdr_/);
+    // The demo publisher reported the read it showed: it is in the reader's own history.
+    const session = (await context.cookies(stack.serviceUrl)).find((c) => c.name.endsWith('onepass_session'));
+    let reads: { article: { id: string; title: string } }[] = [];
+    for (let i = 0; i < 50 && reads.length === 0; i++) {
+      const res = await fetch(`${stack.serviceUrl}/v1/me/reads`, {
+        headers: { authorization: `Bearer ${session?.value}` },
+      });
+      reads = ((await res.json()) as { data: typeof reads }).data;
+      if (reads.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(reads.map((r) => r.article.id)).toEqual(['night-buses-approved']);
   });
 
   it('signs in by the mailed link: opening it signs nobody in, its button does', async () => {

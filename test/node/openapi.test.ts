@@ -66,5 +66,8 @@ describe('the OpenAPI document', () => {
     for (const code of ['invalid_request', 'not_entitled', 'rate_limited', 'unavailable']) {
       expect(errors.text).toContain(`id="${code}"`);
     }
+    // The help's code spans are set as code, not shown as Markdown backticks.
+    expect(errors.text).toContain('<code>Retry-After</code>');
+    expect(errors.text).not.toContain('`');
   });
 });

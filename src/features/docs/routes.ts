@@ -28,6 +28,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
 
+/** Help text as HTML: escaped, with its `code spans` set as code. */
+function helpHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 const healthRoute = createRoute({
   method: 'get',
   path: '/health',
@@ -72,7 +77,7 @@ docsRoutes.get('/docs/errors', (c) => {
   const rows = Object.entries(ERROR_CODES)
     .map(
       ([code, { status, title }]) =>
-        `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${escapeHtml(title)}</td><td>${escapeHtml(ERROR_HELP[code as keyof typeof ERROR_CODES])}</td></tr>`,
+        `<tr id="${code}"><td><code>${code}</code></td><td>${status}</td><td>${escapeHtml(title)}</td><td>${helpHtml(ERROR_HELP[code as keyof typeof ERROR_CODES])}</td></tr>`,
     )
     .join('\n');
   c.header(
