@@ -66,6 +66,9 @@ export function emailSignInJourney(door: () => Door): void {
         sql`select count(*) as n, max(password_hash) as password from readers where email_key = ${email}`,
       );
       expect(rows[0]).toEqual({ n: 1, password: null });
+      const welcome = await mailTo(door(), email, 'welcome');
+      expect(welcome.subject).toBe('Welcome to OnePass');
+      expect(welcome.text).toMatch(/free trial runs until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
       // Without a password, password sign-in is refused like any wrong password.
       const password = await door().call('POST', '/v1/sessions', {
         body: { email, password: 'anything at all' },

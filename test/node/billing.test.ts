@@ -133,6 +133,25 @@ describe('the billing story on Node, through the Stripe emulator, on one shared 
       sql`SELECT id, count(*) AS n FROM stripe_events WHERE reader_id = ${readerId} GROUP BY id HAVING n > 1`,
     );
     expect(history).toHaveLength(0);
+
+    // The mails of the story, each once: welcome, a receipt per paid invoice, one cancellation.
+    const mails = await b.h.ctx.db.all<{ template: string; payload: string }>(
+      sql`SELECT template, payload FROM outbox WHERE reader_id = ${readerId} ORDER BY rowid`,
+    );
+    const templates = mails.map((m) => m.template);
+    expect(templates[0]).toBe('welcome');
+    expect(templates.filter((t) => t === 'cancellation')).toHaveLength(1);
+    const receipts = mails.filter((m) => m.template === 'receipt');
+    expect(receipts.length).toBeGreaterThanOrEqual(2);
+    const { renderMail } = await import('../../src/features/mail');
+    const receipt = await renderMail(b.h.ctx.config, {
+      id: 'm',
+      to: 'story@example.com',
+      template: 'receipt',
+      payload: JSON.parse(receipts[0]?.payload ?? '{}'),
+    });
+    expect(receipt.text).toMatch(/we received [$€£]\d+\.\d\d for your monthly OnePass membership/);
+    expect(receipt.html).toContain('<a href=');
   }, 60_000);
 
   it('a full refund of the latest payment ends the entitlement at once', async () => {
@@ -168,9 +187,12 @@ describe('the billing story on Node, through the Stripe emulator, on one shared 
     if (event) await b.control.redeliver(event.id);
     await b.deliver();
     const rows = await b.h.ctx.db.all<{ template: string; to_address: string }>(
-      sql`SELECT template, to_address FROM outbox WHERE reader_id = ${readerId}`,
+      sql`SELECT template, to_address FROM outbox WHERE reader_id = ${readerId} ORDER BY rowid`,
     );
-    expect(rows).toEqual([{ template: 'trial_will_end', to_address: 'reminder@example.com' }]);
+    expect(rows).toEqual([
+      { template: 'welcome', to_address: 'reminder@example.com' },
+      { template: 'trial_will_end', to_address: 'reminder@example.com' },
+    ]);
   }, 30_000);
 
   it('creates one Stripe customer for concurrent first checkouts', async () => {

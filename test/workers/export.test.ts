@@ -121,7 +121,12 @@ describe('GET /v1/me/export', () => {
       membership: 'trial',
     });
     expect(data.tables.sessions[0].created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(data.tables.outbox[0]).toMatchObject({ template: 'password_reset', to_address: reader.email });
+    expect(data.tables.outbox).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ template: 'welcome', to_address: reader.email }),
+        expect.objectContaining({ template: 'password_reset', to_address: reader.email }),
+      ]),
+    );
     expect(data.tables.trial_claims).toHaveLength(1);
     expect(data.tables.audit_log.length).toBeGreaterThan(0);
 

@@ -9,7 +9,14 @@ import { newId } from '../../db/ids';
 import { outbox } from '../../db/schema';
 import { wholeSeconds } from '../../domain/time';
 
-export type MailTemplate = 'trial_will_end' | 'payment_failed' | 'password_reset' | 'sign_in';
+export type MailTemplate =
+  | 'trial_will_end'
+  | 'payment_failed'
+  | 'password_reset'
+  | 'sign_in'
+  | 'welcome'
+  | 'receipt'
+  | 'cancellation';
 
 export interface OutgoingMail {
   id: string;

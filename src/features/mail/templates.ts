@@ -25,6 +25,18 @@ function when(value: string | null): string | null {
 
 const SIGNATURE = '\n\n— OnePass\n';
 
+/** `€9.99`: an amount in minor units and an ISO currency, or null when either is missing. */
+function money(amount: unknown, currency: string | null): string | null {
+  if (typeof amount !== 'number' || currency === null) return null;
+  try {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(amount / 10 ** digits);
+  } catch {
+    return null;
+  }
+}
+
 /** Subject and text of an outbox message. Throws for an unknown template (the outbox retries, then dead-letters). */
 export async function renderMail(config: Config, mail: OutgoingMail): Promise<RenderedMail> {
   const { subject, text } = await renderText(config, mail);
@@ -85,6 +97,38 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
           `Or enter this code on the page that asked for it: ${code}\n\n` +
           'The link and the code work once. ' +
           `If you did not ask for this, ignore this message: nobody can sign in without it.${SIGNATURE}`,
+      };
+    }
+    case 'welcome': {
+      const end = when(field(p, 'trial_end'));
+      return {
+        subject: 'Welcome to OnePass',
+        text:
+          'Your OnePass account is ready: one membership for every member publisher. ' +
+          `${end ? `Your free trial runs until ${end}; no card is needed until you choose a plan.` : 'Choose a plan to start reading.'}\n\n` +
+          `Your account: ${account}${SIGNATURE}`,
+      };
+    }
+    case 'receipt': {
+      const amount = money(p.amount, field(p, 'currency'));
+      const through = when(field(p, 'paid_through'));
+      const invoice = field(p, 'invoice_url');
+      const plan = field(p, 'plan');
+      return {
+        subject: 'Your OnePass receipt',
+        text:
+          `Thank you: we received ${amount ?? 'your payment'} for your ${plan ? `${plan} ` : ''}OnePass membership` +
+          `${through ? `, which now runs until ${through}` : ''}.\n\n` +
+          `${invoice ? `The invoice: ${invoice}\n\n` : ''}Manage billing from your account: ${account}${SIGNATURE}`,
+      };
+    }
+    case 'cancellation': {
+      const until = when(field(p, 'access_until'));
+      return {
+        subject: 'Your OnePass membership is cancelled',
+        text:
+          `Your membership is cancelled${until ? `: you keep reading until ${until}, and nothing more is charged` : ''}.\n\n` +
+          `Changed your mind? Subscribe again from your account: ${account}${SIGNATURE}`,
       };
     }
     default:

@@ -5,14 +5,15 @@ import { ApiError, invalidRequest } from '../../app/errors';
 import { isUniqueViolation } from '../../db/errors';
 import { newId } from '../../db/ids';
 import { membershipColumns } from '../../db/memberships';
-import { memberships, type ReaderRow, readers, sessions, trialClaims } from '../../db/schema';
+import { memberships, outbox, type ReaderRow, readers, sessions, trialClaims } from '../../db/schema';
 import { EMAIL_MESSAGE, type Mailbox, normalizeEmail, trialIdentity } from '../../domain/email';
 import type { Membership } from '../../domain/membership';
-import { wholeSeconds } from '../../domain/time';
+import { rfc3339OrNull, wholeSeconds } from '../../domain/time';
 import { initialMembership } from '../../domain/trial';
 import { hmacSha256 } from '../../lib/crypto';
 import { hashPassword } from '../../lib/password';
 import { enforce } from '../limits';
+import { mailRow } from '../mail';
 import { newSession } from './sessions';
 
 export interface Credentials {
@@ -85,6 +86,13 @@ export async function openAccount(
     revokedBefore: null,
     emailVerifiedAt: how.verified ? now : null,
   };
+  const welcome = mailRow(ctx, {
+    dedupeKey: `welcome:${readerId}`,
+    readerId,
+    to: email,
+    template: 'welcome',
+    payload: { trial_end: membership.status === 'trialing' ? rfc3339OrNull(membership.trialEndsAt) : null },
+  });
   try {
     await ctx.db.batch([
       ctx.db.insert(readers).values(reader),
@@ -93,6 +101,7 @@ export async function openAccount(
         .values({ readerId, ...membershipColumns(membership), createdAt: now, updatedAt: now }),
       ctx.db.insert(trialClaims).values({ identityHash, claimedAt: now }).onConflictDoNothing(),
       ctx.db.insert(sessions).values(session.row),
+      ctx.db.insert(outbox).values(welcome),
     ]);
   } catch (err) {
     // Two sign-ups for one person raced past the check above: the unique indexes decide.

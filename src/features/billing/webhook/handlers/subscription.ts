@@ -89,6 +89,40 @@ export async function fromSubscription(
       }),
     );
   }
+  if (event.type === 'invoice.paid') {
+    const invoice = event.data.object as Stripe.Invoice;
+    if (invoice.amount_paid > 0) {
+      mails.push(
+        mailRow(ctx, {
+          dedupeKey: `receipt:${invoice.id}`,
+          readerId: target.row.readerId,
+          to: target.email,
+          template: 'receipt',
+          payload: {
+            amount: invoice.amount_paid,
+            currency: invoice.currency,
+            plan: snapshot.plan,
+            paid_through: rfc3339OrNull(next?.currentPeriodEnd ?? null),
+            invoice_url: invoice.hosted_invoice_url ?? null,
+          },
+        }),
+      );
+    }
+  }
+  // Told once per subscription, whichever event shows it first: the membership starts ending.
+  const endingNow = next?.status === 'canceled' || next?.cancelAtPeriodEnd === true;
+  const endingBefore = current.status === 'canceled' || current.cancelAtPeriodEnd;
+  if (endingNow && !endingBefore) {
+    mails.push(
+      mailRow(ctx, {
+        dedupeKey: `cancellation:${sub.id}`,
+        readerId: target.row.readerId,
+        to: target.email,
+        template: 'cancellation',
+        payload: { access_until: rfc3339OrNull(next?.currentPeriodEnd ?? null) },
+      }),
+    );
+  }
   return {
     target,
     next,
