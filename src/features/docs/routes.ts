@@ -5,6 +5,7 @@ import type { AppEnv } from '../../app/env';
 import { ERROR_CODES } from '../../app/errors';
 import { publicSecurity } from '../../http/openapi';
 import { randomToken } from '../../lib/crypto';
+import { escapeHtml } from '../../lib/html';
 
 const ERROR_HELP: Record<keyof typeof ERROR_CODES, string> = {
   invalid_request:
@@ -23,10 +24,6 @@ const ERROR_HELP: Record<keyof typeof ERROR_CODES, string> = {
   internal: 'An unexpected error on our side; the `request_id` identifies it in our logs.',
   unavailable: 'A dependency (the database or Stripe) failed; the request is safe to retry.',
 };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
-}
 
 /** Help text as HTML: escaped, with its `code spans` set as code. */
 function helpHtml(text: string): string {

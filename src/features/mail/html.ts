@@ -2,26 +2,16 @@
  * @module The HTML part of every mail, made from its plain text so the two never disagree: the
  * pages' colours and type, paragraphs kept, links clickable, everything else escaped.
  */
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-const URL_IN_TEXT = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
+import { escapeHtml, textParts } from '../../lib/html';
 
 function linked(line: string): string {
-  let out = '';
-  let last = 0;
-  for (const match of line.matchAll(URL_IN_TEXT)) {
-    const at = match.index ?? 0;
-    out += `${escapeHtml(line.slice(last, at))}<a href="${escapeHtml(match[0])}" style="color:#1d4ed8">${escapeHtml(match[0])}</a>`;
-    last = at + match[0].length;
-  }
-  return out + escapeHtml(line.slice(last));
+  return textParts(line)
+    .map((part) =>
+      part.href
+        ? `<a href="${escapeHtml(part.href)}" style="color:#1d4ed8">${escapeHtml(part.text)}</a>`
+        : escapeHtml(part.text),
+    )
+    .join('');
 }
 
 export function htmlOf(subject: string, text: string): string {

@@ -8,26 +8,13 @@ import { desc } from 'drizzle-orm';
 import type { AppEnv } from '../../app/env';
 import { outbox } from '../../db/schema';
 import { rfc3339 } from '../../domain/time';
+import { textParts } from '../../lib/html';
 import { renderMail } from '../mail';
 import { renderPage } from './render';
 import { showError } from './screens';
 import { type InboxMail, InboxView } from './views/inbox';
 
 export const inboxPage = new OpenAPIHono<AppEnv>();
-
-const LINK = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
-
-function partsOf(text: string): InboxMail['parts'] {
-  const parts: InboxMail['parts'] = [];
-  let last = 0;
-  for (const match of text.matchAll(LINK)) {
-    const at = match.index ?? 0;
-    parts.push({ text: text.slice(last, at) }, { text: match[0], href: match[0] });
-    last = at + match[0].length;
-  }
-  parts.push({ text: text.slice(last) });
-  return parts;
-}
 
 inboxPage.get('/dev/inbox', async (c) => {
   const ctx = c.get('ctx');
@@ -50,7 +37,7 @@ inboxPage.get('/dev/inbox', async (c) => {
         template: row.template,
         payload: row.payload,
       });
-      mails.push({ ...base, subject: mail.subject, parts: partsOf(mail.text) });
+      mails.push({ ...base, subject: mail.subject, parts: textParts(mail.text) });
     } catch (err) {
       mails.push({
         ...base,
