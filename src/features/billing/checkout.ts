@@ -5,12 +5,12 @@ import { ApiError } from '../../app/errors';
 import { toMembership } from '../../db/memberships';
 import { memberships } from '../../db/schema';
 import { canStillCharge, checkoutTrialEnd } from '../../domain/billing';
-import type { Membership, Plan } from '../../domain/membership';
+import type { Plan } from '../../domain/membership';
 import { epochSeconds, wholeSeconds } from '../../domain/time';
 import type { Authenticated } from '../readers';
 import { assertReturnUrl } from './return-url';
 import { priceOfPlan } from './snapshot';
-import { callStripe, isMissingResource, type Stripe } from './stripe';
+import { callStripe, callStripeUnlessMissing, type Stripe } from './stripe';
 
 export interface CheckoutInput {
   plan: Plan;
@@ -69,33 +69,24 @@ export async function forgetMissingCustomer(
   });
 }
 
-/** The customer's subscriptions, or null when Stripe says the customer does not exist. */
-async function subscriptionsOf(ctx: AppContext, customer: string) {
-  return callStripe(ctx, 'subscriptions.list', async (stripe) => {
-    try {
-      return await stripe.subscriptions.list({ customer, status: 'all', limit: 20 });
-    } catch (err) {
-      if (isMissingResource(err)) return null;
-      throw err;
-    }
-  });
-}
-
-/** The Checkout Session for `customer`, or which customer Stripe said it does not have. */
 interface SessionRequest {
   who: Authenticated;
-  membership: Membership;
   plan: Plan;
+  /** The end of the reader's free trial as Checkout may set it, or null (no Stripe trial). */
+  trialEnd: Date | null;
   successUrl: string;
   cancelUrl: string;
 }
 
+/** The Checkout Session for `customer`, or which customer Stripe said it does not have. */
 async function checkoutFor(
   ctx: AppContext,
-  { who, membership, plan, successUrl, cancelUrl }: SessionRequest,
+  { who, plan, trialEnd, successUrl, cancelUrl }: SessionRequest,
   customer: string,
 ): Promise<Stripe.Checkout.Session | { missing: string }> {
-  const existing = await subscriptionsOf(ctx, customer);
+  const existing = await callStripeUnlessMissing(ctx, 'subscriptions.list', (stripe) =>
+    stripe.subscriptions.list({ customer, status: 'all', limit: 20 }),
+  );
   if (existing === null) return { missing: customer };
   if (existing.data.some((s) => canStillCharge(s.status))) {
     throw new ApiError(
@@ -104,31 +95,25 @@ async function checkoutFor(
     );
   }
   const readerId = who.reader.id;
-  const trialEnd = checkoutTrialEnd(membership, ctx.now());
-  const session = await callStripe(ctx, 'checkout.sessions.create', async (stripe) => {
-    try {
-      return await stripe.checkout.sessions.create(
-        {
-          mode: 'subscription',
-          customer,
-          client_reference_id: readerId,
+  const session = await callStripeUnlessMissing(ctx, 'checkout.sessions.create', (stripe) =>
+    stripe.checkout.sessions.create(
+      {
+        mode: 'subscription',
+        customer,
+        client_reference_id: readerId,
+        metadata: { reader_id: readerId },
+        line_items: [{ price: priceOfPlan(ctx.config, plan), quantity: 1 }],
+        allow_promotion_codes: true,
+        subscription_data: {
           metadata: { reader_id: readerId },
-          line_items: [{ price: priceOfPlan(ctx.config, plan), quantity: 1 }],
-          allow_promotion_codes: true,
-          subscription_data: {
-            metadata: { reader_id: readerId },
-            ...(trialEnd ? { trial_end: epochSeconds(trialEnd) } : {}),
-          },
-          success_url: successUrl,
-          cancel_url: cancelUrl,
+          ...(trialEnd ? { trial_end: epochSeconds(trialEnd) } : {}),
         },
-        { idempotencyKey: `checkout-${readerId}-${crypto.randomUUID()}` },
-      );
-    } catch (err) {
-      if (isMissingResource(err)) return null;
-      throw err;
-    }
-  });
+        success_url: successUrl,
+        cancel_url: cancelUrl,
+      },
+      { idempotencyKey: `checkout-${readerId}-${crypto.randomUUID()}` },
+    ),
+  );
   return session ?? { missing: customer };
 }
 
@@ -148,7 +133,8 @@ export async function startCheckout({
 
   // A customer Stripe no longer has is a permanent answer, not a moment's trouble: heal once with a
   // new customer instead of failing for ever.
-  const request: SessionRequest = { who, membership, plan: input.plan, successUrl, cancelUrl };
+  const trialEnd = checkoutTrialEnd(membership, ctx.now());
+  const request: SessionRequest = { who, plan: input.plan, trialEnd, successUrl, cancelUrl };
   let session = await checkoutFor(ctx, request, await ensureCustomer(ctx, who));
   if ('missing' in session) {
     await forgetMissingCustomer(ctx, who.reader.id, session.missing);
@@ -157,11 +143,9 @@ export async function startCheckout({
     if ('missing' in session)
       throw new ApiError('unavailable', 'Billing is unavailable right now. Please try again in a moment.');
   }
-  const readerId = who.reader.id;
-  const trialEnd = checkoutTrialEnd(membership, ctx.now());
   if (!session.url) throw new ApiError('unavailable', 'Stripe did not return a checkout URL.');
   ctx.logger.info('checkout started', {
-    reader_id: readerId,
+    reader_id: who.reader.id,
     plan: input.plan,
     stripe_trial: trialEnd !== null,
   });

@@ -4,7 +4,7 @@ import { ApiError } from '../../app/errors';
 import type { Authenticated } from '../readers';
 import { forgetMissingCustomer } from './checkout';
 import { assertReturnUrl } from './return-url';
-import { callStripe, isMissingResource } from './stripe';
+import { callStripeUnlessMissing } from './stripe';
 
 /** Creates a Stripe billing portal session; 409 when the reader has never checked out. */
 export async function openBillingPortal({
@@ -16,17 +16,12 @@ export async function openBillingPortal({
   if (!customer) throw new ApiError('conflict', 'There is no billing account yet: subscribe first.');
   const returnUrl = input.returnUrl ?? `${ctx.config.publicUrl}/account`;
   await assertReturnUrl(ctx, returnUrl, 'return_url');
-  const session = await callStripe(ctx, 'billingPortal.sessions.create', async (stripe) => {
-    try {
-      return await stripe.billingPortal.sessions.create(
-        { customer, return_url: returnUrl },
-        { idempotencyKey: `portal-${who.reader.id}-${crypto.randomUUID()}` },
-      );
-    } catch (err) {
-      if (isMissingResource(err)) return null;
-      throw err;
-    }
-  });
+  const session = await callStripeUnlessMissing(ctx, 'billingPortal.sessions.create', (stripe) =>
+    stripe.billingPortal.sessions.create(
+      { customer, return_url: returnUrl },
+      { idempotencyKey: `portal-${who.reader.id}-${crypto.randomUUID()}` },
+    ),
+  );
   if (session === null) {
     // Stripe no longer has this customer: say so for good, and let the next checkout make a new one.
     await forgetMissingCustomer(ctx, who.reader.id, customer);

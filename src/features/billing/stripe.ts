@@ -88,4 +88,20 @@ export function isMissingResource(err: unknown): boolean {
   return isStripeError(err) && (err.statusCode === 404 || err.code === 'resource_missing');
 }
 
+/** As `callStripe`, but null when Stripe answers that an object of the call does not exist. */
+export function callStripeUnlessMissing<T>(
+  ctx: AppContext,
+  what: string,
+  fn: (stripe: Stripe) => Promise<T>,
+): Promise<T | null> {
+  return callStripe(ctx, what, async (stripe) => {
+    try {
+      return await fn(stripe);
+    } catch (err) {
+      if (isMissingResource(err)) return null;
+      throw err;
+    }
+  });
+}
+
 export { Stripe };
