@@ -10,11 +10,10 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../../app/context';
 import { ApiError, invalidRequest } from '../../app/errors';
-import { isUniqueViolation } from '../../db/errors';
 import { toMembership } from '../../db/memberships';
 import { emailSignIns, memberships, outbox, readers, sessions } from '../../db/schema';
 import { EMAIL_MESSAGE, emailKey, normalizeEmail } from '../../domain/email';
-import { rfc3339, wholeSeconds } from '../../domain/time';
+import { epochSeconds, rfc3339, wholeSeconds } from '../../domain/time';
 import { randomToken, sha256Hex } from '../../lib/crypto';
 import { enforce, giveBack, rateLimited, take } from '../limits';
 import { mailRow, senderFor, sendSoon, signInCode, signInCodeHash, signInToken } from '../mail';
@@ -26,6 +25,9 @@ export const SIGN_IN_MAIL_TTL_SECONDS = 15 * 60;
 const RETENTION_SECONDS = 86_400;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 const CODE_SHAPE = /^\d{6}$/;
+
+/** A mailed sign-in that can still be used at `now`: unused and unexpired. */
+const liveAt = (now: Date) => and(isNull(emailSignIns.usedAt), gt(emailSignIns.expiresAt, now));
 
 /** A signed-in reader, and whether the account was opened just now (201 rather than 200). */
 export interface MailSignedIn extends SignedIn {
@@ -100,21 +102,21 @@ export async function confirmEmailSignIn({
   input,
 }: UseCase<{ token: string } | { email: string; code: string }>): Promise<MailSignedIn> {
   const now = wholeSeconds(ctx.now());
-  const live = and(isNull(emailSignIns.usedAt), gt(emailSignIns.expiresAt, now));
-  let claimed: { email: string; emailKey: string; next: string | null }[];
   await enforce(ctx, 'signinIp', ctx.clientAddress ?? 'unknown');
+  let spent: { email: string; next: string | null } | null | undefined;
   if ('token' in input) {
     if (!TOKEN_SHAPE.test(input.token)) throw INVALID('token');
-    claimed = await claim(ctx, and(eq(emailSignIns.tokenHash, await sha256Hex(input.token)), live), now);
-    if (claimed.length === 0) throw INVALID('token');
+    [spent] = await claim(
+      ctx,
+      and(eq(emailSignIns.tokenHash, await sha256Hex(input.token)), liveAt(now)),
+      now,
+    );
+    if (!spent) throw INVALID('token');
   } else {
-    const spent = await spendMailedCode(ctx, emailKey(input.email), input.code);
+    spent = await spendMailedCode(ctx, emailKey(input.email), input.code);
     if (!spent) throw INVALID('code');
-    claimed = [spent];
   }
-  const [first] = claimed;
-  if (!first) throw INVALID('token');
-  return { ...(await signInMailbox(ctx, first.email, now)), next: first.next };
+  return { ...(await signInMailbox(ctx, spent.email, now)), next: spent.next };
 }
 
 /**
@@ -128,11 +130,10 @@ export async function spendMailedCode(ctx: AppContext, key: string, code: string
   if (!budget.allowed) throw rateLimited(budget);
   if (!CODE_SHAPE.test(code)) return null;
   const now = wholeSeconds(ctx.now());
-  const live = and(isNull(emailSignIns.usedAt), gt(emailSignIns.expiresAt, now));
   const codeHash = await signInCodeHash(ctx.config, key, code);
   const [claimed] = await claim(
     ctx,
-    and(eq(emailSignIns.codeHash, codeHash), eq(emailSignIns.emailKey, key), live),
+    and(eq(emailSignIns.codeHash, codeHash), eq(emailSignIns.emailKey, key), liveAt(now)),
     now,
   );
   if (!claimed) return null;
@@ -150,13 +151,7 @@ export async function liveSignInLink(
   const [row] = await ctx.db
     .select({ next: emailSignIns.next })
     .from(emailSignIns)
-    .where(
-      and(
-        eq(emailSignIns.tokenHash, await sha256Hex(token)),
-        isNull(emailSignIns.usedAt),
-        gt(emailSignIns.expiresAt, now),
-      ),
-    )
+    .where(and(eq(emailSignIns.tokenHash, await sha256Hex(token)), liveAt(now)))
     .limit(1);
   return row ?? null;
 }
@@ -170,6 +165,40 @@ function claim(ctx: AppContext, where: ReturnType<typeof and>, now: Date) {
     .returning({ email: emailSignIns.email, emailKey: emailSignIns.emailKey, next: emailSignIns.next });
 }
 
+/** The live account of a normalised address, with its membership, if there is one. */
+async function accountOf(ctx: AppContext, key: string) {
+  const [row] = await ctx.db
+    .select({ reader: readers, membership: memberships })
+    .from(readers)
+    .leftJoin(memberships, eq(memberships.readerId, readers.id))
+    .where(and(eq(readers.emailKey, key), isNull(readers.deletedAt)))
+    .limit(1);
+  return row;
+}
+
+/** Signs an existing account in and marks its address verified (first proof kept). */
+async function signInAccount(
+  ctx: AppContext,
+  row: NonNullable<Awaited<ReturnType<typeof accountOf>>>,
+  now: Date,
+): Promise<Omit<MailSignedIn, 'next'>> {
+  const session = await newSession(ctx, row.reader.id);
+  await ctx.db.batch([
+    ctx.db.insert(sessions).values(session.row),
+    ctx.db
+      .update(readers)
+      .set({ emailVerifiedAt: sql`coalesce(${readers.emailVerifiedAt}, ${epochSeconds(now)})` })
+      .where(eq(readers.id, row.reader.id)),
+  ]);
+  return {
+    reader: { ...row.reader, emailVerifiedAt: row.reader.emailVerifiedAt ?? now },
+    membership: toMembership(row.membership),
+    sessionToken: session.token,
+    sessionExpiresAt: session.expiresAt,
+    created: false,
+  };
+}
+
 /** The address is proven: sign its account in (verifying it), or open one with its trial. */
 async function signInMailbox(
   ctx: AppContext,
@@ -178,41 +207,16 @@ async function signInMailbox(
 ): Promise<Omit<MailSignedIn, 'next'>> {
   const mailbox = normalizeEmail(address);
   if (!mailbox) throw invalidRequest([{ path: 'email', message: EMAIL_MESSAGE }]);
-  for (let tries = 0; tries < 2; tries++) {
-    const [row] = await ctx.db
-      .select({ reader: readers, membership: memberships })
-      .from(readers)
-      .leftJoin(memberships, eq(memberships.readerId, readers.id))
-      .where(and(eq(readers.emailKey, mailbox.key), isNull(readers.deletedAt)))
-      .limit(1);
-    if (row) {
-      const session = await newSession(ctx, row.reader.id);
-      const verifiedAt = row.reader.emailVerifiedAt ?? now;
-      await ctx.db.batch([
-        ctx.db.insert(sessions).values(session.row),
-        ctx.db
-          .update(readers)
-          .set({
-            emailVerifiedAt: sql`coalesce(${readers.emailVerifiedAt}, ${Math.floor(now.getTime() / 1000)})`,
-          })
-          .where(eq(readers.id, row.reader.id)),
-      ]);
-      return {
-        reader: { ...row.reader, emailVerifiedAt: verifiedAt },
-        membership: toMembership(row.membership),
-        sessionToken: session.token,
-        sessionExpiresAt: session.expiresAt,
-        created: false,
-      };
-    }
-    try {
-      return { ...(await openAccount(ctx, mailbox, { passwordHash: null, verified: true })), created: true };
-    } catch (err) {
-      // Another confirmation for this address opened the account a moment ago: sign into that one.
-      if (!(err instanceof ApiError && err.code === 'email_taken') && !isUniqueViolation(err, 'readers.'))
-        throw err;
-      if (tries > 0) throw err;
-    }
+  const existing = await accountOf(ctx, mailbox.key);
+  if (existing) return signInAccount(ctx, existing, now);
+  try {
+    return { ...(await openAccount(ctx, mailbox, { passwordHash: null, verified: true })), created: true };
+  } catch (err) {
+    // Another confirmation for this address opened the account a moment ago: sign into that one.
+    // (openAccount answers email_taken for that, and for another spelling of the same person.)
+    if (!(err instanceof ApiError && err.code === 'email_taken')) throw err;
+    const raced = await accountOf(ctx, mailbox.key);
+    if (!raced) throw err;
+    return signInAccount(ctx, raced, now);
   }
-  throw new Error('unreachable');
 }
