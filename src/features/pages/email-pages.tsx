@@ -6,12 +6,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../app/env';
 import { setSessionCookie } from '../../http/cookies';
-import { csrfToken, csrfValid } from '../../http/csrf';
+import { csrfToken } from '../../http/csrf';
 import { confirmEmailSignIn, liveSignInLink, optionalReader, requestEmailSignIn } from '../readers';
-import { attempt, emailError, formLimit, formStrings, submitted } from './forms';
+import { attempt, emailError, formLimit, submitted, submittedWithLink } from './forms';
 import { nextOf, type PageContext } from './navigation';
 import { renderPage } from './render';
-import { publisherOfNext, showForbiddenForm } from './screens';
+import { publisherOfNext } from './screens';
 import { EmailCodeView, EmailConfirmView, EmailSignInView } from './views/email-sign-in';
 import type { FormErrors } from './views/form';
 
@@ -97,11 +97,8 @@ emailPages.get('/sign-in/email/confirm', async (c) => {
 
 emailPages.post('/sign-in/email/confirm', formLimit, async (c) => {
   // The link proves who the reader is; the CSRF token is bound to no session.
-  const fields = await formStrings(c);
-  if (!(await csrfValid(c, 'email-confirm', fields.csrf, null))) {
-    c.get('logger').warn('form refused by CSRF checks', { action: 'email-confirm' });
-    return showForbiddenForm(c);
-  }
+  const fields = await submittedWithLink(c, 'email-confirm');
+  if (fields instanceof Response) return fields;
   const token = fields.token ?? '';
   const result = await attempt(c, () => confirmEmailSignIn({ ctx: c.get('ctx'), input: { token } }), {
     unauthenticated: 'This sign-in link is wrong, expired or already used.',

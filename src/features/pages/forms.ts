@@ -41,11 +41,31 @@ export async function formStrings(c: PageContext): Promise<Record<string, string
 export async function submitted(c: PageContext, action: FormAction): Promise<Submitted | Response> {
   const who = await optionalReader(c);
   const fields = await formStrings(c);
-  if (!(await csrfValid(c, action, fields.csrf, who?.sessionId ?? null))) {
-    c.get('logger').warn('form refused by CSRF checks', { action, origin: c.req.header('origin') ?? null });
-    return showForbiddenForm(c);
-  }
-  return { fields, who };
+  const refused = await refusedByCsrf(c, action, fields, who?.sessionId ?? null);
+  return refused ?? { fields, who };
+}
+
+/**
+ * As `submitted`, for a form whose mailed token proves who the reader is (a reset or sign-in
+ * link): its CSRF token is bound to no session.
+ */
+export async function submittedWithLink(
+  c: PageContext,
+  action: FormAction,
+): Promise<Record<string, string> | Response> {
+  const fields = await formStrings(c);
+  return (await refusedByCsrf(c, action, fields, null)) ?? fields;
+}
+
+async function refusedByCsrf(
+  c: PageContext,
+  action: FormAction,
+  fields: Record<string, string>,
+  sessionId: string | null,
+): Promise<Response | null> {
+  if (await csrfValid(c, action, fields.csrf, sessionId)) return null;
+  c.get('logger').warn('form refused by CSRF checks', { action, origin: c.req.header('origin') ?? null });
+  return showForbiddenForm(c);
 }
 
 export function emailError(email: string): string | undefined {

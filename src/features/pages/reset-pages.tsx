@@ -3,12 +3,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../app/env';
 import { clearSessionCookie } from '../../http/cookies';
-import { csrfToken, csrfValid } from '../../http/csrf';
+import { csrfToken } from '../../http/csrf';
 import { confirmPasswordReset, requestPasswordReset, resetLinkWorks } from '../account';
 import { optionalReader } from '../readers';
-import { attempt, emailError, formLimit, formStrings, newPasswordError, submitted } from './forms';
+import { attempt, emailError, formLimit, newPasswordError, submitted, submittedWithLink } from './forms';
 import { renderPage } from './render';
-import { showForbiddenForm } from './screens';
 import type { FormErrors } from './views/form';
 import { ResetConfirmView, ResetDoneView, ResetRequestView, ResetSentView } from './views/reset';
 
@@ -52,11 +51,8 @@ resetPages.post('/reset-password', formLimit, async (c) => {
 
 resetPages.post('/reset-password/confirm', formLimit, async (c) => {
   // The link proves who the reader is; a session is neither needed nor bound into the token.
-  const fields = await formStrings(c);
-  if (!(await csrfValid(c, 'reset-confirm', fields.csrf, null))) {
-    c.get('logger').warn('form refused by CSRF checks', { action: 'reset-confirm' });
-    return showForbiddenForm(c);
-  }
+  const fields = await submittedWithLink(c, 'reset-confirm');
+  if (fields instanceof Response) return fields;
   const token = fields.token ?? '';
   const password = fields.password ?? '';
   const again = async (errors: FormErrors, status: ContentfulStatusCode) => {
