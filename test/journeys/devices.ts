@@ -5,7 +5,7 @@
  * set its first password.
  */
 import { describe, expect, it } from 'vitest';
-import { type Door, mailTo, signUp, uniqueEmail } from '../support/door';
+import { type Door, mailedCode, signUp, uniqueEmail } from '../support/door';
 
 const signIn = (door: Door, email: string, password: string, agent: string) =>
   door.call('POST', '/v1/sessions', { body: { email, password }, headers: { 'user-agent': agent } });
@@ -76,7 +76,7 @@ export function devicesJourney(door: () => Door): void {
     it('an account made by mail sets its first password without a current one', async () => {
       const email = uniqueEmail('firstpw');
       await door().call('POST', '/v1/sign-in/email', { body: { email } });
-      const code = (await mailTo(door(), email, 'sign_in')).subject.slice(0, 6);
+      const code = await mailedCode(door(), email);
       const { json } = await door().call('POST', '/v1/sign-in/email/confirm', { body: { email, code } });
       const set = await door().call('POST', '/v1/me/password', {
         token: json.session_token,
@@ -89,7 +89,7 @@ export function devicesJourney(door: () => Door): void {
     it('an account without a password is deleted with a mailed code, and only with the right one', async () => {
       const email = uniqueEmail('delcode');
       await door().call('POST', '/v1/sign-in/email', { body: { email } });
-      const first = (await mailTo(door(), email, 'sign_in')).subject.slice(0, 6);
+      const first = await mailedCode(door(), email);
       const { json } = await door().call('POST', '/v1/sign-in/email/confirm', {
         body: { email, code: first },
       });
@@ -98,7 +98,7 @@ export function devicesJourney(door: () => Door): void {
         (await door().call('DELETE', '/v1/me', { token, body: { password: 'anything at all' } })).status,
       ).toBe(401);
       await door().call('POST', '/v1/sign-in/email', { body: { email } });
-      const code = (await mailTo(door(), email, 'sign_in')).subject.slice(0, 6);
+      const code = await mailedCode(door(), email);
       const wrong = code === '000000' ? '000001' : '000000';
       expect((await door().call('DELETE', '/v1/me', { token, body: { code: wrong } })).status).toBe(401);
       expect((await door().call('DELETE', '/v1/me', { token, body: { code: first } })).status).toBe(401);

@@ -62,6 +62,13 @@ export async function mailTo(door: Door, to: string, template?: string): Promise
   return { ...rendered, template: row.template, status: row.status };
 }
 
+/** The 6-digit code of the newest sign-in mail to `to` (its subject starts with it). */
+export async function mailedCode(door: Door, to: string): Promise<string> {
+  const code = (await mailTo(door, to, 'sign_in')).subject.slice(0, 6);
+  if (!/^\d{6}$/.test(code)) throw new Error(`no code in the sign-in mail to ${to}`);
+  return code;
+}
+
 /** The first link in a mail's text that starts with `prefix` (a path on the service). */
 export function linkIn(mail: { text: string }, base: string, prefix: string): URL {
   const found = mail.text

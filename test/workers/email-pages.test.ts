@@ -4,7 +4,7 @@
  * told at once, CSRF refusals, and the development inbox that shows the mail.
  */
 import { describe, expect, it } from 'vitest';
-import { linkIn, mailTo } from '../support/door';
+import { linkIn, mailedCode, mailTo } from '../support/door';
 import { workersDoor } from '../support/workers-door';
 import { call, signUp, uniqueEmail } from './helpers';
 import { Browser, csrfOf } from './page-client';
@@ -27,7 +27,7 @@ describe('sign-in by mail, on the pages', () => {
     const sent = await askByPage(browser, email, '/account');
     expect(sent.status).toBe(200);
     expect(sent.text).toContain('Check your email');
-    const code = (await mailTo(workersDoor, email, 'sign_in')).subject.slice(0, 6);
+    const code = await mailedCode(workersDoor, email);
 
     const wrong = await browser.submit('/sign-in/email/code', {
       csrf: csrfOf(sent.text, '/sign-in/email/code'),
