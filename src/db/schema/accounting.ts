@@ -108,3 +108,25 @@ export const payoutLines = sqliteTable(
 );
 
 export type PayoutLineRow = typeof payoutLines.$inferSelect;
+
+/**
+ * The meter: one row per free article a reader opened in a calendar month (UTC), across every
+ * publisher. The primary key makes an article count once however often it is opened; the
+ * allowance (METER_FREE_ARTICLES) is enforced by a conditional insert.
+ */
+export const meterArticles = sqliteTable(
+  'meter_articles',
+  {
+    readerId: text('reader_id')
+      .notNull()
+      .references(() => readers.id, { onDelete: 'cascade' }),
+    /** UTC month, `YYYY-MM`. */
+    month: text('month').notNull(),
+    publisherId: text('publisher_id')
+      .notNull()
+      .references(() => publishers.id, { onDelete: 'cascade' }),
+    articleId: text('article_id').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.readerId, t.month, t.publisherId, t.articleId] })],
+);

@@ -7,6 +7,12 @@ export const publishers = sqliteTable(
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
+    /** For readers, on `/titles`: a sentence or two on what the title publishes. */
+    description: text('description'),
+    /** The title's front page (https), linked from `/titles`. */
+    homepageUrl: text('homepage_url'),
+    /** A square logo (https image URL) shown on `/titles`. */
+    logoUrl: text('logo_url'),
     /** JSON array of origins (`https://news.example`) that `/access` may send readers back to. */
     origins: text('origins', { mode: 'json' }).$type<string[]>().notNull(),
     /** SHA-256 of the API key; the key is shown once at creation or rotation. */
