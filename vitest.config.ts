@@ -68,6 +68,8 @@ export default defineConfig({
                 LIMIT_PASSWORD_RESETS_IP: '100000/1h',
                 LIMIT_ACCESS_IP: '100000/1m',
                 LIMIT_SIGNIN_MAILS_IP: '100000/1h',
+                // The meter is on in workerd, as in the Node journeys, so that its journey runs here too.
+                METER_FREE_ARTICLES: '3',
                 ...secrets,
                 STRIPE_API_BASE: inject('stripeEmulatorUrl'),
                 TEST_MIGRATIONS: migrations,

@@ -25,11 +25,18 @@ export const DENIAL_REASONS = [
   'payment_failed',
   'no_membership',
   'deleted',
+  'email_unverified',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 /** What an `expired` membership records about how it ended. */
 export type EndedReason = Extract<DenialReason, 'trial_expired' | 'canceled' | 'payment_failed'>;
+
+/**
+ * A trial on an address nobody has proved is theirs lasts this long from sign-up; then the reader
+ * confirms the address (a mailed link or code) to go on. One trial per person costs a mailbox.
+ */
+export const UNVERIFIED_TRIAL_SECONDS = 24 * 3600;
 
 export interface Membership {
   status: MembershipStatus;
@@ -43,7 +50,7 @@ export interface Membership {
 }
 
 /** The kinds of entitlement, as carried by the token's `membership` claim. */
-export const ENTITLEMENT_KINDS = ['trial', 'paid', 'grace', 'comp'] as const;
+export const ENTITLEMENT_KINDS = ['trial', 'paid', 'grace', 'comp', 'meter', 'gift'] as const;
 export type EntitlementKind = (typeof ENTITLEMENT_KINDS)[number];
 
 export type Entitlement =
@@ -101,14 +108,39 @@ export function paysThroughStripe(membership: Pick<Membership, 'status'> | null)
   return status === 'active' || status === 'past_due' || status === 'canceled';
 }
 
-/** A reader's entitlement: a deleted reader has none, whatever the membership row says. */
+/** What the day-one rule needs of a reader. */
+export interface ReaderFacts {
+  deletedAt: Date | null;
+  createdAt: Date;
+  emailVerifiedAt: Date | null;
+}
+
+/**
+ * When an unverified reader's trial stops until the address is confirmed; null when the rule does
+ * not apply (a verified address, or an entitlement that is not the free trial).
+ */
+export function verificationRequiredFrom(reader: ReaderFacts, entitlement: Entitlement): Date | null {
+  if (reader.emailVerifiedAt !== null || entitlement.kind !== 'trial') return null;
+  return new Date(reader.createdAt.getTime() + UNVERIFIED_TRIAL_SECONDS * 1000);
+}
+
+/**
+ * A reader's entitlement: a deleted reader has none, whatever the membership row says, and a free
+ * trial on an unverified address ends after its first day (until the address is confirmed).
+ */
 export function readerEntitlement(
-  reader: { deletedAt: Date | null },
+  reader: ReaderFacts,
   membership: Membership | null,
   now: Date,
 ): Entitlement {
   if (reader.deletedAt !== null) return { entitled: false, kind: null, reason: 'deleted', until: null };
-  return entitlementOf(membership, now);
+  const entitlement = entitlementOf(membership, now);
+  const cutoff = verificationRequiredFrom(reader, entitlement);
+  if (cutoff === null || !entitlement.entitled) return entitlement;
+  if (now.getTime() >= cutoff.getTime())
+    return { entitled: false, kind: null, reason: 'email_unverified', until: null };
+  const until = entitlement.until === null || entitlement.until > cutoff ? cutoff : entitlement.until;
+  return { ...entitlement, until };
 }
 
 /**

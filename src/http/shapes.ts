@@ -4,6 +4,7 @@ import type { PublisherRow, ReaderRow } from '../db/schema';
 import { EMAIL_MESSAGE, isPlausibleEmail } from '../domain/email';
 import {
   type Entitlement,
+  DENIAL_REASONS,
   effectiveMembership,
   MEMBERSHIP_STATUSES,
   type Membership,
@@ -50,7 +51,7 @@ export const MembershipSchema = z
 export const EntitlementSchema = z
   .object({
     entitled: z.boolean(),
-    reason: z.enum(['trial_expired', 'canceled', 'payment_failed', 'no_membership', 'deleted']).nullable(),
+    reason: z.enum(DENIAL_REASONS).nullable(),
     until: Timestamp.nullable(),
   })
   .openapi('Entitlement');

@@ -45,11 +45,15 @@ export function readerJourney(door: () => Door): void {
 
       const me = await door().call('GET', '/v1/me', { token });
       expect(me.status).toBe(200);
+      // An unconfirmed address keeps the trial for its first day (test/journeys/address.ts).
       expect(me.json.entitlement).toEqual({
         entitled: true,
         reason: null,
-        until: body.membership.trial_ends_at,
+        until: me.json.email_verification.required_from,
       });
+      expect(Date.parse(me.json.email_verification.required_from)).toBe(
+        Date.parse(body.reader.created_at) + 86_400_000,
+      );
       expect(me.headers.get('cache-control')).toBe('no-store');
 
       const viaCookie = await door().call('GET', '/v1/me', {
@@ -85,7 +89,9 @@ export function readerJourney(door: () => Door): void {
       expect(claims.article).toBe('budget-2027');
       expect(claims.sub).not.toContain(reader.id);
       expect(claims.exp - claims.iat).toBe(600);
-      expect(claims.entitled_until).toBe(Date.parse(res.json.membership.trial_ends_at) / 1000);
+      // Within the day-one rule's first day: the entitlement ends with that day, before the trial does.
+      expect(claims.entitled_until).toBe(Date.parse(res.json.reader.created_at) / 1000 + 86_400);
+      expect(claims.entitled_until).toBeLessThan(Date.parse(res.json.membership.trial_ends_at) / 1000);
       expect(Date.parse(issued.json.expires_at) / 1000).toBe(claims.exp);
 
       // Pairwise: stable for one publisher, different for another, never the reader id.

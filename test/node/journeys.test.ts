@@ -1,14 +1,16 @@
 /** @module The journeys of test/journeys, run on the Node door over a libSQL file. */
 import { afterAll, beforeAll } from 'vitest';
+import { addressJourney } from '../journeys/address';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
+import { meterJourney } from '../journeys/meter';
 import { readerJourney } from '../journeys/reader';
 import { readingJourney } from '../journeys/reading';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 let door: NodeDoor;
 beforeAll(async () => {
-  door = await startNodeDoor();
+  door = await startNodeDoor({ METER_FREE_ARTICLES: '3' });
 });
 afterAll(() => door.close());
 
@@ -16,3 +18,5 @@ readerJourney(() => door);
 emailSignInJourney(() => door);
 devicesJourney(() => door);
 readingJourney(() => door);
+addressJourney(() => door);
+meterJourney(() => door);

@@ -5,8 +5,10 @@
  */
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressJourney } from '../journeys/address';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
+import { meterJourney } from '../journeys/meter';
 import { readerJourney } from '../journeys/reader';
 import { readingJourney } from '../journeys/reading';
 import { type HranaServer, startHranaServer } from '../support/hrana';
@@ -16,7 +18,7 @@ let server: HranaServer;
 let door: NodeDoor;
 beforeAll(async () => {
   server = await startHranaServer();
-  door = await startNodeDoor({ DATABASE_URL: server.url, LOG_LEVEL: 'warn' });
+  door = await startNodeDoor({ DATABASE_URL: server.url, LOG_LEVEL: 'warn', METER_FREE_ARTICLES: '3' });
 }, 60_000);
 afterAll(async () => {
   door?.close();
@@ -32,6 +34,8 @@ readerJourney(() => door);
 emailSignInJourney(() => door);
 devicesJourney(() => door);
 readingJourney(() => door);
+addressJourney(() => door);
+meterJourney(() => door);
 
 describe('integrity on a remote database (every request its own connection)', () => {
   it('refuses an orphan row through another client, and cascades a delete', async () => {

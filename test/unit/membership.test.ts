@@ -6,10 +6,13 @@ import {
   RENEWAL_LEEWAY_SECONDS,
   readerEntitlement,
   tokenLifetime,
+  UNVERIFIED_TRIAL_SECONDS,
+  verificationRequiredFrom,
 } from '../../src/domain/membership';
 
 const T = new Date('2026-12-11T22:50:00Z');
 const at = (offsetSeconds: number) => new Date(T.getTime() + offsetSeconds * 1000);
+const verified = { deletedAt: null, createdAt: at(-86_400 * 30), emailVerifiedAt: at(-86_400 * 30) };
 
 function membership(overrides: Partial<Membership>): Membership {
   return {
@@ -122,13 +125,71 @@ describe('entitlementOf: every status, both sides of every boundary second', () 
       until: null,
     });
     const live = membership({ status: 'comped', compUntil: at(3600) });
-    expect(readerEntitlement({ deletedAt: null }, live, T).entitled).toBe(true);
-    expect(readerEntitlement({ deletedAt: at(-10) }, live, T)).toEqual({
+    expect(readerEntitlement(verified, live, T).entitled).toBe(true);
+    expect(readerEntitlement({ ...verified, deletedAt: at(-10) }, live, T)).toEqual({
       entitled: false,
       kind: null,
       reason: 'deleted',
       until: null,
     });
+  });
+});
+
+describe('the day-one rule for unverified trials', () => {
+  const day = UNVERIFIED_TRIAL_SECONDS;
+  const trial = membership({ status: 'trialing', trialEndsAt: at(14 * 86_400) });
+  const unverified = (signedUpAgo: number) => ({
+    deletedAt: null,
+    createdAt: at(-signedUpAgo),
+    emailVerifiedAt: null,
+  });
+
+  it('keeps a trial for its first day, ending the entitlement (and so the tokens) at the cutoff', () => {
+    const e = readerEntitlement(unverified(3600), trial, T);
+    expect(e).toEqual({ entitled: true, kind: 'trial', reason: null, until: at(day - 3600) });
+    expect(verificationRequiredFrom(unverified(3600), e)).toEqual(at(day - 3600));
+    expect(readerEntitlement(unverified(day - 1), trial, T).entitled).toBe(true);
+  });
+
+  it('stops the trial from the end of its first day until the address is confirmed', () => {
+    for (const ago of [day, day + 1, 10 * day]) {
+      expect(readerEntitlement(unverified(ago), trial, T)).toEqual({
+        entitled: false,
+        kind: null,
+        reason: 'email_unverified',
+        until: null,
+      });
+    }
+    const confirmed = { ...unverified(10 * day), emailVerifiedAt: at(-5) };
+    expect(readerEntitlement(confirmed, trial, T)).toEqual(entitlementOf(trial, T));
+  });
+
+  it('keeps the earlier end when the trial itself ends within the first day', () => {
+    const short = membership({ status: 'trialing', trialEndsAt: at(600) });
+    expect(readerEntitlement(unverified(60), short, T).until).toEqual(at(600));
+    expect(
+      readerEntitlement(unverified(60), membership({ status: 'trialing', trialEndsAt: at(-1) }), T).reason,
+    ).toBe('trial_expired');
+  });
+
+  it('touches nothing but the free trial: paid, grace and comp need no confirmed address', () => {
+    const others = [
+      membership({ status: 'active', currentPeriodEnd: at(86_400) }),
+      membership({ status: 'past_due', graceUntil: at(86_400) }),
+      membership({ status: 'canceled', currentPeriodEnd: at(86_400) }),
+      membership({ status: 'comped', compUntil: at(86_400) }),
+      membership({ status: 'expired', endedReason: 'canceled' }),
+      null,
+    ];
+    for (const m of others) {
+      const e = readerEntitlement(unverified(10 * day), m, T);
+      expect(e).toEqual(entitlementOf(m, T));
+      expect(verificationRequiredFrom(unverified(10 * day), e)).toBeNull();
+    }
+  });
+
+  it('a deleted reader is deleted, verified or not', () => {
+    expect(readerEntitlement({ ...unverified(60), deletedAt: at(-1) }, trial, T).reason).toBe('deleted');
   });
 });
 

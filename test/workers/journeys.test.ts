@@ -1,6 +1,8 @@
 /** @module The journeys of test/journeys, run in workerd on D1 through the Worker's own fetch. */
+import { addressJourney } from '../journeys/address';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
+import { meterJourney } from '../journeys/meter';
 import { readerJourney } from '../journeys/reader';
 import { readingJourney } from '../journeys/reading';
 import { workersDoor } from '../support/workers-door';
@@ -9,3 +11,5 @@ readerJourney(() => workersDoor);
 emailSignInJourney(() => workersDoor);
 devicesJourney(() => workersDoor);
 readingJourney(() => workersDoor);
+addressJourney(() => workersDoor);
+meterJourney(() => workersDoor);

@@ -5,6 +5,7 @@ export type {
   EntitlementJwk,
   EntitlementJwks,
   EntitlementMembership,
+  EntitlementMeter,
   EntitlementVerifier,
   EntitlementVerifierOptions,
   EntitlementVerifyContext,

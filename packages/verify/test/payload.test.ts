@@ -15,6 +15,9 @@ const CLAIMS = [
   'membership',
   'entitled_until',
   'article',
+  'meter_used',
+  'meter_allowance',
+  'meter_resets_at',
 ] as const;
 
 /**

@@ -6,11 +6,13 @@ import { problem, toApiError } from '../../app/errors';
 import { isId } from '../../db/ids';
 import { toMembership } from '../../db/memberships';
 import { readerEntitlement } from '../../domain/membership';
+import { meterApplies } from '../../domain/meter';
 import { parseReturnTo, withPaywallParam } from '../../domain/redirects';
 import { hasControlChars } from '../../domain/text';
 import { rfc3339 } from '../../domain/time';
 import { jsonBody, problemResponses, publicSecurity, publisherSecurity } from '../../http/openapi';
 import { enforce } from '../limits';
+import { meterWouldGrant } from '../meter';
 import { showError, showFailure, showLogin, showSignup, showSubscribe } from '../pages';
 import { getPublisher, requirePublisher } from '../publishers';
 import { optionalReader } from '../readers';
@@ -151,7 +153,17 @@ accessRoutes
       const who = await optionalReader(c);
       if (who) {
         const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), ctx.now());
-        if (entitlement.entitled) {
+        // Without an entitlement, one article may still be free on the meter; the exchange counts it.
+        const metered =
+          !entitlement.entitled &&
+          query.article !== undefined &&
+          meterApplies(entitlement.reason) &&
+          (await meterWouldGrant(ctx, {
+            readerId: who.reader.id,
+            publisherId: publisher.id,
+            articleId: query.article,
+          }));
+        if (entitlement.entitled || metered) {
           const code = await issueAccessCode({
             ctx,
             principal: who,

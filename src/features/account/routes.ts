@@ -7,6 +7,7 @@ import { EmailSchema } from '../../http/shapes';
 import { requireReader } from '../readers';
 import { deleteOwnAccount } from './delete';
 import { deviceRoutes } from './device-routes';
+import { emailRoutes } from './email-routes';
 import { exportOwnData } from './export';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset';
 import { readingRoutes } from './reading-routes';
@@ -165,4 +166,5 @@ export const accountRoutes = new OpenAPIHono<AppEnv>()
   .route('/', resetRoutes)
   .route('/', ownRoutes)
   .route('/', deviceRoutes)
+  .route('/', emailRoutes)
   .route('/', readingRoutes);

@@ -1,5 +1,16 @@
 /** @module Mail: the outbox rows other features write in their batches, delivery, senders, secret links. */
-export { resetLink, resetToken, signInCode, signInCodeHash, signInLink, signInToken } from './links';
+export {
+  emailChangeCode,
+  emailChangeCodeHash,
+  emailChangeLink,
+  emailChangeToken,
+  resetLink,
+  resetToken,
+  signInCode,
+  signInCodeHash,
+  signInLink,
+  signInToken,
+} from './links';
 export {
   deliverOutbox,
   MAX_MAIL_ATTEMPTS,

@@ -16,7 +16,10 @@ export type MailTemplate =
   | 'sign_in'
   | 'welcome'
   | 'receipt'
-  | 'cancellation';
+  | 'cancellation'
+  | 'verify_email'
+  | 'email_change'
+  | 'email_changed';
 
 export interface OutgoingMail {
   id: string;

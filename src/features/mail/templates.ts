@@ -1,7 +1,7 @@
 /** @module The templates of every outbox message (subject, plain text, and the same as HTML), rendered at send time. */
 import type { Config } from '../../app/config';
 import { htmlOf } from './html';
-import { resetLink, signInCode, signInLink } from './links';
+import { emailChangeCode, emailChangeLink, resetLink, signInCode, signInLink } from './links';
 import type { OutgoingMail } from './outbox';
 
 export interface RenderedMail {
@@ -106,6 +106,7 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
         text:
           'Your OnePass account is ready: one membership for every member publisher. ' +
           `${end ? `Your free trial runs until ${end}; no card is needed until you choose a plan.` : 'Choose a plan to start reading.'}\n\n` +
+          `${end && p.needs_confirmation === true ? 'One more step: confirm this address from your account page within a day, so that the trial goes on after its first day.\n\n' : ''}` +
           `Your account: ${account}${SIGNATURE}`,
       };
     }
@@ -120,6 +121,47 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
           `Thank you: we received ${amount ?? 'your payment'} for your ${plan ? `${plan} ` : ''}OnePass membership` +
           `${through ? `, which now runs until ${through}` : ''}.\n\n` +
           `${invoice ? `The invoice: ${invoice}\n\n` : ''}Manage billing from your account: ${account}${SIGNATURE}`,
+      };
+    }
+    case 'verify_email': {
+      const ref = field(p, 'sign_in_ref');
+      if (ref === null) throw new Error('verify_email mail without sign_in_ref');
+      const until = when(field(p, 'expires_at'));
+      const code = await signInCode(config, ref);
+      return {
+        subject: `${code} confirms your OnePass address`,
+        text:
+          `Confirm that this address is yours${until ? ` before ${until}` : ' within 15 minutes'}, ` +
+          'so that your free trial goes on after its first day:\n' +
+          `${await signInLink(config, ref)}\n\n` +
+          `Or enter this code on your account page: ${code}\n\n` +
+          `The link and the code work once. If you did not ask for this, ignore this message.${SIGNATURE}`,
+      };
+    }
+    case 'email_change': {
+      const ref = field(p, 'change_ref');
+      if (ref === null) throw new Error('email_change mail without change_ref');
+      const until = when(field(p, 'expires_at'));
+      const code = await emailChangeCode(config, ref);
+      return {
+        subject: `${code} confirms your new OnePass address`,
+        text:
+          'Someone (hopefully you) asked to move a OnePass account to this address.\n\n' +
+          `Confirm it with this link${until ? ` before ${until}` : ' within 15 minutes'}:\n` +
+          `${await emailChangeLink(config, ref)}\n\n` +
+          `Or enter this code on your account page: ${code}\n\n` +
+          'Until then the account keeps its old address. ' +
+          `If you did not ask for this, ignore this message: nothing changes without it.${SIGNATURE}`,
+      };
+    }
+    case 'email_changed': {
+      const to = field(p, 'new_email');
+      return {
+        subject: 'The address of your OnePass account has changed',
+        text:
+          `Your OnePass account now uses ${to ?? 'a new address'}; mail about it goes there from now on.\n\n` +
+          'If you did not make this change, reset your password at once from the sign-in page ' +
+          `(${config.publicUrl}/login) and reply to this message.${SIGNATURE}`,
       };
     }
     case 'cancellation': {

@@ -44,7 +44,12 @@ export interface MailSignedIn extends SignedIn {
 export async function requestEmailSignIn({
   ctx,
   input,
-}: UseCase<{ email: string; next?: string | null }>): Promise<void> {
+}: UseCase<{
+  email: string;
+  next?: string | null;
+  /** `verify`: the same link and code, worded as a request to confirm a signed-in reader's address. */
+  purpose?: 'sign_in' | 'verify';
+}>): Promise<void> {
   const mailbox = normalizeEmail(input.email);
   if (!mailbox) throw invalidRequest([{ path: 'email', message: EMAIL_MESSAGE }]);
   await enforce(ctx, 'signinMailsIp', ctx.clientAddress ?? 'unknown');
@@ -62,7 +67,7 @@ export async function requestEmailSignIn({
     dedupeKey: `sign_in:${ref.slice(0, 16)}`,
     readerId: account?.id ?? null,
     to: mailbox.address,
-    template: 'sign_in',
+    template: input.purpose === 'verify' ? 'verify_email' : 'sign_in',
     payload: { sign_in_ref: ref, expires_at: rfc3339(expiresAt), new_account: account === undefined },
   });
   await ctx.db.batch([

@@ -2,7 +2,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv, ReaderEnv } from '../../app/env';
 import { toMembership } from '../../db/memberships';
-import { readerEntitlement } from '../../domain/membership';
+import { entitlementOf, readerEntitlement, verificationRequiredFrom } from '../../domain/membership';
+import { rfc3339OrNull } from '../../domain/time';
 import { clearSessionCookie, setSessionCookie } from '../../http/cookies';
 import { jsonBody, problemResponses, publicSecurity, readerSecurity } from '../../http/openapi';
 import {
@@ -13,7 +14,9 @@ import {
   presentMembership,
   presentReader,
   ReaderSchema,
+  Timestamp,
 } from '../../http/shapes';
+import { MeterSchema, meterStatus, presentMeter } from '../meter';
 import { emailSignInRoutes } from './email-routes';
 import { requireReader } from './middleware';
 import { presentSignedIn, SignedInSchema } from './present';
@@ -92,6 +95,20 @@ const meRoute = createRoute({
             reader: ReaderSchema,
             membership: MembershipSchema.nullable(),
             entitlement: EntitlementSchema,
+            email_verification: z
+              .object({
+                verified: z.boolean(),
+                required_from: Timestamp.nullable().openapi({
+                  description:
+                    'When a free trial on an unconfirmed address stops until it is confirmed (one day after sign-up; ' +
+                    '`POST /v1/me/email/verify` mails a link and code); null when the rule does not apply.',
+                }),
+              })
+              .openapi('EmailVerification'),
+            meter: MeterSchema.optional().openapi({
+              description:
+                'The free articles of this month, when the meter is on (`METER_FREE_ARTICLES` > 0).',
+            }),
           }),
         },
       },
@@ -120,15 +137,22 @@ const ownRoutes = new OpenAPIHono<ReaderEnv>()
     clearSessionCookie(c);
     return c.body(null, 204);
   })
-  .openapi(meRoute, (c) => {
+  .openapi(meRoute, async (c) => {
     const now = c.get('ctx').now();
     const { reader, membershipRow } = c.get('reader');
     const membership = toMembership(membershipRow);
+    const entitlement = readerEntitlement(reader, membership, now);
+    const meter = await meterStatus(c.get('ctx'), reader.id);
     return c.json(
       {
         reader: presentReader(reader),
         membership: presentMembership(membership, now),
-        entitlement: presentEntitlement(readerEntitlement(reader, membership, now)),
+        entitlement: presentEntitlement(entitlement),
+        email_verification: {
+          verified: reader.emailVerifiedAt !== null,
+          required_from: rfc3339OrNull(verificationRequiredFrom(reader, entitlementOf(membership, now))),
+        },
+        ...(meter ? { meter: presentMeter(meter) } : {}),
       },
       200,
     );

@@ -91,7 +91,10 @@ export async function openAccount(
     readerId,
     to: email,
     template: 'welcome',
-    payload: { trial_end: membership.status === 'trialing' ? rfc3339OrNull(membership.trialEndsAt) : null },
+    payload: {
+      trial_end: membership.status === 'trialing' ? rfc3339OrNull(membership.trialEndsAt) : null,
+      needs_confirmation: !how.verified,
+    },
   });
   try {
     await ctx.db.batch([

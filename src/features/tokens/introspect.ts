@@ -88,6 +88,8 @@ export async function inspectToken({
     .select({
       readerId: readers.id,
       deletedAt: readers.deletedAt,
+      createdAt: readers.createdAt,
+      emailVerifiedAt: readers.emailVerifiedAt,
       revokedBefore: readers.revokedBefore,
       membership: memberships,
     })
@@ -100,6 +102,9 @@ export async function inspectToken({
   if (row.deletedAt !== null) return { active: false, reason: 'deleted' };
   if (tokenRevoked(claims.iat, row)) return { active: false, reason: 'revoked' };
   const entitlement = readerEntitlement(row, toMembership(row.membership), ctx.now());
-  if (!entitlement.entitled) return { active: false, reason: 'not_entitled' };
+  // A metered article was granted on its own, not by the membership: it stays readable until the
+  // token expires unless the account is deleted or revoked (both checked above).
+  if (!entitlement.entitled && claims.membership !== 'meter')
+    return { active: false, reason: 'not_entitled' };
   return { active: true, claims, readerId: row.readerId };
 }

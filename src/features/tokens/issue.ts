@@ -8,10 +8,12 @@ import { newId } from '../../db/ids';
 import { toMembership } from '../../db/memberships';
 import { type PublisherRow, pairwiseSubjects, publishers } from '../../db/schema';
 import { type Entitlement, readerEntitlement, tokenLifetime } from '../../domain/membership';
-import { epochSeconds, wholeSeconds } from '../../domain/time';
+import { meterApplies } from '../../domain/meter';
+import { epochSeconds, rfc3339, wholeSeconds } from '../../domain/time';
 import { hmacSha256 } from '../../lib/crypto';
 import { signEs256 } from '../../lib/jws';
 import { oncePer } from '../../lib/once-per';
+import { type MeterStatus, takeMeteredArticle } from '../meter';
 import type { Authenticated } from '../readers';
 
 export const TOKEN_TYPE = 'entitlement+jwt';
@@ -31,6 +33,8 @@ export function notEntitled(
   config: Config,
   entitlement: Exclude<Entitlement, { entitled: true }>,
   publisherId?: string,
+  /** The reader's meter when it was tried and is spent: the answer says so. */
+  meter?: MeterStatus,
 ) {
   const messages: Record<typeof entitlement.reason, string> = {
     trial_expired: 'The free trial has ended. Subscribe to keep reading.',
@@ -38,10 +42,18 @@ export function notEntitled(
     payment_failed: 'The last payment failed. Update the payment method to keep reading.',
     no_membership: 'There is no membership on this account. Subscribe to start reading.',
     deleted: 'This account has been deleted.',
+    email_unverified:
+      'The free trial goes on once the email address is confirmed: use the link or code we mailed.',
   };
-  return new ApiError('not_entitled', messages[entitlement.reason], {
+  const spent = meter
+    ? ` The ${meter.allowance} free articles of this month are read; more from ${meter.resetsAt.toISOString().slice(0, 10)}.`
+    : '';
+  return new ApiError('not_entitled', `${messages[entitlement.reason]}${spent}`, {
     reason: entitlement.reason,
     subscribe_url: subscribeUrl(config, publisherId),
+    ...(meter
+      ? { meter: { used: meter.used, allowance: meter.allowance, resets_at: rfc3339(meter.resetsAt) } }
+      : {}),
   });
 }
 
@@ -127,17 +139,37 @@ export async function issueEntitlementToken({
 }: UseCase<TokenRequest, Authenticated>): Promise<IssuedToken> {
   const now = ctx.now();
   const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), now);
-  const found = await publisherFor(ctx, input.publisher, who.reader.id, entitlement.entitled);
+  // Without an entitlement, an article may still be read on the meter (METER_FREE_ARTICLES).
+  const meterable =
+    !entitlement.entitled &&
+    input.article !== undefined &&
+    ctx.config.meterFreeArticles > 0 &&
+    meterApplies(entitlement.reason);
+  const found = await publisherFor(ctx, input.publisher, who.reader.id, entitlement.entitled || meterable);
   if (!found) throw new ApiError('not_found', 'No publisher has this id.');
   const { publisher, subject } = found;
-  if (!entitlement.entitled) throw notEntitled(ctx.config, entitlement, publisher.id);
   const iat = epochSeconds(now);
-  const lifetime = tokenLifetime(entitlement, iat, ctx.config.tokenTtlSeconds);
-  const claims: Record<string, unknown> = {
-    scope: 'full_text',
-    membership: entitlement.kind,
-    entitled_until: lifetime.entitledUntil,
-  };
+  const claims: Record<string, unknown> = { scope: 'full_text' };
+  let granted: Extract<Entitlement, { entitled: true }>;
+  if (entitlement.entitled) {
+    granted = entitlement;
+  } else {
+    if (!meterable || input.article === undefined) throw notEntitled(ctx.config, entitlement, publisher.id);
+    const meter = await takeMeteredArticle(ctx, {
+      readerId: who.reader.id,
+      publisherId: publisher.id,
+      articleId: input.article,
+    });
+    if (!meter.granted) throw notEntitled(ctx.config, entitlement, publisher.id, meter);
+    // The article stays free for the rest of the month: that is when this entitlement ends.
+    granted = { entitled: true, kind: 'meter', reason: null, until: meter.resetsAt };
+    claims.meter_used = meter.used;
+    claims.meter_allowance = meter.allowance;
+    claims.meter_resets_at = epochSeconds(meter.resetsAt);
+  }
+  const lifetime = tokenLifetime(granted, iat, ctx.config.tokenTtlSeconds);
+  claims.membership = granted.kind;
+  claims.entitled_until = lifetime.entitledUntil;
   if (input.article !== undefined) claims.article = input.article;
   const token = await signEs256(
     ctx.config,

@@ -2,7 +2,7 @@
 import { EntitlementError, expired, malformed } from './errors.js';
 import { isFiniteNumber, isNonEmptyString, isStringArray } from './guards.js';
 import type { PayloadClaims } from './payload.js';
-import type { EntitlementClaims, EntitlementMembership } from './types.js';
+import type { EntitlementClaims, EntitlementMembership, EntitlementMeter } from './types.js';
 
 /** The memberships a token may carry; anything else is `malformed`. */
 export function isMembership(value: unknown): value is EntitlementMembership {
@@ -14,6 +14,19 @@ export function isMembership(value: unknown): value is EntitlementMembership {
     value === 'meter' ||
     value === 'gift'
   );
+}
+
+/**
+ * The meter a metered token reports (flat claims `meter_used`, `meter_allowance`, `meter_resets_at`
+ * on the wire), or undefined when it reports none; `malformed` when it reports part of one.
+ */
+function meterOf(payload: PayloadClaims): EntitlementMeter | undefined {
+  const { meter_used: used, meter_allowance: allowance, meter_resets_at: resetsAt } = payload;
+  if (used === undefined && allowance === undefined && resetsAt === undefined) return undefined;
+  if (!isFiniteNumber(used) || !isFiniteNumber(allowance) || !isFiniteNumber(resetsAt)) {
+    throw malformed('The token meter claims are incomplete or not numbers');
+  }
+  return Object.freeze({ used, allowance, resets_at: resetsAt });
 }
 
 /** What the claims of a payload are held against. */
@@ -70,6 +83,8 @@ export function createClaimsCheck({ issuer, publisherId, leeway }: ClaimsPolicy)
     };
     if (nbf !== undefined) claims.nbf = nbf;
     if (article !== undefined) claims.article = article;
+    const meter = meterOf(payload);
+    if (meter !== undefined) claims.meter = meter;
     return Object.freeze(claims);
   };
 }

@@ -13,6 +13,9 @@ export type PayloadClaims = {
   membership?: unknown;
   entitled_until?: unknown;
   article?: unknown;
+  meter_used?: unknown;
+  meter_allowance?: unknown;
+  meter_resets_at?: unknown;
 };
 
 const QUOTE = 0x22;
@@ -89,9 +92,14 @@ function assign(
       return;
     case 10:
       if (text.startsWith('membership', start)) claims.membership = value;
+      else if (text.startsWith('meter_used', start)) claims.meter_used = value;
       return;
     case 14:
       if (text.startsWith('entitled_until', start)) claims.entitled_until = value;
+      return;
+    case 15:
+      if (text.startsWith('meter_allowance', start)) claims.meter_allowance = value;
+      else if (text.startsWith('meter_resets_at', start)) claims.meter_resets_at = value;
       return;
   }
 }
@@ -120,6 +128,9 @@ export function readFlatClaims(text: string): PayloadClaims | null {
     membership: undefined,
     entitled_until: undefined,
     article: undefined,
+    meter_used: undefined,
+    meter_allowance: undefined,
+    meter_resets_at: undefined,
   };
   let i = skipSpace(text, 0);
   if (text.charCodeAt(i) !== OPEN_BRACE) return null;

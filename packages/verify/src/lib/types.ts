@@ -46,6 +46,23 @@ export interface EntitlementClaims {
   readonly entitled_until: number;
   /** The article the token was asked for, when it was asked for one. */
   readonly article?: string;
+  /** For a `meter` token: the reader's free articles this month, e.g. to say "2 of 3 free articles". */
+  readonly meter?: EntitlementMeter;
+}
+
+/**
+ * The network-wide meter at the time a `meter` token was issued: `used` of `allowance` free
+ * articles this month (this one included), counted afresh from `resets_at` (epoch seconds).
+ *
+ * @example
+ * ```ts
+ * if (claims.meter) banner(`${claims.meter.used} of ${claims.meter.allowance} free articles this month`);
+ * ```
+ */
+export interface EntitlementMeter {
+  readonly used: number;
+  readonly allowance: number;
+  readonly resets_at: number;
 }
 
 /**
