@@ -28,7 +28,12 @@ export type FormAction =
   | 'end-other-sessions'
   | 'change-password'
   | 'delete-account'
-  | 'delete-code';
+  | 'delete-code'
+  | 'verify-email'
+  | 'verify-email-code'
+  | 'change-email'
+  | 'change-email-code'
+  | 'change-email-link';
 
 const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;

@@ -7,6 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
 import { optionalReader } from '../readers';
 import { accountPages } from './account-pages';
+import { addressPages } from './address-pages';
 import { authPages } from './auth-pages';
 import { emailPages } from './email-pages';
 import { inboxPage } from './inbox-page';
@@ -28,6 +29,7 @@ pageRoutes.get('/', async (c) => {
 pageRoutes
   .route('/', authPages)
   .route('/', accountPages)
+  .route('/', addressPages)
   .route('/', subscribePages)
   .route('/', resetPages)
   .route('/', emailPages)

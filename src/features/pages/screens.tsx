@@ -10,13 +10,20 @@ import { isId } from '../../db/ids';
 import { toMembership } from '../../db/memberships';
 import type { PublisherRow } from '../../db/schema';
 import { checkoutTrialEnd } from '../../domain/billing';
-import { type Plan, paysThroughStripe, readerEntitlement } from '../../domain/membership';
+import {
+  entitlementOf,
+  type Plan,
+  paysThroughStripe,
+  readerEntitlement,
+  verificationRequiredFrom,
+} from '../../domain/membership';
 import { csrfToken } from '../../http/csrf';
 import { listDevices, type ReadingEntry, readingHistory } from '../account';
 import { getPublisher } from '../publishers';
 import { type Authenticated, optionalReader } from '../readers';
 import { notEntitled } from '../tokens';
 import { renderPage, stripeOrigins } from './render';
+import { AddressSection, type AddressSectionProps } from './views/account-address';
 import {
   DataSection,
   DevicesSection,
@@ -121,6 +128,7 @@ export async function showSubscribe(
       next={s.next}
       from={s.publisher ? { name: s.publisher.name } : null}
       reason={reason}
+      confirmAddress={!entitlement.entitled && entitlement.reason === 'email_unverified'}
       trialNote={trialNote}
       plan={s.plan ?? 'monthly'}
       errors={s.errors}
@@ -147,6 +155,7 @@ export async function showAccount(
     error?: string;
     passwordErrors?: FormErrors;
     deleteError?: string;
+    address?: Pick<AddressSectionProps, 'pending' | 'verifySent' | 'error'>;
     status?: ContentfulStatusCode;
   } = {},
 ): Promise<Response> {
@@ -165,6 +174,21 @@ export async function showAccount(
       notice={s.notice}
       error={s.error}
     >
+      <AddressSection
+        email={who.reader.email ?? ''}
+        verified={who.reader.emailVerifiedAt !== null}
+        requiredFrom={verificationRequiredFrom(
+          who.reader,
+          entitlementOf(toMembership(who.membershipRow), now()),
+        )}
+        {...s.address}
+        csrf={{
+          verify: await csrfToken(c, 'verify-email', who.sessionId),
+          verifyCode: await csrfToken(c, 'verify-email-code', who.sessionId),
+          change: await csrfToken(c, 'change-email', who.sessionId),
+          changeCode: await csrfToken(c, 'change-email-code', who.sessionId),
+        }}
+      />
       <ReadingSection rows={reading.data.map(readingRow)} more={reading.nextCursor !== null} />
       <DevicesSection devices={devices} csrf={await csrfToken(c, 'end-other-sessions', who.sessionId)} />
       <PasswordSection

@@ -156,6 +156,8 @@ export interface SubscribeViewProps {
   from: FromContext | null;
   /** Why the reader is asked to subscribe (e.g. the trial has ended), when there is a reason. */
   reason: string | null;
+  /** The trial waits for the address to be confirmed: the page links to where that is done. */
+  confirmAddress?: boolean | undefined;
   /** What the trial means for the first charge, when the reader is on one. */
   trialNote: string | null;
   plan: Plan;
@@ -176,6 +178,14 @@ export const SubscribeView: FC<SubscribeViewProps> = (p) => (
     ) : null}
     <h1>Subscribe to OnePass</h1>
     {p.reason ? <p class="lead">{p.reason}</p> : <p class="lead">One membership for all your news.</p>}
+    {p.confirmAddress ? (
+      <p>
+        <a class="btn" href="/account#address-title">
+          Confirm your address
+        </a>{' '}
+        to go on with the free trial, or choose a plan below.
+      </p>
+    ) : null}
     <ErrorSummary errors={p.errors} order={['plan-monthly']} />
     <form class="card" method="post" action="/subscribe">
       <FormState csrf={p.csrf} next={p.next} />
