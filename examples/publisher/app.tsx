@@ -16,6 +16,8 @@ const TOKEN_COOKIE = 'onepass_token';
 const LAPSED_COOKIE = 'onepass_lapsed';
 /** When the last silent refresh was tried: at most one per minute, so a failure cannot loop. */
 const REFRESHED_COOKIE = 'onepass_refreshed';
+/** The article a token for was last asked silently: once per article and minute, so a refusal cannot loop. */
+const ASKED_COOKIE = 'onepass_asked';
 const DAY_SECONDS = 86_400;
 
 type Env = { Variables: EntitlementVariables };
@@ -126,7 +128,21 @@ export function createPublisherApp(options: PublisherAppOptions): Hono<Env> {
     const article = articleBySlug(c.req.param('slug'));
     if (!article) return c.html(<NotFoundPage reader={reader} />, 404);
     const token = getCookie(c, TOKEN_COOKIE);
-    if (c.var.entitlement && token) {
+    const claims = c.var.entitlement;
+    // A token bound to another article (a metered one, say) does not open this one: ask OnePass
+    // for this article without showing anything. A reader with free articles left, or a member,
+    // comes straight back with a token for it; anyone else comes back with a `paywall_error`.
+    if (claims?.article !== undefined && claims.article !== article.slug) {
+      if (getCookie(c, ASKED_COOKIE) !== article.slug) {
+        setCookie(c, ASKED_COOKIE, article.slug, cookieOptions(url, 60));
+        return c.redirect(
+          onepass.accessUrl(cleanUrl(url).href, { prompt: 'none', article: article.slug }),
+          303,
+        );
+      }
+    }
+    const covered = claims !== null && (claims.article === undefined || claims.article === article.slug);
+    if (covered && token) {
       // The full text is shown: report the read (after the answer, so the page never waits for it).
       const read = onepass.reportRead(token, { id: article.slug, title: article.headline, url: url.href });
       try {
@@ -139,9 +155,10 @@ export function createPublisherApp(options: PublisherAppOptions): Hono<Env> {
       <ArticlePage
         article={article}
         url={url.href}
-        reader={reader}
+        reader={{ ...reader, entitled: covered }}
+        meter={covered && claims?.meter ? claims.meter : null}
         lapsed={getCookie(c, LAPSED_COOKIE) === '1'}
-        accessUrl={onepass.accessUrl(url.href)}
+        accessUrl={onepass.accessUrl(url.href, { article: article.slug })}
       />,
     );
   });

@@ -24,7 +24,7 @@ export type ExchangeResult =
 export interface OnePass {
   verifier: EntitlementVerifier;
   /** The link to OnePass for this page; OnePass sends the reader back to `returnTo`. */
-  accessUrl(returnTo: string, extra?: { prompt?: 'none'; screen?: 'signin' }): string;
+  accessUrl(returnTo: string, extra?: { prompt?: 'none'; screen?: 'signin'; article?: string }): string;
   /** Where "sign out" goes after the site has dropped its own token: OnePass ends its session too. */
   logoutUrl(returnTo: string): string;
   exchange(code: string): Promise<ExchangeResult>;
@@ -47,6 +47,8 @@ export function createOnePass(options: OnePassOptions): OnePass {
       const query = new URLSearchParams({ publisher: options.publisherId, return_to: returnTo });
       if (extra.prompt) query.set('prompt', extra.prompt);
       if (extra.screen) query.set('screen', extra.screen);
+      // Asking for one article lets a reader without a membership read it on the OnePass meter.
+      if (extra.article) query.set('article', extra.article);
       return `${base}/access?${query.toString()}`;
     },
     logoutUrl(returnTo) {

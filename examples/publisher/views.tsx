@@ -1,4 +1,6 @@
 /** @module The demo newspaper's pages (hono/jsx): masthead, front page, article with its paywall box. */
+
+import type { EntitlementMeter } from '@onepass/verify';
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 import { type Article, FREE_PARAGRAPHS } from './articles';
@@ -6,6 +8,7 @@ import { type Article, FREE_PARAGRAPHS } from './articles';
 export const PAPER_NAME = 'The Daily Example';
 
 export const STYLES = `
+.meter{background:#fff7e0;border:1px solid #e8c66a;border-radius:6px;padding:.6rem .9rem;font-family:system-ui,sans-serif}
 :root{color-scheme:light;--ink:#1b1b1b;--muted:#555;--rule:#d6d1c4;--accent:#8a1c1c;--paper:#fffdf8;--focus:#1f5fbf}
 *{box-sizing:border-box}
 body{margin:0;background:var(--paper);color:var(--ink);font:1.0625rem/1.65 Georgia,"Times New Roman",serif}
@@ -152,10 +155,12 @@ export interface ArticleView {
   reader: ReaderState;
   /** The reader had OnePass but it has lapsed: the box offers to subscribe rather than a trial. */
   lapsed: boolean;
+  /** Read free on the OnePass meter: how many of the month's free articles are used. */
+  meter?: EntitlementMeter | null;
   accessUrl: string;
 }
 
-export const ArticlePage: FC<ArticleView> = ({ article, url, reader, lapsed, accessUrl }) => {
+export const ArticlePage: FC<ArticleView> = ({ article, url, reader, meter, lapsed, accessUrl }) => {
   const free = article.paragraphs.slice(0, FREE_PARAGRAPHS);
   const rest = article.paragraphs.slice(FREE_PARAGRAPHS);
   return (
@@ -174,6 +179,12 @@ export const ArticlePage: FC<ArticleView> = ({ article, url, reader, lapsed, acc
         {free.map((text) => (
           <p>{text}</p>
         ))}
+        {reader.entitled && meter ? (
+          <p class="meter" role="status">
+            {meter.used} of {meter.allowance} free articles this month.{' '}
+            <a href={accessUrl}>Become a member</a> to read without limits.
+          </p>
+        ) : null}
         {reader.entitled ? (
           <div class="paywalled-content">
             {rest.map((text) => (
@@ -188,8 +199,8 @@ export const ArticlePage: FC<ArticleView> = ({ article, url, reader, lapsed, acc
                 <>
                   <h2 id="paywall-title">Subscribe to keep reading</h2>
                   <p>
-                    Your OnePass free trial or membership has ended. Subscribe to read this article, and every
-                    site that takes OnePass.
+                    Your OnePass free trial or membership has ended, and so have this month's free articles.
+                    Subscribe to read this article, and every site that takes OnePass.
                   </p>
                   <a class="cta" href={accessUrl}>
                     Subscribe

@@ -48,7 +48,8 @@ function close(server: ServerType): Promise<void> {
   });
 }
 
-export async function startStack(): Promise<Stack> {
+/** Starts everything; `env` adds to (or overrides) OnePass's configuration, e.g. `METER_FREE_ARTICLES`. */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onepass-e2e-'));
   const servicePort = await freePort();
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
@@ -69,6 +70,7 @@ export async function startStack(): Promise<Stack> {
     PUBLIC_URL: serviceUrl,
     DATABASE_URL: `file:${path.join(dir, 'paywall.db')}`,
     STRIPE_API_BASE: emulator.url,
+    ...env,
   });
   const service = await listen(createNodeApp(ctx).fetch, servicePort);
 
