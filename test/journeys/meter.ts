@@ -90,7 +90,12 @@ export function meterJourney(door: () => Door): void {
         token: p.api_key,
         body: { token: issued.json.token },
       });
-      expect(seen.json).toMatchObject({ active: true, membership: 'meter', article: 'night-buses' });
+      expect(seen.json).toMatchObject({
+        active: true,
+        membership: 'meter',
+        article: 'night-buses',
+        meter_used: 1,
+      });
       const read = await door().call('POST', '/v1/reads', {
         token: p.api_key,
         body: { token: issued.json.token, article: { id: 'night-buses' } },

@@ -27,6 +27,9 @@ const ClaimsSchema = z.object({
   membership: z.enum(ENTITLEMENT_KINDS),
   entitled_until: z.number().int(),
   article: z.string().optional(),
+  meter_used: z.number().int().optional(),
+  meter_allowance: z.number().int().optional(),
+  meter_resets_at: z.number().int().optional(),
 });
 
 export type EntitlementClaims = z.infer<typeof ClaimsSchema>;

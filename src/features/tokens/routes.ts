@@ -32,6 +32,13 @@ const tokenRoute = createRoute({
   operationId: 'issueEntitlementToken',
   tags: ['Readers'],
   summary: 'Get a short-lived entitlement token for one publisher',
+  description:
+    'Claims: `iss`, `aud` (the publisher), `sub` (pairwise), `iat`, `exp`, `jti`, `scope: "full_text"`, ' +
+    '`membership` (`trial`, `paid`, `grace`, `comp`, `meter`, `gift`), `entitled_until`, and `article` when one ' +
+    'was asked for. A reader without an entitlement who asks for one `article` gets a `meter` token while the ' +
+    "month's free articles (`METER_FREE_ARTICLES`) last; it also carries `meter_used`, `meter_allowance` and " +
+    '`meter_resets_at`. Once they are spent the 402 carries `meter: {used, allowance, resets_at}`. A free trial on ' +
+    'an address never confirmed stops after its first day (402 `reason: "email_unverified"`).',
   security: readerSecurity,
   middleware: [requireReader],
   request: { body: jsonBody(TokenRequestSchema) },

@@ -19,6 +19,9 @@ export const IntrospectionSchema = z
     membership: z.enum(ENTITLEMENT_KINDS).optional(),
     entitled_until: z.number().int().optional(),
     article: z.string().optional(),
+    meter_used: z.number().int().optional(),
+    meter_allowance: z.number().int().optional(),
+    meter_resets_at: z.number().int().optional(),
   })
   .openapi('Introspection', {
     example: {
