@@ -53,6 +53,18 @@ describe.runIf(runnable)('the address and the meter in a browser', () => {
     return mail;
   }
 
+  /** Opens a mail's HTML part (as a mail client gets it) from the inbox, checks it and takes its picture. */
+  async function asHtml(
+    on: Page,
+    mail: Awaited<ReturnType<typeof inboxMail>>,
+    name: string,
+    expected: string,
+  ) {
+    await mail.getByRole('link', { name: 'as HTML' }).click();
+    await on.getByText(expected).first().waitFor();
+    await screenshot(on, name);
+  }
+
   it('counts the free articles down on the demo publisher, then shows its paywall', async () => {
     await page.goto(`${stack.serviceUrl}/signup`);
     await page.getByLabel('Email address').fill(EMAIL);
@@ -82,6 +94,12 @@ describe.runIf(runnable)('the address and the meter in a browser', () => {
     await step(page, 'meter-2-of-3');
     await page.goto(third ?? '');
     await page.getByText('3 of 3 free articles this month.').waitFor();
+    // The welcome mail of the sign-up, as the dev inbox renders it (its HTML part).
+    const inbox = await context.newPage();
+    const welcome = await inboxMail(inbox, EMAIL, /Welcome to OnePass/);
+    expect(await welcome.textContent()).toContain('confirm this address');
+    await asHtml(inbox, welcome, 'mail-welcome', 'One more step: confirm this address');
+    await inbox.close();
     await page.goto(fourth ?? '');
     await page.getByRole('heading', { name: 'Subscribe to keep reading' }).waitFor();
     expect(await page.locator('.paywalled-content').count()).toBe(0);
@@ -96,7 +114,8 @@ describe.runIf(runnable)('the address and the meter in a browser', () => {
     const inbox = await context.newPage();
     const mail = await inboxMail(inbox, EMAIL, /confirms your OnePass address/);
     const subject = (await mail.getByRole('heading').textContent()) ?? '';
-    await step(inbox, 'mail-verify-email');
+    await step(inbox, 'dev-inbox-verify');
+    await asHtml(inbox, mail, 'mail-verify-email', 'so that your free trial goes on');
     await inbox.close();
     await page.locator('#verify_code').fill(subject.slice(0, 6));
     await page.getByRole('button', { name: 'Confirm my address' }).click();
@@ -113,7 +132,6 @@ describe.runIf(runnable)('the address and the meter in a browser', () => {
 
     const inbox = await context.newPage();
     const mail = await inboxMail(inbox, NEW_EMAIL, /confirms your new OnePass address/);
-    await step(inbox, 'mail-email-change');
     await mail.getByRole('link', { name: /\/account\/email\/confirm/ }).click();
     await inbox.getByRole('button', { name: 'Confirm' }).waitFor();
     await step(inbox, 'email-change-confirm');
@@ -122,7 +140,14 @@ describe.runIf(runnable)('the address and the meter in a browser', () => {
 
     const told = await inboxMail(inbox, EMAIL, /address of your OnePass account has changed/);
     expect(await told.textContent()).toContain(NEW_EMAIL);
-    await step(inbox, 'mail-email-changed');
+    await asHtml(inbox, told, 'mail-email-changed', `Your OnePass account now uses ${NEW_EMAIL}`);
+    // The change-of-address mail itself, already used: its HTML part still renders.
+    await asHtml(
+      inbox,
+      await inboxMail(inbox, NEW_EMAIL, /confirms your new/),
+      'mail-email-change',
+      'Someone (hopefully you)',
+    );
     await inbox.close();
 
     await page.goto(`${stack.serviceUrl}/account`);

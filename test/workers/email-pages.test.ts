@@ -3,6 +3,7 @@
  * page that signs in only on its button (a POST, so mail scanners sign nobody in), a spent link
  * told at once, CSRF refusals, and the development inbox that shows the mail.
  */
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { linkIn, mailedCode, mailTo } from '../support/door';
 import { workersDoor } from '../support/workers-door';
@@ -103,5 +104,24 @@ describe('sign-in by mail, on the pages', () => {
     expect(inbox.text).toContain(mail.subject);
     const link = linkIn(mail, 'http://127.0.0.1:8787', '/sign-in/email/confirm');
     expect(inbox.text).toContain(`<a href="${link.href.replace(/&/g, '&amp;')}">`);
+  });
+
+  it('shows a mail’s HTML part as a mail client gets it, under a CSP that runs and loads nothing', async () => {
+    const email = uniqueEmail('inbox-html');
+    await askByPage(new Browser(), email);
+    const mail = await mailTo(workersDoor, email, 'sign_in');
+    const [row] = await workersDoor.query<{ id: string }>(
+      sql`select id from outbox where to_address = ${email}`,
+    );
+    const inbox = await new Browser().request('/dev/inbox');
+    expect(inbox.text).toContain(`href="/dev/inbox/${row?.id}/html"`);
+    const html = await new Browser().request(`/dev/inbox/${row?.id}/html`);
+    expect(html.status).toBe(200);
+    expect(html.text).toBe(mail.html);
+    expect(html.text).toContain(mail.subject.slice(0, 6));
+    expect(html.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    expect((await new Browser().request('/dev/inbox/mail_nosuchmail/html')).status).toBe(404);
   });
 });

@@ -26,7 +26,7 @@ export const InboxView: FC<{ mails: InboxMail[] }> = ({ mails }) => (
       <article class="card mail" id={mail.id} aria-labelledby={`${mail.id}-subject`}>
         <h2 id={`${mail.id}-subject`}>{mail.subject}</h2>
         <p class="hint">
-          To {mail.to} · {mail.queuedAt} · {mail.status}
+          To {mail.to} · {mail.queuedAt} · {mail.status} · <a href={`/dev/inbox/${mail.id}/html`}>as HTML</a>
         </p>
         <pre class="mail-text">
           {mail.parts.map((part) => (part.href ? <a href={part.href}>{part.text}</a> : part.text))}
