@@ -15,6 +15,7 @@ import { docsRoutes } from '../features/docs/routes';
 import { memberRoutes } from '../features/members/routes';
 import { showError, showFailure } from '../features/pages';
 import { pageRoutes } from '../features/pages/routes';
+import { passkeyRoutes } from '../features/passkeys/routes';
 import { payoutRoutes } from '../features/payouts/routes';
 import { publisherAdminRoutes } from '../features/publishers/admin-routes';
 import { publisherRoutes } from '../features/publishers/routes';
@@ -110,6 +111,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
   app
     .route('/', tokenRoutes)
     .route('/', readerRoutes)
+    .route('/', passkeyRoutes)
     .route('/', accountRoutes)
     .route('/', billingRoutes)
     .route('/', accessRoutes)

@@ -84,6 +84,8 @@ function idsFor(op: Operation): string[] {
   if (op.path.includes('/members/')) return victims;
   if (op.path.includes('/keys/')) return [fx.victimKeyId];
   if (op.path.includes('/payouts/')) return [fx.payoutId];
+  // No passkey exists in the fuzzed database: its removal answers 404, and changes nothing.
+  if (op.path.includes('/passkeys/')) return ['AAAAAAAAAAAAAAAAAAAAAA'];
   return [];
 }
 

@@ -9,6 +9,7 @@ import { addressJourney } from '../journeys/address';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { meterJourney } from '../journeys/meter';
+import { passkeysJourney } from '../journeys/passkeys';
 import { readerJourney } from '../journeys/reader';
 import { readingJourney } from '../journeys/reading';
 import { type HranaServer, startHranaServer } from '../support/hrana';
@@ -34,6 +35,7 @@ readerJourney(() => door);
 emailSignInJourney(() => door);
 devicesJourney(() => door);
 readingJourney(() => door);
+passkeysJourney(() => door);
 addressJourney(() => door);
 meterJourney(() => door);
 

@@ -11,10 +11,12 @@ import {
   memberships,
   outbox,
   pairwiseSubjects,
+  passkeys,
   passwordResets,
   readers,
   reads,
   sessions,
+  webauthnChallenges,
 } from '../../db/schema';
 import { canStillCharge } from '../../domain/billing';
 import { rfc3339, wholeSeconds } from '../../domain/time';
@@ -57,7 +59,7 @@ async function cancelAtStripe(ctx: AppContext, membership: MembershipRow | null)
 /**
  * Deletes an account: cancels its Stripe subscriptions (a Stripe failure answers 503 and nothing
  * is deleted), then in one batch erases the email, its normalised forms and the password hash,
- * ends every session, drops reset links, pending access codes, mail and the pairwise-subject
+ * ends every session, drops passkeys, reset links, pending access codes, mail and the pairwise-subject
  * mapping, unlinks the reads (they stay, anonymous, for publishers' numbers and payouts) and
  * expires the membership with its Stripe ids unlinked. The keyed trial tombstone stays, so the
  * same person signing up again gets no second trial.
@@ -91,6 +93,8 @@ async function deleteReader(ctx: AppContext, readerId: string, audit: AdminPrinc
     ctx.db.delete(passwordResets).where(eq(passwordResets.readerId, readerId)),
     ctx.db.delete(accessCodes).where(eq(accessCodes.readerId, readerId)),
     ctx.db.delete(pairwiseSubjects).where(eq(pairwiseSubjects.readerId, readerId)),
+    ctx.db.delete(passkeys).where(eq(passkeys.readerId, readerId)),
+    ctx.db.delete(webauthnChallenges).where(eq(webauthnChallenges.readerId, readerId)),
     ctx.db
       .delete(outbox)
       .where(

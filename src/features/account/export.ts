@@ -11,6 +11,7 @@ import {
   memberships,
   outbox,
   pairwiseSubjects,
+  passkeys,
   passwordResets,
   readers,
   reads,
@@ -30,6 +31,7 @@ export const WITHHELD_COLUMNS = {
   sessions: { token_hash: 'The SHA-256 of each session token.' },
   password_resets: { token_hash: 'The SHA-256 of each reset link token.' },
   access_codes: { code_hash: 'The SHA-256 of each one-time access code.' },
+  passkeys: { public_key: 'The public key of each passkey (its private key never left your device).' },
   trial_claims: {
     identity_hash: 'A keyed hash of your normalised email, kept after deletion so a trial is taken once.',
   },
@@ -81,6 +83,7 @@ export async function exportOwnData({
     subjectRows,
     codeRows,
     auditRows,
+    passkeyRows,
   ] = await db.batch([
     db.select().from(readers).where(eq(readers.id, readerId)).limit(1),
     db.select().from(memberships).where(eq(memberships.readerId, readerId)),
@@ -112,6 +115,7 @@ export async function exportOwnData({
       .where(and(eq(auditLog.targetType, 'member'), eq(auditLog.targetId, readerId)))
       .orderBy(desc(auditLog.createdAt))
       .limit(MAX_ROWS),
+    db.select().from(passkeys).where(eq(passkeys.readerId, readerId)).limit(MAX_ROWS),
   ]);
   const reader = readerRows[0];
   if (!reader || reader.deletedAt !== null) throw new ApiError('not_found', 'No account has this id.');
@@ -139,6 +143,7 @@ export async function exportOwnData({
       pairwise_subjects: rows(pairwiseSubjects, subjectRows),
       access_codes: rows(accessCodes, codeRows),
       audit_log: rows(auditLog, auditRows),
+      passkeys: rows(passkeys, passkeyRows),
       trial_claims: rows(trialClaims, claims),
     },
     withheld: WITHHELD_COLUMNS,

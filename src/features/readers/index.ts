@@ -9,6 +9,7 @@ export {
 } from './email-sign-in';
 export { optionalReader, requireReader } from './middleware';
 export { checkPassword } from './password-check';
+export { presentSignedIn, SignedInSchema } from './present';
 export {
   type Authenticated,
   authenticateSession,
