@@ -167,9 +167,23 @@ run('worker', [
   `PUBLIC_URL:${SERVICE_URL}`,
   '--var',
   `STRIPE_API_BASE:${EMULATOR_URL}`,
+  // The meter, so that the demo publisher shows "1 of 3 free articles this month" once a trial ends.
+  '--var',
+  'METER_FREE_ARTICLES:3',
+  // wrangler dev fires no cron: the scheduled handler is reachable at /__scheduled, run below.
+  '--test-scheduled',
 ]);
 
 await waitFor(`${SERVICE_URL}/health`, 'The Worker');
+// The scheduled jobs (the mail outbox, reconciliation) every 15 seconds, as the cron would run them:
+// welcome mails, receipts and the rest reach the dev inbox without waiting for a trigger.
+const SCHEDULED_EVERY_MS = 15_000;
+setInterval(() => {
+  if (stopping) return;
+  fetch(`${SERVICE_URL}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`)
+    .then((res) => res.body?.cancel())
+    .catch(() => {});
+}, SCHEDULED_EVERY_MS).unref();
 let publisher: DemoPublisher;
 try {
   publisher = await ensureDemoPublisher(adminKey);
