@@ -2,7 +2,8 @@ import { is } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../src/db/schema';
-import { adminKey, call, createPublisher, signUp } from './helpers';
+import { SoftAuthenticator } from '../support/authenticator';
+import { adminKey, BASE, call, createPublisher, signUp } from './helpers';
 import { expectProblem, issueToken, sqlAll, sqlRun } from './publisher-helpers';
 
 /**
@@ -15,6 +16,8 @@ const EXCLUDED: Record<string, string[]> = {
   sessions: ['token_hash'],
   password_resets: ['token_hash'],
   access_codes: ['code_hash'],
+  passkeys: ['public_key'],
+  webauthn_challenges: ['challenge_hash'],
 };
 
 /** Every table of the schema that links rows to a reader, and the column that does. */
@@ -50,6 +53,14 @@ async function seededReader() {
   });
   expect(read.status).toBe(202);
   expect((await call('POST', '/v1/password-resets', { body: { email: reader.email } })).status).toBe(202);
+  // A passkey, and the options of another one still pending.
+  const authenticator = new SoftAuthenticator(new URL(BASE).origin);
+  const options = await call('POST', '/v1/me/passkeys/options', { token: reader.token });
+  const response = await authenticator.register(options.json);
+  expect((await call('POST', '/v1/me/passkeys', { token: reader.token, body: { response } })).status).toBe(
+    201,
+  );
+  expect((await call('POST', '/v1/me/passkeys/options', { token: reader.token })).status).toBe(200);
   const now = Math.floor(Date.now() / 1000);
   const [session] = await sqlAll<{ id: string }>('SELECT id FROM sessions WHERE reader_id = ?', id);
   await sqlRun(

@@ -18,6 +18,7 @@ import {
   sessions,
   stripeEvents,
   trialClaims,
+  webauthnChallenges,
 } from '../../db/schema';
 import { rfc3339 } from '../../domain/time';
 import { type Authenticated, trialIdentityHash } from '../readers';
@@ -32,6 +33,7 @@ export const WITHHELD_COLUMNS = {
   password_resets: { token_hash: 'The SHA-256 of each reset link token.' },
   access_codes: { code_hash: 'The SHA-256 of each one-time access code.' },
   passkeys: { public_key: 'The public key of each passkey (its private key never left your device).' },
+  webauthn_challenges: { challenge_hash: 'The SHA-256 of a passkey challenge waiting to be answered.' },
   trial_claims: {
     identity_hash: 'A keyed hash of your normalised email, kept after deletion so a trial is taken once.',
   },
@@ -84,6 +86,7 @@ export async function exportOwnData({
     codeRows,
     auditRows,
     passkeyRows,
+    challengeRows,
   ] = await db.batch([
     db.select().from(readers).where(eq(readers.id, readerId)).limit(1),
     db.select().from(memberships).where(eq(memberships.readerId, readerId)),
@@ -116,6 +119,7 @@ export async function exportOwnData({
       .orderBy(desc(auditLog.createdAt))
       .limit(MAX_ROWS),
     db.select().from(passkeys).where(eq(passkeys.readerId, readerId)).limit(MAX_ROWS),
+    db.select().from(webauthnChallenges).where(eq(webauthnChallenges.readerId, readerId)).limit(MAX_ROWS),
   ]);
   const reader = readerRows[0];
   if (!reader || reader.deletedAt !== null) throw new ApiError('not_found', 'No account has this id.');
@@ -144,6 +148,7 @@ export async function exportOwnData({
       access_codes: rows(accessCodes, codeRows),
       audit_log: rows(auditLog, auditRows),
       passkeys: rows(passkeys, passkeyRows),
+      webauthn_challenges: rows(webauthnChallenges, challengeRows),
       trial_claims: rows(trialClaims, claims),
     },
     withheld: WITHHELD_COLUMNS,
