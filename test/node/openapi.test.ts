@@ -9,7 +9,7 @@ import { type NodeDoor, startNodeDoor } from '../support/node-door';
 const NOT_API = [
   /^\/$/,
   /^\/(signup|login|logout|account|subscribe|reset-password|sign-in\/email)(\/.*)?$/,
-  /^\/dev\/inbox$/,
+  /^\/dev\/inbox(\/\{id\}\/html)?$/,
   /^\/account\/.*$/,
   /^\/docs(\/errors)?$/,
   /^\/openapi\.json$/,
