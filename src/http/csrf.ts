@@ -33,7 +33,8 @@ export type FormAction =
   | 'verify-email-code'
   | 'change-email'
   | 'change-email-code'
-  | 'change-email-link';
+  | 'change-email-link'
+  | 'delete-passkey';
 
 const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;

@@ -16,7 +16,7 @@ import { freePort } from '../../tools/free-port';
 import { type RunningStripeEmulator, startStripeEmulator } from '../../tools/stripe-emulator';
 
 export interface Stack {
-  /** OnePass, on 127.0.0.1. */
+  /** OnePass, on 127.0.0.1 (or `localhost`, which WebAuthn needs: an IP address is no RP id). */
   serviceUrl: string;
   /**
    * The demo publisher, on `localhost`: another site than 127.0.0.1 for the browser, so the two
@@ -48,11 +48,18 @@ function close(server: ServerType): Promise<void> {
   });
 }
 
-/** Starts everything; `env` adds to (or overrides) OnePass's configuration, e.g. `METER_FREE_ARTICLES`. */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+/**
+ * Starts everything; `env` adds to (or overrides) OnePass's configuration, e.g. `METER_FREE_ARTICLES`.
+ * `serviceHost: 'localhost'` puts OnePass on the publisher's host name (for passkeys): the two then
+ * share the browser's cookies, so such a test leaves the publisher alone.
+ */
+export async function startStack(
+  env: Record<string, string> = {},
+  { serviceHost = '127.0.0.1' }: { serviceHost?: '127.0.0.1' | 'localhost' } = {},
+): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onepass-e2e-'));
   const servicePort = await freePort();
-  const serviceUrl = `http://127.0.0.1:${servicePort}`;
+  const serviceUrl = `http://${serviceHost}:${servicePort}`;
   const emulator = await startStripeEmulator({
     port: 0,
     deliveryMode: 'auto',

@@ -11,10 +11,12 @@ import { stylesheetHash } from './views/style';
  * hash. `form-action` lists where a form may lead, redirects included (browsers check every hop),
  * so a form that ends at Stripe or back at a publisher names those origins.
  */
-export async function pagePolicy(formTargets: readonly string[] = []): Promise<string> {
+export async function pagePolicy(formTargets: readonly string[] = [], scripts = false): Promise<string> {
   return [
     "default-src 'none'",
     `style-src ${await stylesheetHash()}`,
+    // The passkey buttons: the service's own script, calling the service's own API.
+    ...(scripts ? ["script-src 'self'", "connect-src 'self'"] : []),
     'img-src data:',
     `form-action ${["'self'", ...new Set(formTargets)].join(' ')}`,
     "frame-ancestors 'none'",
@@ -32,6 +34,8 @@ export function stripeOrigins(config: Config): string[] {
 export interface RenderOptions {
   status?: ContentfulStatusCode;
   formTargets?: readonly string[];
+  /** The page runs the service's own script (the passkey buttons). */
+  scripts?: boolean;
 }
 
 /** Renders a page. Every page is `no-store` (the default of the app): most carry personal data. */
@@ -40,7 +44,7 @@ export async function renderPage(
   page: JSX.Element,
   options: RenderOptions = {},
 ): Promise<Response> {
-  c.header('Content-Security-Policy', await pagePolicy(options.formTargets));
+  c.header('Content-Security-Policy', await pagePolicy(options.formTargets, options.scripts));
   c.header('Cache-Control', 'no-store');
   return c.html(page, options.status ?? 200);
 }

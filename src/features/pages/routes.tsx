@@ -11,6 +11,7 @@ import { addressPages } from './address-pages';
 import { authPages } from './auth-pages';
 import { emailPages } from './email-pages';
 import { inboxPage } from './inbox-page';
+import { passkeyPages } from './passkey-pages';
 import { renderPage } from './render';
 import { resetPages } from './reset-pages';
 import { showFailure } from './screens';
@@ -33,4 +34,5 @@ pageRoutes
   .route('/', subscribePages)
   .route('/', resetPages)
   .route('/', emailPages)
-  .route('/', inboxPage);
+  .route('/', inboxPage)
+  .route('/', passkeyPages);

@@ -19,6 +19,7 @@ import {
 } from '../../domain/membership';
 import { csrfToken } from '../../http/csrf';
 import { listDevices, type ReadingEntry, readingHistory } from '../account';
+import { listPasskeys } from '../passkeys';
 import { getPublisher } from '../publishers';
 import { type Authenticated, optionalReader } from '../readers';
 import { notEntitled } from '../tokens';
@@ -27,6 +28,7 @@ import { AddressSection, type AddressSectionProps } from './views/account-addres
 import {
   DataSection,
   DevicesSection,
+  deviceName,
   PasswordSection,
   type ReadingRow,
   ReadingSection,
@@ -40,6 +42,7 @@ import {
   formatDay,
   SubscribeView,
 } from './views/membership';
+import { PasskeysSection } from './views/passkeys';
 import { ErrorView, type ErrorViewProps } from './views/site';
 
 /** The publisher of an `/access` continuation, to name it on the page and to let forms lead back to it. */
@@ -78,7 +81,7 @@ async function showCredentialsForm(
       errors={s.errors}
       trialDays={c.get('ctx').config.trialDays}
     />,
-    { status: s.status, formTargets: formTargetsOf(s.publisher) },
+    { status: s.status, formTargets: formTargetsOf(s.publisher), scripts: action === 'login' },
   );
 }
 
@@ -191,6 +194,11 @@ export async function showAccount(
       />
       <ReadingSection rows={reading.data.map(readingRow)} more={reading.nextCursor !== null} />
       <DevicesSection devices={devices} csrf={await csrfToken(c, 'end-other-sessions', who.sessionId)} />
+      <PasskeysSection
+        passkeys={await listPasskeys({ ctx: c.get('ctx'), principal: who, input: undefined })}
+        csrf={await csrfToken(c, 'delete-passkey', who.sessionId)}
+        suggestedName={deviceName(c.req.header('user-agent') ?? null)}
+      />
       <PasswordSection
         csrf={await csrfToken(c, 'change-password', who.sessionId)}
         hasPassword={who.reader.passwordHash !== null}
@@ -203,7 +211,7 @@ export async function showAccount(
         error={s.deleteError}
       />
     </AccountView>,
-    { status: s.status, formTargets: stripeOrigins(config) },
+    { status: s.status, formTargets: stripeOrigins(config), scripts: true },
   );
 }
 

@@ -2,6 +2,7 @@
 import type { FC } from 'hono/jsx';
 import { EmailField, ErrorSummary, Field, type FormErrors, FormState, hasErrors } from './form';
 import { FromPublisher, Layout } from './layout';
+import { PasskeySignIn } from './passkeys';
 
 /** The publisher that sent the reader, when the page is part of the `/access` flow. */
 export interface FromContext {
@@ -84,6 +85,7 @@ export const LoginView: FC<CredentialsViewProps> = ({ csrf, next, from, email, e
         <a href={withNext('/sign-in/email', next)}>Email me a sign-in link instead</a>
       </p>
     </form>
+    <PasskeySignIn next={next} />
     <p>
       New to OnePass? <a href={withNext('/signup', next)}>Start your free trial</a>
     </p>
