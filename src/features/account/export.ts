@@ -8,7 +8,9 @@ import { ApiError } from '../../app/errors';
 import {
   accessCodes,
   auditLog,
+  emailChanges,
   memberships,
+  meterArticles,
   outbox,
   pairwiseSubjects,
   passkeys,
@@ -32,6 +34,10 @@ export const WITHHELD_COLUMNS = {
   sessions: { token_hash: 'The SHA-256 of each session token.' },
   password_resets: { token_hash: 'The SHA-256 of each reset link token.' },
   access_codes: { code_hash: 'The SHA-256 of each one-time access code.' },
+  email_changes: {
+    token_hash: 'The SHA-256 of each change-of-address link token.',
+    code_hash: 'A keyed hash of each change-of-address code.',
+  },
   passkeys: { public_key: 'The public key of each passkey (its private key never left your device).' },
   webauthn_challenges: { challenge_hash: 'The SHA-256 of a passkey challenge waiting to be answered.' },
   trial_claims: {
@@ -87,6 +93,8 @@ export async function exportOwnData({
     auditRows,
     passkeyRows,
     challengeRows,
+    changeRows,
+    meterRows,
   ] = await db.batch([
     db.select().from(readers).where(eq(readers.id, readerId)).limit(1),
     db.select().from(memberships).where(eq(memberships.readerId, readerId)),
@@ -120,6 +128,8 @@ export async function exportOwnData({
       .limit(MAX_ROWS),
     db.select().from(passkeys).where(eq(passkeys.readerId, readerId)).limit(MAX_ROWS),
     db.select().from(webauthnChallenges).where(eq(webauthnChallenges.readerId, readerId)).limit(MAX_ROWS),
+    db.select().from(emailChanges).where(eq(emailChanges.readerId, readerId)).limit(MAX_ROWS),
+    db.select().from(meterArticles).where(eq(meterArticles.readerId, readerId)).limit(MAX_ROWS),
   ]);
   const reader = readerRows[0];
   if (!reader || reader.deletedAt !== null) throw new ApiError('not_found', 'No account has this id.');
@@ -149,6 +159,8 @@ export async function exportOwnData({
       audit_log: rows(auditLog, auditRows),
       passkeys: rows(passkeys, passkeyRows),
       webauthn_challenges: rows(webauthnChallenges, challengeRows),
+      email_changes: rows(emailChanges, changeRows),
+      meter_articles: rows(meterArticles, meterRows),
       trial_claims: rows(trialClaims, claims),
     },
     withheld: WITHHELD_COLUMNS,
