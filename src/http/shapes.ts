@@ -3,8 +3,8 @@ import { z } from '@hono/zod-openapi';
 import type { PublisherRow, ReaderRow } from '../db/schema';
 import { EMAIL_MESSAGE, isPlausibleEmail } from '../domain/email';
 import {
-  type Entitlement,
   DENIAL_REASONS,
+  type Entitlement,
   effectiveMembership,
   MEMBERSHIP_STATUSES,
   type Membership,
