@@ -65,7 +65,7 @@ describe.runIf(runnable)('sign-in by mail in a browser', () => {
     await inbox.close();
 
     await page.getByLabel('6-digit code').fill(subject.slice(0, 6));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${stack.publisherUrl}${ARTICLE}*`);
     await page.locator('.paywalled-content').waitFor();
     const id = await stack.readerIdByEmail(EMAIL);

@@ -121,12 +121,12 @@ describe.runIf(runnable)("the reader's journey in a browser", () => {
     await page.waitForURL(`${stack.serviceUrl}/access?**`);
     await page.getByLabel('Email address').fill(EMAIL);
     await page.getByLabel('Password', { exact: true }).fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect(await text(page.locator('#password-error'))).toContain('The email or password is incorrect');
     expect(await page.getByLabel('Email address').inputValue()).toBe(EMAIL);
     await step('signin-error');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(articleUrl());
     await visible(fullText());
   });

@@ -12,6 +12,8 @@ const NOT_API = [
   /^\/dev\/inbox(\/\{id\}\/html)?$/,
   /^\/account\/.*$/,
   /^\/docs(\/errors)?$/,
+  /^\/titles$/,
+  /^\/assets\/passkeys\.js$/,
   /^\/openapi\.json$/,
 ];
 
