@@ -126,6 +126,11 @@ async function ensureDemoPublisher(adminKey: string): Promise<DemoPublisher> {
       throw new Error(`could not register the demo publisher: ${await created.text()}`);
     const body = (await created.json()) as { publisher: { id: string }; api_key: string };
     publisher = { id: body.publisher.id, apiKey: body.api_key, origins: PUBLISHER_ORIGINS };
+    // What readers see of it on /titles.
+    await admin(adminKey, 'PATCH', `/v1/admin/publishers/${publisher.id}`, {
+      description: 'Northbay’s independent daily (a demo): city hall, the harbour, culture and sport.',
+      homepage_url: PUBLISHER_URL,
+    });
     console.log(`Demo publisher registered: ${publisher.id}`);
   }
   mkdirSync(path.dirname(PUBLISHER_FILE), { recursive: true });

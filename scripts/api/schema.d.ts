@@ -688,10 +688,30 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the calling publisher's name or origins
-         * @description `origins` replaces the whole list: the origins `/access` may send readers back to.
+         * Change the calling publisher's name, origins or title fields
+         * @description `origins` replaces the whole list: the origins `/access` may send readers back to. `description`, `homepage_url` and `logo_url` are what readers see on `/titles` and in `GET /v1/titles`; null clears one.
          */
         patch: operations["updatePublisherProfile"];
+        trace?: never;
+    };
+    "/v1/titles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The member publishers a membership opens
+         * @description Public, newest members first, in keyset pages (`limit` 1–100, default 20; `cursor` from `next_cursor`). Publishers set their own fields with `PATCH /v1/publisher`, admins with `PATCH /v1/admin/publishers/{id}`. Cached for five minutes. The same list is the page `/titles`.
+         */
+        get: operations["listTitles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/admin/publishers": {
@@ -747,8 +767,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a publisher's name or registered origins
-         * @description `origins` replaces the whole list.
+         * Change a publisher's name, registered origins or title fields
+         * @description `origins` replaces the whole list. `description`, `homepage_url` and `logo_url` are what readers see on `/titles`; null clears one. Audited.
          */
         patch: operations["updatePublisher"];
         trace?: never;
@@ -1483,6 +1503,9 @@ export interface components {
             id: string;
             name: string;
             origins: string[];
+            description: string | null;
+            homepage_url: string | null;
+            logo_url: string | null;
             /** @description The first characters of the current API key. */
             api_key_prefix: string;
             /**
@@ -1506,6 +1529,28 @@ export interface components {
              *     ]
              */
             origins?: string[];
+            /** @description What readers see on /titles: a sentence or two (at most 500 characters). */
+            description?: string | null;
+            /**
+             * Format: uri
+             * @example https://news.example/
+             */
+            homepage_url?: string | null;
+            /**
+             * Format: uri
+             * @description A square image, shown 48 × 48 on /titles.
+             * @example https://news.example/
+             */
+            logo_url?: string | null;
+        };
+        Title: {
+            /** @example pub_abcdefghijklmnopqrst */
+            id: string;
+            /** @example The Daily Example */
+            name: string;
+            description: string | null;
+            homepage_url: string | null;
+            logo_url: string | null;
         };
         NewPublisher: {
             /** @example The Daily Example */
@@ -1521,6 +1566,19 @@ export interface components {
             /** @example The Daily Example */
             name?: string;
             origins?: string[];
+            /** @description What readers see on /titles: a sentence or two (at most 500 characters). */
+            description?: string | null;
+            /**
+             * Format: uri
+             * @example https://news.example/
+             */
+            homepage_url?: string | null;
+            /**
+             * Format: uri
+             * @description A square image, shown 48 × 48 on /titles.
+             * @example https://news.example/
+             */
+            logo_url?: string | null;
         };
         Member: {
             /** @example rdr_abcdefghijklmnopqrst */
@@ -3924,6 +3982,41 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTitles: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of titles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Title"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

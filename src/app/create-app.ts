@@ -17,6 +17,7 @@ import { showError, showFailure } from '../features/pages';
 import { pageRoutes } from '../features/pages/routes';
 import { passkeyRoutes } from '../features/passkeys/routes';
 import { payoutRoutes } from '../features/payouts/routes';
+import { titlesRoutes } from '../features/publishers';
 import { publisherAdminRoutes } from '../features/publishers/admin-routes';
 import { publisherRoutes } from '../features/publishers/routes';
 import { readerRoutes } from '../features/readers/routes';
@@ -117,6 +118,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', accessRoutes)
     .route('/', readRoutes)
     .route('/', publisherRoutes)
+    .route('/', titlesRoutes)
     .route('/', publisherAdminRoutes)
     .route('/', memberRoutes)
     .route('/', payoutRoutes)

@@ -106,6 +106,25 @@ describe.runIf(runnable)('the address and the meter in a browser', () => {
     await step(page, 'meter-paywall');
   });
 
+  it('shows the titles of the membership, linked from the account page', async () => {
+    const listed = await fetch(`${stack.serviceUrl}/v1/titles`);
+    const [title] = ((await listed.json()) as { data: { id: string }[] }).data;
+    const set = await fetch(`${stack.serviceUrl}/v1/admin/publishers/${title?.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        description: 'Northbay’s independent daily: city hall, the harbour, culture and sport.',
+        homepage_url: stack.publisherUrl,
+      }),
+    });
+    expect(set.status).toBe(200);
+    await page.goto(`${stack.serviceUrl}/account`);
+    await page.getByRole('link', { name: 'Every title your membership opens' }).click();
+    await page.getByRole('heading', { name: 'The titles of your membership' }).waitFor();
+    await page.getByText('Northbay’s independent daily').waitFor();
+    await step(page, 'titles');
+  });
+
   it('confirms the address with a code from the inbox', async () => {
     await page.goto(`${stack.serviceUrl}/account`);
     await page.getByText('not confirmed yet').waitFor();

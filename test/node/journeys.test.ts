@@ -7,6 +7,7 @@ import { meterJourney } from '../journeys/meter';
 import { passkeysJourney } from '../journeys/passkeys';
 import { readerJourney } from '../journeys/reader';
 import { readingJourney } from '../journeys/reading';
+import { titlesJourney } from '../journeys/titles';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 let door: NodeDoor;
@@ -22,3 +23,4 @@ readingJourney(() => door);
 passkeysJourney(() => door);
 addressJourney(() => door);
 meterJourney(() => door);
+titlesJourney(() => door);

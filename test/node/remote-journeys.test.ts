@@ -12,6 +12,7 @@ import { meterJourney } from '../journeys/meter';
 import { passkeysJourney } from '../journeys/passkeys';
 import { readerJourney } from '../journeys/reader';
 import { readingJourney } from '../journeys/reading';
+import { titlesJourney } from '../journeys/titles';
 import { type HranaServer, startHranaServer } from '../support/hrana';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
@@ -38,6 +39,7 @@ readingJourney(() => door);
 passkeysJourney(() => door);
 addressJourney(() => door);
 meterJourney(() => door);
+titlesJourney(() => door);
 
 describe('integrity on a remote database (every request its own connection)', () => {
   it('refuses an orphan row through another client, and cascades a delete', async () => {

@@ -6,6 +6,7 @@ import { meterJourney } from '../journeys/meter';
 import { passkeysJourney } from '../journeys/passkeys';
 import { readerJourney } from '../journeys/reader';
 import { readingJourney } from '../journeys/reading';
+import { titlesJourney } from '../journeys/titles';
 import { workersDoor } from '../support/workers-door';
 
 readerJourney(() => workersDoor);
@@ -15,3 +16,4 @@ readingJourney(() => workersDoor);
 passkeysJourney(() => workersDoor);
 addressJourney(() => workersDoor);
 meterJourney(() => workersDoor);
+titlesJourney(() => workersDoor);

@@ -11,13 +11,18 @@ import { stylesheetHash } from './views/style';
  * hash. `form-action` lists where a form may lead, redirects included (browsers check every hop),
  * so a form that ends at Stripe or back at a publisher names those origins.
  */
-export async function pagePolicy(formTargets: readonly string[] = [], scripts = false): Promise<string> {
+export async function pagePolicy(
+  formTargets: readonly string[] = [],
+  scripts = false,
+  images: readonly string[] = [],
+): Promise<string> {
   return [
     "default-src 'none'",
     `style-src ${await stylesheetHash()}`,
     // The passkey buttons: the service's own script, calling the service's own API.
     ...(scripts ? ["script-src 'self'", "connect-src 'self'"] : []),
-    'img-src data:',
+    // Images only from the origins a page names (the publishers' logos on /titles).
+    `img-src ${['data:', ...new Set(images)].join(' ')}`,
     `form-action ${["'self'", ...new Set(formTargets)].join(' ')}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -36,6 +41,8 @@ export interface RenderOptions {
   formTargets?: readonly string[];
   /** The page runs the service's own script (the passkey buttons). */
   scripts?: boolean;
+  /** Origins the page shows images from (the logos on /titles). */
+  images?: readonly string[];
 }
 
 /** Renders a page. Every page is `no-store` (the default of the app): most carry personal data. */
@@ -44,7 +51,7 @@ export async function renderPage(
   page: JSX.Element,
   options: RenderOptions = {},
 ): Promise<Response> {
-  c.header('Content-Security-Policy', await pagePolicy(options.formTargets, options.scripts));
+  c.header('Content-Security-Policy', await pagePolicy(options.formTargets, options.scripts, options.images));
   c.header('Cache-Control', 'no-store');
   return c.html(page, options.status ?? 200);
 }

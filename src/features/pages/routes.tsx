@@ -16,6 +16,7 @@ import { renderPage } from './render';
 import { resetPages } from './reset-pages';
 import { showFailure } from './screens';
 import { subscribePages } from './subscribe-pages';
+import { titlesPage } from './titles-page';
 import { LandingView } from './views/site';
 
 export const pageRoutes = new OpenAPIHono<AppEnv>();
@@ -35,4 +36,5 @@ pageRoutes
   .route('/', resetPages)
   .route('/', emailPages)
   .route('/', inboxPage)
-  .route('/', passkeyPages);
+  .route('/', passkeyPages)
+  .route('/', titlesPage);

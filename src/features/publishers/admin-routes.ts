@@ -7,7 +7,7 @@ import { PublisherSchema, presentPublisher } from '../../http/shapes';
 import { adminPrincipal } from '../admin';
 import { onboardPublisher, rotateKey, updatePublisher } from './admin';
 import { getPublisher, listPublishers } from './directory';
-import { OriginSchema } from './shapes';
+import { OriginSchema, TitleFieldsSchema, titleFieldsOf } from './shapes';
 
 const createPublisherRoute = createRoute({
   method: 'post',
@@ -117,8 +117,10 @@ const patchPublisherRoute = createRoute({
   path: '/v1/admin/publishers/{id}',
   operationId: 'updatePublisher',
   tags: ['Admin'],
-  summary: "Change a publisher's name or registered origins",
-  description: '`origins` replaces the whole list.',
+  summary: "Change a publisher's name, registered origins or title fields",
+  description:
+    '`origins` replaces the whole list. `description`, `homepage_url` and `logo_url` are what readers see on ' +
+    '`/titles`; null clears one. Audited.',
   security: adminSecurity,
   request: {
     params: PublisherIdParams,
@@ -127,9 +129,10 @@ const patchPublisherRoute = createRoute({
         .object({
           name: z.string().trim().min(1).max(200).optional().openapi({ example: 'The Daily Example' }),
           origins: z.array(OriginSchema).min(1).max(20).optional(),
+          ...TitleFieldsSchema,
         })
-        .refine((v) => v.name !== undefined || v.origins !== undefined, {
-          error: 'Give name, origins or both',
+        .refine((v) => Object.values(v).some((field) => field !== undefined), {
+          error: 'Give at least one field to change',
         })
         .openapi('PublisherChange'),
     ),
@@ -168,10 +171,11 @@ export const publisherAdminRoutes = new OpenAPIHono<AdminEnv>()
     return c.json(presentPublisher(publisher), 200);
   })
   .openapi(patchPublisherRoute, async (c) => {
+    const body = c.req.valid('json');
     const publisher = await updatePublisher({
       ctx: c.get('ctx'),
       principal: adminPrincipal(c),
-      input: { id: c.req.valid('param').id, ...c.req.valid('json') },
+      input: { id: c.req.valid('param').id, name: body.name, origins: body.origins, ...titleFieldsOf(body) },
     });
     return c.json(presentPublisher(publisher), 200);
   });

@@ -13,7 +13,7 @@ import type { AdminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
 import { getPublisher } from './directory';
 import { newPublisherKey } from './keys';
-import { type ProfileChange, withProfile } from './profile';
+import { type ProfileChange, profileColumns, withProfile } from './profile';
 
 /** What the audit log keeps of a publisher: never the key or its hash, only the visible prefix. */
 function snapshot(p: PublisherRow) {
@@ -21,6 +21,9 @@ function snapshot(p: PublisherRow) {
     id: p.id,
     name: p.name,
     origins: p.origins,
+    description: p.description,
+    homepage_url: p.homepageUrl,
+    logo_url: p.logoUrl,
     api_key_prefix: p.apiKeyPrefix,
     updated_at: rfc3339(p.updatedAt),
   };
@@ -76,10 +79,7 @@ export async function updatePublisher({
   const before = await existing(ctx, input.id);
   const after = withProfile(before, input, ctx.now());
   await ctx.db.batch([
-    ctx.db
-      .update(publishers)
-      .set({ name: after.name, origins: after.origins, updatedAt: after.updatedAt })
-      .where(eq(publishers.id, before.id)),
+    ctx.db.update(publishers).set(profileColumns(after)).where(eq(publishers.id, before.id)),
     auditEntry(ctx, principal, {
       action: 'publisher.update',
       targetType: 'publisher',

@@ -1,6 +1,7 @@
 /**
- * @module A publisher's profile: its name and the origins `/access` may send readers back to, as
- * one change rule for the publisher itself and for admins.
+ * @module A publisher's profile: its name, the origins `/access` may send readers back to, and what
+ * readers see on `/titles` (description, homepage, logo), as one change rule for the publisher
+ * itself and for admins.
  */
 import { eq } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
@@ -12,6 +13,10 @@ export interface ProfileChange {
   name?: string | undefined;
   /** Already validated origins (`https://host[:port]`); duplicates are dropped. */
   origins?: string[] | undefined;
+  /** What readers see on `/titles`; null clears a field, undefined leaves it. */
+  description?: string | null | undefined;
+  homepageUrl?: string | null | undefined;
+  logoUrl?: string | null | undefined;
 }
 
 /** The publisher after a change: the name trimmed, the origins without duplicates. */
@@ -20,8 +25,30 @@ export function withProfile(before: PublisherRow, change: ProfileChange, now: Da
     ...before,
     ...(change.name !== undefined ? { name: change.name.trim() } : {}),
     ...(change.origins !== undefined ? { origins: [...new Set(change.origins)] } : {}),
+    ...(change.description !== undefined ? { description: change.description?.trim() || null } : {}),
+    ...(change.homepageUrl !== undefined ? { homepageUrl: change.homepageUrl } : {}),
+    ...(change.logoUrl !== undefined ? { logoUrl: change.logoUrl } : {}),
     updatedAt: wholeSeconds(now),
   };
+}
+
+/** The columns a profile change writes, for both the publisher's own update and an admin's. */
+export function profileColumns(after: PublisherRow) {
+  return {
+    name: after.name,
+    origins: after.origins,
+    description: after.description,
+    homepageUrl: after.homepageUrl,
+    logoUrl: after.logoUrl,
+    updatedAt: after.updatedAt,
+  };
+}
+
+/** The fields a change names, for the log line. */
+export function changedFields(change: ProfileChange): string[] {
+  return Object.entries(change)
+    .filter(([key, value]) => key !== 'id' && value !== undefined)
+    .map(([key]) => key);
 }
 
 /** The calling publisher changes its own name or origins. */
@@ -33,13 +60,13 @@ export async function updatePublisherProfile({
   const after = withProfile(publisher, input, ctx.now());
   const [row] = await ctx.db
     .update(publishers)
-    .set({ name: after.name, origins: after.origins, updatedAt: after.updatedAt })
+    .set(profileColumns(after))
     .where(eq(publishers.id, publisher.id))
     .returning();
   if (!row) throw new ApiError('not_found', 'No publisher has this id.');
   ctx.logger.info('publisher profile updated', {
     publisher_id: publisher.id,
-    fields: [input.name !== undefined && 'name', input.origins !== undefined && 'origins'].filter(Boolean),
+    fields: changedFields(input),
   });
   return row;
 }

@@ -5,7 +5,7 @@ import { jsonBody, problemResponses, publisherSecurity } from '../../http/openap
 import { PublisherSchema, presentPublisher } from '../../http/shapes';
 import { requirePublisher } from './middleware';
 import { updatePublisherProfile } from './profile';
-import { OriginSchema } from './shapes';
+import { OriginSchema, TitleFieldsSchema, titleFieldsOf } from './shapes';
 
 const profileRoute = createRoute({
   method: 'get',
@@ -26,8 +26,10 @@ const updateProfileRoute = createRoute({
   path: '/v1/publisher',
   operationId: 'updatePublisherProfile',
   tags: ['Publishers'],
-  summary: "Change the calling publisher's name or origins",
-  description: '`origins` replaces the whole list: the origins `/access` may send readers back to.',
+  summary: "Change the calling publisher's name, origins or title fields",
+  description:
+    '`origins` replaces the whole list: the origins `/access` may send readers back to. `description`, ' +
+    '`homepage_url` and `logo_url` are what readers see on `/titles` and in `GET /v1/titles`; null clears one.',
   security: publisherSecurity,
   middleware: [requirePublisher],
   request: {
@@ -41,9 +43,10 @@ const updateProfileRoute = createRoute({
             .max(20)
             .optional()
             .openapi({ example: ['https://daily.example', 'https://www.daily.example'] }),
+          ...TitleFieldsSchema,
         })
-        .refine((b) => b.name !== undefined || b.origins !== undefined, {
-          error: 'Give a name or origins to change',
+        .refine((b) => Object.values(b).some((v) => v !== undefined), {
+          error: 'Give at least one field to change',
         })
         .openapi('PublisherProfileChange'),
     ),
@@ -64,7 +67,7 @@ export const publisherRoutes = new OpenAPIHono<PublisherEnv>()
     const publisher = await updatePublisherProfile({
       ctx: c.get('ctx'),
       principal: c.get('publisher'),
-      input: { name: body.name, origins: body.origins },
+      input: { name: body.name, origins: body.origins, ...titleFieldsOf(body) },
     });
     return c.json(presentPublisher(publisher), 200);
   });

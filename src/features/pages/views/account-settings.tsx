@@ -119,7 +119,14 @@ export const ReadingSection: FC<{ rows: ReadingRow[]; more: boolean }> = ({ rows
     ) : (
       <ReadingList rows={rows} />
     )}
-    {more ? <a href="/account/reading">All your reading</a> : null}
+    <p>
+      {more ? (
+        <>
+          <a href="/account/reading">All your reading</a> ·{' '}
+        </>
+      ) : null}
+      <a href="/titles">Every title your membership opens</a>
+    </p>
   </section>
 );
 

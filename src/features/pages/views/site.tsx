@@ -22,6 +22,7 @@ export const LandingView: FC<{ signedIn: boolean; trialDays: number }> = ({ sign
             <a href="/login">I already have an account</a>
           </>
         )}
+        <a href="/titles">See every title</a>
       </div>
     </section>
     <h2>How it works</h2>

@@ -68,6 +68,10 @@ dl.status dd{margin:0;font-weight:600}
 .steps li{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.25rem}
 .site-footer{border-top:1px solid var(--line);color:var(--muted);font-size:.925rem}
 .site-footer div{max-width:60rem;margin:0 auto;padding:1rem}
+.titles{list-style:none;padding:0;display:grid;gap:1rem}
+.titles li{display:flex;gap:1rem;align-items:flex-start;margin:0}
+.titles img{border-radius:8px;flex:none}
+.titles h2{margin:0 0 .25rem;font-size:1.15rem}
 `;
 
 let hash: Promise<string> | undefined;
