@@ -158,6 +158,9 @@ run('stripe', [
   String(EMULATOR_PORT),
   '--webhook-url',
   `${SERVICE_URL}/v1/webhooks/stripe`,
+  // Customers and subscriptions outlive a restart, as the local D1 database that references them does.
+  '--state',
+  path.join(ROOT, 'data', 'stripe-emulator.json'),
 ]);
 run('worker', [
   wrangler,

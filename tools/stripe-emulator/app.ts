@@ -18,10 +18,12 @@ export function createEmulatorApp(emulator: Emulator): Hono {
   const { ctx } = emulator;
   const app = new Hono();
 
-  // Lets a clock that follows wall time catch up before anything reads it.
-  app.use('*', async (_c, next) => {
+  // Lets a clock that follows wall time catch up before anything reads it; after anything but a
+  // read, tells a state file (if any) that there may be something new to save.
+  app.use('*', async (c, next) => {
     emulator.tick();
     await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') emulator.changed();
   });
 
   app.get('/', (c) =>

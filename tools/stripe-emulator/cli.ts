@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run stripe:emulator -- [options]
   --secret-key <sk>      API key to accept (default ${EMULATOR_SECRET_KEY})
   --webhook-secret <s>   signing secret (default ${EMULATOR_WEBHOOK_SECRET})
   --frozen-clock         the clock moves only when advanced (default: it also follows wall-clock time)
+  --state <file>         keep the state in this file across restarts (env STRIPE_EMULATOR_STATE; default: memory only)
   --quiet                do not log requests and deliveries
   --help                 this text
 `;
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'secret-key': { type: 'string' },
     'webhook-secret': { type: 'string' },
     'frozen-clock': { type: 'boolean' },
+    state: { type: 'string' },
     quiet: { type: 'boolean' },
     help: { type: 'boolean' },
   },
@@ -63,6 +65,8 @@ const webhookUrls = values['webhook-url'] ?? envUrls;
 const secretKey = values['secret-key'] ?? EMULATOR_SECRET_KEY;
 const webhookSecret = values['webhook-secret'] ?? EMULATOR_WEBHOOK_SECRET;
 
+const stateFile = values.state ?? process.env.STRIPE_EMULATOR_STATE;
+
 const emu = await startStripeEmulator({
   port,
   host: values.host ?? process.env.STRIPE_EMULATOR_HOST ?? EMULATOR_HOST,
@@ -71,6 +75,7 @@ const emu = await startStripeEmulator({
   secretKey,
   webhookSecret,
   followRealTime: !values['frozen-clock'],
+  ...(stateFile ? { stateFile } : {}),
   log: values.quiet ? () => {} : (line) => process.stdout.write(`[stripe-emulator] ${line}\n`),
 }).catch((err: unknown) => fail(`Could not start: ${err instanceof Error ? err.message : String(err)}`));
 
@@ -82,6 +87,7 @@ process.stdout.write(`Local Stripe emulator listening on ${emu.url}
   STRIPE_PRICE_MONTHLY=${EMULATOR_PRICE_MONTHLY}   ($9.99 / month)
   STRIPE_PRICE_ANNUAL=${EMULATOR_PRICE_ANNUAL}     ($99.00 / year)
 
+  state: ${stateFile ? `${stateFile} (kept across restarts)` : 'in memory (--state FILE keeps it)'}
   webhooks (${mode}): ${webhookUrls.length === 0 ? 'no endpoint yet (POST /_emulator/webhook-endpoints)' : webhookUrls.join(', ')}
   controls: ${emu.url}/_emulator/health  (see tools/stripe-emulator/README.md)
   test cards: 4242 4242 4242 4242 pays · 4000 0000 0000 0341 saved but charges fail · 4000 0000 0000 0002 declined

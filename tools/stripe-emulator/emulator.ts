@@ -3,8 +3,8 @@
 import type Stripe from 'stripe';
 import { advanceTo } from './clock';
 import type { EmulatorConfig, EmulatorContext } from './context';
-import { createState } from './store';
-import { type DeliveryMode, WebhookDispatcher } from './webhooks';
+import { createState, type State } from './store';
+import { type DeliveryMode, WebhookDispatcher, type WebhookSnapshot } from './webhooks';
 
 export interface EmulatorSettings extends EmulatorConfig {
   webhookUrls: string[];
@@ -17,6 +17,12 @@ export interface EmulatorSettings extends EmulatorConfig {
   followRealTime: boolean;
 }
 
+export interface SavedEmulator {
+  state: State;
+  offset: number;
+  webhooks: WebhookSnapshot;
+}
+
 function wallClock(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -27,6 +33,7 @@ export class Emulator {
   readonly settings: EmulatorSettings;
   /** Emulator time minus wall-clock time, so that following real time keeps earlier advances. */
   private offset: number;
+  private readonly listeners: (() => void)[] = [];
 
   constructor(settings: EmulatorSettings) {
     this.settings = settings;
@@ -37,6 +44,7 @@ export class Emulator {
       retryBaseMs: settings.retryBaseMs,
       maxAttempts: settings.maxAttempts,
       log: settings.log,
+      onChange: () => this.changed(),
     });
     this.ctx = {
       config: settings,
@@ -57,11 +65,33 @@ export class Emulator {
     return events;
   }
 
-  /** Called periodically when following real time. */
+  /** Called periodically when following real time; the clock moving alone is no change worth saving. */
   tick(): void {
     if (!this.settings.followRealTime) return;
     const target = wallClock() + this.offset;
-    if (target > this.ctx.state.now) advanceTo(this.ctx, target);
+    if (target > this.ctx.state.now && advanceTo(this.ctx, target).length > 0) this.changed();
+  }
+
+  /** `listener` runs after every change a saved state would hold (see `persist.ts`). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Called by the app after each request that may have changed something, and by the webhooks. */
+  changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Everything a restart must not forget: the data, the clock's lead on wall-clock time, the webhooks. */
+  saved(): SavedEmulator {
+    return { state: this.ctx.state, offset: this.offset, webhooks: this.webhooks.snapshot() };
+  }
+
+  /** Takes over a saved emulator; a clock that follows real time keeps its lead, so time spent stopped passes. */
+  restore(saved: SavedEmulator): void {
+    this.ctx.state = saved.state;
+    this.offset = saved.offset;
+    this.webhooks.restore(saved.webhooks);
   }
 
   /** Back to the preconfigured prices and no other data; the clock restarts at `now` (default: wall clock). */
@@ -69,5 +99,6 @@ export class Emulator {
     this.webhooks.reset();
     this.ctx.state = createState(now);
     this.offset = now - wallClock();
+    this.changed();
   }
 }

@@ -5,6 +5,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createEmulatorApp } from './app';
 import { EMULATOR_HOST, EMULATOR_PORT, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from './constants';
 import { Emulator } from './emulator';
+import { keepStateIn, loadStateFile } from './persist';
 import type { State } from './store';
 import type { DeliveryMode } from './webhooks';
 
@@ -31,6 +32,8 @@ export interface StripeEmulatorOptions {
   /** Let the clock also move with wall-clock time (the CLI does; tests should not). Default false. */
   followRealTime?: boolean;
   log?: (line: string) => void;
+  /** Keep the state in this file across restarts (loaded at start, saved after changes and on close). */
+  stateFile?: string;
 }
 
 export interface RunningStripeEmulator {
@@ -70,6 +73,15 @@ export async function startStripeEmulator(
     now: options.now ?? Math.floor(Date.now() / 1000),
     followRealTime: options.followRealTime ?? false,
   });
+  const log = options.log ?? (() => {});
+  const saved = options.stateFile ? loadStateFile(options.stateFile, log) : null;
+  if (saved) {
+    emulator.restore(saved.state, saved.offset);
+    log(`state loaded from ${options.stateFile}: ${saved.state.customers.size} customers`);
+  }
+  const keeper = options.stateFile
+    ? keepStateIn(options.stateFile, () => ({ state: emulator.ctx.state, offset: emulator.clockOffset }))
+    : null;
   const app = createEmulatorApp(emulator);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
   await new Promise<void>((resolve, reject) => {
@@ -96,6 +108,8 @@ export async function startStripeEmulator(
     },
     close: async () => {
       if (ticker !== undefined) clearInterval(ticker);
+      keeper?.stop();
+      keeper?.flush();
       emulator.webhooks.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

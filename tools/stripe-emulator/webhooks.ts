@@ -42,6 +42,15 @@ export interface WebhookOptions {
   retryBaseMs: number;
   maxAttempts: number;
   log: (line: string) => void;
+  /** Called after anything a saved state holds changes (endpoints, held events, deliveries). */
+  onChange?: () => void;
+}
+
+/** What a saved emulator keeps of its webhooks; the mode comes from the configuration each start. */
+export interface WebhookSnapshot {
+  endpoints: string[];
+  held: Stripe.Event[];
+  deliveries: Delivery[];
 }
 
 /** `Stripe-Signature` exactly as Stripe builds it: HMAC-SHA256 of `"<t>.<payload>"`, hex. */
@@ -81,6 +90,34 @@ export class WebhookDispatcher {
     if (this.mode === 'hold') this.held.push(event);
     else if (this.mode === 'pull') this.enqueuePull(event);
     else for (const url of this.endpoints) void this.enqueuePush(event, url);
+    this.changed();
+  }
+
+  snapshot(): WebhookSnapshot {
+    return { endpoints: [...this.endpoints], held: [...this.held], deliveries: [...this.deliveries.values()] };
+  }
+
+  /**
+   * Takes over a saved snapshot: its endpoints join the configured ones, pending pushes are tried
+   * again (as Stripe keeps retrying across an outage), and events held under `hold` are released
+   * when this start is not in `hold` mode.
+   */
+  restore(saved: WebhookSnapshot): void {
+    for (const url of saved.endpoints) if (!this.endpoints.includes(url)) this.endpoints.push(url);
+    this.deliveries = new Map(saved.deliveries.map((d) => [d.id, d]));
+    for (const delivery of this.deliveries.values()) {
+      const url = delivery.endpoint;
+      if (url === null || delivery.status !== 'pending') continue;
+      const attempt = (this.chains.get(url) ?? Promise.resolve()).then(() => this.attempt(delivery));
+      this.chains.set(url, attempt);
+      this.track(attempt);
+    }
+    this.held = [...saved.held];
+    if (this.mode !== 'hold' && this.held.length > 0) void this.release({});
+  }
+
+  private changed(): void {
+    this.options.onChange?.();
   }
 
   addEndpoint(url: string): void {
@@ -93,11 +130,13 @@ export class WebhookDispatcher {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
       throw invalidRequest('Use an http(s) URL.', 'url');
     if (!this.endpoints.includes(url)) this.endpoints.push(url);
+    this.changed();
   }
 
   removeEndpoint(url: string): void {
     const i = this.endpoints.indexOf(url);
     if (i >= 0) this.endpoints.splice(i, 1);
+    this.changed();
   }
 
   /** Leaving `hold` releases what was held, in creation order, so that nothing is stuck by accident. */
@@ -131,6 +170,7 @@ export class WebhookDispatcher {
       .map((id) => byId.get(id))
       .filter((e): e is Stripe.Event => e !== undefined);
     this.held = [];
+    this.changed();
     const delivered = await this.deliverNow(events);
     return { delivered, dropped: [...drop] };
   }
@@ -190,6 +230,7 @@ export class WebhookDispatcher {
     this.deliveries.clear();
     this.chains.clear();
     this.mode = this.initialMode;
+    this.changed();
   }
 
   close(): void {
@@ -276,6 +317,7 @@ export class WebhookDispatcher {
 
   /** Exponential backoff from the base delay; after `maxAttempts` the delivery is given up. */
   private settleAttempt(delivery: Delivery, ok: boolean): void {
+    this.changed();
     if (ok) {
       delivery.status = 'succeeded';
       delivery.next_attempt_at = null;
