@@ -30,6 +30,12 @@ export interface AppContext {
    * run (a sign-in code) leaves at once.
    */
   defer?: (task: () => Promise<unknown>) => void;
+  /**
+   * The API reference viewer's script (`@scalar/api-reference`'s browser bundle), served by the
+   * service itself so that `/docs` works offline: Node reads the installed package, Workers its
+   * static assets (the `ASSETS` binding). Null where it is not available.
+   */
+  docsViewer?: () => Promise<Response | null>;
 }
 
 /** Cloudflare's Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */

@@ -12,6 +12,8 @@ export interface WorkerBindings {
   DB?: D1Database;
   /** Optional `[[ratelimits]]` binding for publisher API calls (per key, per minute). */
   PUBLISHER_RATE_LIMITER?: unknown;
+  /** The static assets of wrangler.toml's `[assets]`: the API reference viewer's browser bundle. */
+  ASSETS?: { fetch(input: string): Promise<Response> };
   [name: string]: unknown;
 }
 
@@ -42,6 +44,13 @@ export function contextFromBindings(env: WorkerBindings): Promise<AppContext> {
       logger: consoleLogger({ service: 'onepass', door: 'workers' }, config.logLevel),
       // Cloudflare sets cf-connecting-ip itself; a client cannot forge it through Cloudflare.
       clientIp: (c) => c.req.header('cf-connecting-ip'),
+      // wrangler.toml's [assets] is the installed package's browser directory.
+      docsViewer: env.ASSETS
+        ? async () => {
+            const res = await env.ASSETS?.fetch('https://assets.invalid/standalone.js');
+            return res?.ok ? res : null;
+          }
+        : undefined,
       rateLimitBindings: isRateLimitBinding(env.PUBLISHER_RATE_LIMITER)
         ? { publisherCalls: env.PUBLISHER_RATE_LIMITER }
         : {},

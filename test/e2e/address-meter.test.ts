@@ -125,6 +125,22 @@ describe.runIf(runnable)('the address and the meter in a browser', () => {
     await step(page, 'titles');
   });
 
+  it('renders the API reference at /docs with every request to another origin refused (offline)', async () => {
+    const offline = await context.newPage();
+    const elsewhere: string[] = [];
+    await offline.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(stack.serviceUrl)) return route.continue();
+      elsewhere.push(url);
+      return route.abort();
+    });
+    await offline.goto(`${stack.serviceUrl}/docs`);
+    await offline.getByText('Get a short-lived entitlement token for one publisher').first().waitFor();
+    expect(elsewhere).toEqual([]);
+    await screenshot(offline, 'docs-offline');
+    await offline.close();
+  });
+
   it('confirms the address with a code from the inbox', async () => {
     await page.goto(`${stack.serviceUrl}/account`);
     await page.getByText('not confirmed yet').waitFor();

@@ -11,7 +11,7 @@ const NOT_API = [
   /^\/(signup|login|logout|account|subscribe|reset-password|sign-in\/email)(\/.*)?$/,
   /^\/dev\/inbox(\/\{id\}\/html)?$/,
   /^\/account\/.*$/,
-  /^\/docs(\/errors)?$/,
+  /^\/docs(\/errors|\/viewer\.js)?$/,
   /^\/titles$/,
   /^\/assets\/passkeys\.js$/,
   /^\/openapi\.json$/,
@@ -71,5 +71,20 @@ describe('the OpenAPI document', () => {
     // The help's code spans are set as code, not shown as Markdown backticks.
     expect(errors.text).toContain('<code>Retry-After</code>');
     expect(errors.text).not.toContain('`');
+  });
+
+  it('works offline: /docs loads its viewer from the service itself, nothing from elsewhere', async () => {
+    const docs = await h.call('GET', '/docs');
+    const csp = docs.headers.get('content-security-policy') ?? '';
+    expect(csp).not.toMatch(/https?:/);
+    expect(csp).toMatch(/script-src 'nonce-[^']+' 'self'/);
+    expect(docs.text).toContain('<script src="/docs/viewer.js"');
+    expect(docs.text).not.toMatch(/(src|href)="https?:\/\//);
+    const viewer = await h.fetch(`${h.base}/docs/viewer.js`);
+    expect(viewer.status).toBe(200);
+    expect(viewer.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const script = await viewer.text();
+    expect(script.length).toBeGreaterThan(1_000_000);
+    expect(script).toContain('createApiReference');
   });
 });

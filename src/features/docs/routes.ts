@@ -44,23 +44,38 @@ const healthRoute = createRoute({
 
 export const docsRoutes = new OpenAPIHono<AppEnv>().openapi(healthRoute, (c) => c.json({ ok: true }, 200));
 
+// The viewer's script, served by the service itself from the installed package: /docs needs no CDN.
+docsRoutes.get('/docs/viewer.js', async (c) => {
+  const res = await c.get('ctx').docsViewer?.();
+  if (!res) return c.json({ error: 'The API reference viewer is not installed here.' }, 404);
+  return new Response(res.body, {
+    headers: {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=86400',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+});
+
 docsRoutes.get('/docs', async (c, next) => {
-  // The viewer is a script loaded from the CDN Scalar publishes; the CSP allows exactly that.
   const nonce = randomToken(16);
   const res = await Scalar<AppEnv>({
     url: '/openapi.json',
     pageTitle: 'OnePass API',
+    cdn: '/docs/viewer.js',
     nonce,
+    // Offline as online: no web fonts from elsewhere, the system's own.
+    withDefaultFonts: false,
   })(c, next);
   const response = res ?? c.res;
   response.headers.set(
     'Content-Security-Policy',
     [
       "default-src 'none'",
-      `script-src 'nonce-${nonce}' https://cdn.jsdelivr.net`,
-      "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.scalar.com",
-      'font-src data: https://cdn.jsdelivr.net https://fonts.scalar.com',
-      "img-src 'self' data: https:",
+      `script-src 'nonce-${nonce}' 'self'`,
+      "style-src 'self' 'unsafe-inline'",
+      "font-src 'self' data:",
+      "img-src 'self' data:",
       "connect-src 'self'",
       "frame-ancestors 'none'",
       "base-uri 'none'",
