@@ -32,7 +32,11 @@ export interface StripeEmulatorOptions {
   /** Let the clock also move with wall-clock time (the CLI does; tests should not). Default false. */
   followRealTime?: boolean;
   log?: (line: string) => void;
-  /** Keep the state in this file across restarts (loaded at start, saved after changes and on close). */
+  /**
+   * Keep everything (objects, events, clock, counters, webhook endpoints and deliveries) in this
+   * JSON file across restarts: loaded at start (then `now` is ignored), saved shortly after each
+   * change and on `close()`. Default: memory only.
+   */
   stateFile?: string;
 }
 
@@ -76,12 +80,12 @@ export async function startStripeEmulator(
   const log = options.log ?? (() => {});
   const saved = options.stateFile ? loadStateFile(options.stateFile, log) : null;
   if (saved) {
-    emulator.restore(saved.state, saved.offset);
-    log(`state loaded from ${options.stateFile}: ${saved.state.customers.size} customers`);
+    emulator.restore(saved);
+    log(
+      `state loaded from ${options.stateFile}: ${saved.state.customers.size} customers, ${saved.state.subscriptions.size} subscriptions`,
+    );
   }
-  const keeper = options.stateFile
-    ? keepStateIn(options.stateFile, () => ({ state: emulator.ctx.state, offset: emulator.clockOffset }))
-    : null;
+  const keeper = options.stateFile ? keepStateIn(options.stateFile, emulator, log) : null;
   const app = createEmulatorApp(emulator);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
   await new Promise<void>((resolve, reject) => {
@@ -90,6 +94,10 @@ export async function startStripeEmulator(
       server.off('error', reject);
       resolve();
     });
+  }).catch((err: unknown) => {
+    keeper?.stop();
+    emulator.webhooks.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   // Hosted page URLs must be reachable by a browser even when listening on all interfaces.

@@ -1,13 +1,18 @@
 /**
  * @module The emulator's state in a file, so that `npm run dev` can restart without forgetting the
  * customers and subscriptions the local database still references: loaded at start, written
- * atomically (a temporary file, then a rename) a moment after changes and on close.
+ * atomically (a temporary file, then a rename) shortly after changes and on close.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type Stripe from 'stripe';
+import type { Emulator, SavedEmulator } from './emulator';
 import type { State } from './store';
+import type { Delivery } from './webhooks';
 
-const FORMAT = 'onepass-stripe-emulator/1';
+/** Bumped whenever the shape of the state changes, so that an older file is refused rather than misread. */
+export const STATE_FORMAT = 'onepass-stripe-emulator/1';
+
 const MAP_KEYS = [
   'products',
   'prices',
@@ -18,74 +23,112 @@ const MAP_KEYS = [
   'refunds',
   'checkoutSessions',
   'portalSessions',
-  'eventsById',
   'idempotency',
 ] as const satisfies readonly (keyof State)[];
 
-/** What the file holds: the state (Maps as entry lists) and the clock's lead on wall-clock time. */
-export function serializeState(state: State, offset: number): string {
+type MapKey = (typeof MAP_KEYS)[number];
+
+/** The file's text: Maps as entry lists; events once (their index is rebuilt on load). */
+export function serializeEmulator(saved: SavedEmulator): string {
+  const { state, offset, webhooks } = saved;
   const maps: Record<string, unknown> = {};
   for (const key of MAP_KEYS) maps[key] = [...state[key].entries()];
   return JSON.stringify({
-    format: FORMAT,
+    format: STATE_FORMAT,
     offset,
     now: state.now,
-    events: state.events,
     invoiceSequence: state.invoiceSequence,
+    events: state.events,
     maps,
+    webhooks,
   });
 }
 
-/** The state and clock offset a file holds, or a reason it cannot be used. */
-export function deserializeState(text: string): { state: State; offset: number } | { error: string } {
-  let parsed: {
-    format?: unknown;
-    offset?: unknown;
-    now?: unknown;
-    events?: unknown;
-    invoiceSequence?: unknown;
-    maps?: Record<string, unknown>;
-  };
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEntryList(value: unknown): value is [string, unknown][] {
+  return (
+    Array.isArray(value) &&
+    value.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && isRecord(e[1]))
+  );
+}
+
+function hasIds(value: unknown): value is { id: string }[] {
+  return Array.isArray(value) && value.every((e) => isRecord(e) && typeof e.id === 'string');
+}
+
+/** The saved emulator a file's text holds, or why it cannot be used. */
+export function deserializeEmulator(text: string): SavedEmulator | { error: string } {
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return { error: 'not JSON' };
   }
-  if (parsed.format !== FORMAT) return { error: `not a ${FORMAT} file` };
-  const { offset, now, events, invoiceSequence, maps } = parsed;
-  if (typeof offset !== 'number' || typeof now !== 'number' || typeof invoiceSequence !== 'number')
-    return { error: 'missing clock or counters' };
-  if (!Array.isArray(events) || typeof maps !== 'object' || maps === null)
-    return { error: 'missing objects' };
-  const state: Record<string, unknown> = { now, events, invoiceSequence };
+  if (!isRecord(parsed) || parsed.format !== STATE_FORMAT) return { error: `not a ${STATE_FORMAT} file` };
+  const { offset, now, invoiceSequence, events, maps, webhooks } = parsed;
+  if (![offset, now, invoiceSequence].every((n) => typeof n === 'number' && Number.isInteger(n)))
+    return { error: 'no clock or counters' };
+  if (!hasIds(events) || !isRecord(maps)) return { error: 'no objects' };
+  if (
+    !isRecord(webhooks) ||
+    !Array.isArray(webhooks.endpoints) ||
+    !webhooks.endpoints.every((u) => typeof u === 'string') ||
+    !hasIds(webhooks.held) ||
+    !hasIds(webhooks.deliveries)
+  )
+    return { error: 'no webhook state' };
+  const restored: Partial<Record<MapKey, Map<string, unknown>>> = {};
   for (const key of MAP_KEYS) {
     const entries = maps[key];
-    if (!Array.isArray(entries)) return { error: `missing ${key}` };
-    state[key] = new Map(entries as [string, unknown][]);
+    if (!isEntryList(entries)) return { error: `no ${key}` };
+    restored[key] = new Map(entries);
   }
-  return { state: state as unknown as State, offset };
+  const list = events as Stripe.Event[];
+  const state = {
+    ...restored,
+    now,
+    invoiceSequence,
+    events: list,
+    eventsById: new Map(list.map((e) => [e.id, e])),
+  } as unknown as State;
+  return {
+    state,
+    offset: offset as number,
+    webhooks: {
+      endpoints: webhooks.endpoints as string[],
+      held: webhooks.held as Stripe.Event[],
+      deliveries: webhooks.deliveries as Delivery[],
+    },
+  };
 }
 
 /** Writes `text` to `file` so that a reader sees the old file or the new one, never half of one. */
 export function writeAtomically(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600 });
-  renameSync(temporary, file);
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text, { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch (err) {
+    rmSync(temporary, { force: true });
+    throw err;
+  }
 }
 
-/** The file's state, or null when there is none yet; a file that cannot be used is reported, not fatal. */
-export function loadStateFile(
-  file: string,
-  log: (line: string) => void,
-): { state: State; offset: number } | null {
+/** What `file` holds; null when there is no file yet or it cannot be used (reported in one line). */
+export function loadStateFile(file: string, log: (line: string) => void): SavedEmulator | null {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      log(`state file ${file} unreadable (${(err as Error).message}); starting empty`);
     return null;
   }
-  const loaded = deserializeState(text);
+  const loaded = deserializeEmulator(text);
   if ('error' in loaded) {
     log(`state file ${file} ignored (${loaded.error}); starting empty`);
     return null;
@@ -93,28 +136,51 @@ export function loadStateFile(
   return loaded;
 }
 
+export interface StateKeeper {
+  /** Saves now if anything changed since the last save (on close). */
+  flush(): void;
+  /** Cancels a pending save (after a final flush). */
+  stop(): void;
+}
+
+/** Quiet time after a change before it is saved; a steady stream of changes is still saved this often. */
+const SAVE_AFTER_MS = 200;
+const SAVE_AT_LEAST_EVERY_MS = 2000;
+
 /**
- * Saves the state whenever it changed, checked every `everyMs`; `flush()` saves at once (on close).
- * Comparing the serialised text keeps it exact without hooks in every handler; the state of a
- * development emulator is small.
+ * Saves `emulator` to `file` after its changes, debounced: a burst of requests is one write.
+ * A failing write is reported and tried again at the next change; it never stops the emulator.
  */
-export function keepStateIn(
-  file: string,
-  current: () => { state: State; offset: number },
-  everyMs = 1000,
-): { flush(): void; stop(): void } {
+export function keepStateIn(file: string, emulator: Emulator, log: (line: string) => void): StateKeeper {
+  let timer: NodeJS.Timeout | undefined;
+  let firstUnsaved: number | null = null;
   let saved = '';
   const flush = () => {
-    const { state, offset } = current();
-    const text = serializeState(state, offset);
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    firstUnsaved = null;
+    const text = serializeEmulator(emulator.saved());
     if (text === saved) return;
-    writeAtomically(file, text);
-    saved = text;
+    try {
+      writeAtomically(file, text);
+      saved = text;
+    } catch (err) {
+      log(`could not save the state to ${file}: ${(err as Error).message}`);
+    }
   };
-  const timer = setInterval(flush, everyMs);
-  timer.unref();
+  emulator.onChange(() => {
+    const now = Date.now();
+    firstUnsaved ??= now;
+    if (timer !== undefined) clearTimeout(timer);
+    const wait = Math.max(0, Math.min(SAVE_AFTER_MS, firstUnsaved + SAVE_AT_LEAST_EVERY_MS - now));
+    timer = setTimeout(flush, wait);
+    timer.unref();
+  });
   return {
     flush,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
   };
 }

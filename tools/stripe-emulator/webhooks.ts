@@ -94,7 +94,11 @@ export class WebhookDispatcher {
   }
 
   snapshot(): WebhookSnapshot {
-    return { endpoints: [...this.endpoints], held: [...this.held], deliveries: [...this.deliveries.values()] };
+    return {
+      endpoints: [...this.endpoints],
+      held: [...this.held],
+      deliveries: [...this.deliveries.values()],
+    };
   }
 
   /**
