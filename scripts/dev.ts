@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDevSecrets } from '../src/app/node-context';
+import { migrationSummary } from './dev-output';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = Number(process.env.PORT ?? 8787);
@@ -82,14 +83,11 @@ async function admin(adminKey: string, method: string, urlPath: string, body?: u
   });
 }
 
-/** A key works when the exchange refuses a made-up code (400) rather than the key (401). */
+/** A key works when the publisher's own profile answers to it (a read: nothing logged, nothing changed). */
 async function keyWorks(apiKey: string): Promise<boolean> {
-  const res = await fetch(`${SERVICE_URL}/v1/access/exchange`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ code: 'dev-check-'.padEnd(43, 'x') }),
-  });
-  return res.status === 400;
+  const res = await fetch(`${SERVICE_URL}/v1/publisher`, { headers: { authorization: `Bearer ${apiKey}` } });
+  await res.body?.cancel();
+  return res.status === 200;
 }
 
 /**
@@ -142,13 +140,20 @@ const wrangler = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js
 const env = await withDevSecrets({}, path.join(ROOT, '.dev.vars'));
 const adminKey = env.ADMIN_API_KEY ?? '';
 
-console.log('Applying migrations to the local D1 database…');
+// wrangler prints a table of the migrations before and after applying them: one line is enough,
+// and the whole output only when something went wrong.
 const migrate = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], {
   cwd: ROOT,
-  env: quietEnv,
-  stdio: 'inherit',
+  env: { ...quietEnv, CI: 'true' },
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+const migrated = migrationSummary(`${migrate.stdout}${migrate.stderr}`, migrate.status);
+if (migrate.status !== 0) {
+  console.error(migrated);
+  process.exit(migrate.status ?? 1);
+}
+console.log(migrated);
 
 run('stripe', [
   '--import',
