@@ -187,6 +187,44 @@ describe.runIf(runnable)("the reader's journey in a browser", () => {
     await screenshot(page, 'billing-portal');
   });
 
+  /** The newest mail to the reader whose subject matches, opened as HTML from the dev inbox. */
+  async function mailAsHtml(subject: RegExp, expected: string, name: string) {
+    const inbox = await context.newPage();
+    for (let i = 0; i < 100; i++) {
+      await inbox.goto(`${stack.serviceUrl}/dev/inbox`);
+      if (
+        (await inbox
+          .locator('article.mail', { hasText: `To ${EMAIL}` })
+          .filter({ hasText: subject })
+          .count()) > 0
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const mail = inbox
+      .locator('article.mail', { hasText: `To ${EMAIL}` })
+      .filter({ hasText: subject })
+      .first();
+    await mail.getByRole('link', { name: 'as HTML' }).click();
+    await inbox.getByText(expected).first().waitFor();
+    await screenshot(inbox, name);
+    await inbox.close();
+  }
+
+  it('mails a receipt for the payment, and confirms a cancellation made in the portal', async () => {
+    await mailAsHtml(/Your OnePass receipt/, 'Thank you: we received', 'mail-receipt');
+    await page.getByRole('button', { name: 'Cancel at period end' }).click();
+    await page
+      .getByText(/Cancels on/)
+      .first()
+      .waitFor();
+    await mailAsHtml(
+      /Your OnePass membership is cancelled/,
+      'Your membership is cancelled',
+      'mail-cancellation',
+    );
+  });
+
   it('keeps every other page accessible and readable at 320 px', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
     for (const [name, path] of [
