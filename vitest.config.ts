@@ -3,8 +3,11 @@ import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { defineConfig } from 'vitest/config';
+import { writeDocsAssets } from './scripts/docs-assets';
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
+// wrangler.toml's [assets] directory (the /docs viewer), before the Workers pool reads the config.
+writeDocsAssets(import.meta.dirname);
 
 /** Fresh secrets for every test run: nothing secret is committed, nothing is reused between runs. */
 async function testSecrets() {

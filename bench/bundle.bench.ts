@@ -7,10 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeDocsAssets } from '../scripts/docs-assets';
 
 const BUDGET = 300 * 1024;
 const root = path.resolve(import.meta.dirname, '..');
 const out = mkdtempSync(path.join(tmpdir(), 'onepass-bundle-'));
+// wrangler.toml's [assets] directory must exist; the viewer it holds is not part of the bundle.
+writeDocsAssets(root);
 const wrangler = path.join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const build = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', out], {
   cwd: root,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDevSecrets } from '../src/app/node-context';
 import { migrationSummary } from './dev-output';
+import { writeDocsAssets } from './docs-assets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = Number(process.env.PORT ?? 8787);
@@ -137,6 +138,8 @@ async function ensureDemoPublisher(adminKey: string): Promise<DemoPublisher> {
 }
 
 const wrangler = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+// wrangler.toml's [assets] directory: the /docs viewer's script, copied from the installed package.
+writeDocsAssets(ROOT);
 const env = await withDevSecrets({}, path.join(ROOT, '.dev.vars'));
 const adminKey = env.ADMIN_API_KEY ?? '';
 

@@ -33,9 +33,10 @@ export interface AppContext {
   /**
    * The API reference viewer's script (`@scalar/api-reference`'s browser bundle), served by the
    * service itself so that `/docs` works offline: Node reads the installed package, Workers its
-   * static assets (the `ASSETS` binding). Null where it is not available.
+   * static assets (the `ASSETS` binding). Given the request's `If-None-Match`, it answers 200 with
+   * an `ETag`, or 304; null where the viewer is not available.
    */
-  docsViewer?: () => Promise<Response | null>;
+  docsViewer?: (ifNoneMatch: string | undefined) => Promise<Response | null>;
 }
 
 /** Cloudflare's Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */

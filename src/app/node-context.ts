@@ -3,13 +3,12 @@
  * generated once into `.dev.vars`), the database opened and migrated, the client address from the
  * socket or, behind a proxy, from X-Forwarded-For. Tests build the Node app through here too.
  */
-
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { openDatabase } from '../db/open';
+import { installedViewer } from '../features/docs/viewer-file';
 import { formatDotenv, generateDevSecrets, parseDotenv } from '../lib/dev-secrets';
 import { loadConfig } from './config';
 import type { AppContext } from './context';
@@ -45,24 +44,6 @@ export async function withDevSecrets(
   return merged;
 }
 
-let viewer: Promise<Uint8Array | null> | undefined;
-
-/** The viewer's script from the installed `@scalar/api-reference` (read once), or null without it. */
-async function installedDocsViewer(): Promise<Response | null> {
-  viewer ??= (async () => {
-    try {
-      const entry = fileURLToPath(import.meta.resolve('@scalar/api-reference'));
-      return new Uint8Array(await readFile(path.join(path.dirname(entry), 'browser', 'standalone.js')));
-    } catch {
-      return null;
-    }
-  })();
-  const bytes = await viewer;
-  return bytes
-    ? new Response(bytes, { headers: { 'content-type': 'text/javascript; charset=utf-8' } })
-    : null;
-}
-
 /** Loads config, opens (and migrates) the database and returns the context shared by every request. */
 export async function createNodeContext(env: Record<string, string | undefined>): Promise<AppContext> {
   const config = await loadConfig(env);
@@ -73,7 +54,7 @@ export async function createNodeContext(env: Record<string, string | undefined>)
     now: () => new Date(),
     logger: consoleLogger({ service: 'onepass', door: 'node' }, config.logLevel),
     sharesIoAcrossRequests: true,
-    docsViewer: installedDocsViewer,
+    docsViewer: installedViewer,
     clientIp: (c) => {
       // Behind a reverse proxy the socket is the proxy: then (and only then) X-Forwarded-For is believed.
       if (config.node.trustProxy) return c.req.header('x-forwarded-for')?.split(',')[0]?.trim();

@@ -4,6 +4,7 @@
  */
 import { createClient } from '@libsql/client/web';
 import { type Db, d1Db, libsqlDb } from '../db/client';
+import { VIEWER_PATH } from '../features/docs/viewer';
 import { type Config, loadConfig } from './config';
 import type { AppContext, RateLimitBinding } from './context';
 import { consoleLogger } from './logger';
@@ -13,7 +14,7 @@ export interface WorkerBindings {
   /** Optional `[[ratelimits]]` binding for publisher API calls (per key, per minute). */
   PUBLISHER_RATE_LIMITER?: unknown;
   /** The static assets of wrangler.toml's `[assets]`: the API reference viewer's browser bundle. */
-  ASSETS?: { fetch(input: string): Promise<Response> };
+  ASSETS?: { fetch(input: string, init?: RequestInit): Promise<Response> };
   [name: string]: unknown;
 }
 
@@ -44,11 +45,16 @@ export function contextFromBindings(env: WorkerBindings): Promise<AppContext> {
       logger: consoleLogger({ service: 'onepass', door: 'workers' }, config.logLevel),
       // Cloudflare sets cf-connecting-ip itself; a client cannot forge it through Cloudflare.
       clientIp: (c) => c.req.header('cf-connecting-ip'),
-      // wrangler.toml's [assets] is the installed package's browser directory.
+      // wrangler.toml's [assets]: dist/docs-assets, written by scripts/docs-assets.ts. The binding
+      // answers 304 itself when If-None-Match names its ETag.
       docsViewer: env.ASSETS
-        ? async () => {
-            const res = await env.ASSETS?.fetch('https://assets.invalid/standalone.js');
-            return res?.ok ? res : null;
+        ? async (ifNoneMatch) => {
+            const res = await env.ASSETS?.fetch(`https://assets.invalid${VIEWER_PATH}`, {
+              headers: ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch },
+            });
+            if (res === undefined || res.ok || res.status === 304) return res ?? null;
+            await res.body?.cancel();
+            return null;
           }
         : undefined,
       rateLimitBindings: isRateLimitBinding(env.PUBLISHER_RATE_LIMITER)

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeDoor, startNodeDoor } from '../support/node-door';
+import { installedViewerFile } from '../../src/features/docs/viewer-file';
+import { type NodeDoor, serveNodeDoor, startNodeDoor } from '../support/node-door';
 
 /**
  * HTML pages for people (and the docs themselves) are routes but not API endpoints: they are
@@ -79,12 +81,31 @@ describe('the OpenAPI document', () => {
     expect(csp).not.toMatch(/https?:/);
     expect(csp).toMatch(/script-src 'nonce-[^']+' 'self'/);
     expect(docs.text).toContain('<script src="/docs/viewer.js"');
-    expect(docs.text).not.toMatch(/(src|href)="https?:\/\//);
-    const viewer = await h.fetch(`${h.base}/docs/viewer.js`);
-    expect(viewer.status).toBe(200);
-    expect(viewer.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const script = await viewer.text();
-    expect(script.length).toBeGreaterThan(1_000_000);
-    expect(script).toContain('createApiReference');
+    expect(docs.text).not.toMatch(/https?:\/\/|(src|href)="\/\//);
+    // Over HTTP, as a browser gets it: the installed package's file, with an ETag to revalidate.
+    const server = await serveNodeDoor(h);
+    try {
+      await viewerOverHttp(`${server.url}/docs/viewer.js`);
+    } finally {
+      await server.close();
+    }
   });
 });
+
+async function viewerOverHttp(url: string): Promise<void> {
+  const viewer = await fetch(url);
+  expect(viewer.status).toBe(200);
+  expect(viewer.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  expect(viewer.headers.get('cache-control')).toBe('public, max-age=86400');
+  const script = await viewer.text();
+  expect(script).toBe(readFileSync(installedViewerFile(), 'utf8'));
+  expect(script).toContain('createApiReference');
+  const etag = viewer.headers.get('etag') ?? '';
+  expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+  const again = await fetch(url, { headers: { 'if-none-match': `W/${etag}` } });
+  expect(again.status).toBe(304);
+  expect(await again.text()).toBe('');
+  const stale = await fetch(url, { headers: { 'if-none-match': '"other"' } });
+  expect(stale.status).toBe(200);
+  await stale.body?.cancel();
+}

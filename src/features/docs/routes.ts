@@ -2,10 +2,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../../app/env';
-import { ERROR_CODES } from '../../app/errors';
+import { ApiError, ERROR_CODES } from '../../app/errors';
 import { publicSecurity } from '../../http/openapi';
 import { randomToken } from '../../lib/crypto';
 import { escapeHtml } from '../../lib/html';
+import { VIEWER_CACHE_CONTROL, VIEWER_PATH } from './viewer';
 
 const ERROR_HELP: Record<keyof typeof ERROR_CODES, string> = {
   invalid_request:
@@ -45,14 +46,19 @@ const healthRoute = createRoute({
 export const docsRoutes = new OpenAPIHono<AppEnv>().openapi(healthRoute, (c) => c.json({ ok: true }, 200));
 
 // The viewer's script, served by the service itself from the installed package: /docs needs no CDN.
-docsRoutes.get('/docs/viewer.js', async (c) => {
-  const res = await c.get('ctx').docsViewer?.();
-  if (!res) return c.json({ error: 'The API reference viewer is not installed here.' }, 404);
-  return new Response(res.body, {
+docsRoutes.get(VIEWER_PATH, async (c) => {
+  const found = await c.get('ctx').docsViewer?.(c.req.header('if-none-match'));
+  if (!found) throw new ApiError('not_found', 'The API reference viewer is not installed here.');
+  const etag = found.headers.get('etag');
+  const unchanged = found.status === 304;
+  if (unchanged) await found.body?.cancel();
+  return new Response(unchanged ? null : found.body, {
+    status: unchanged ? 304 : 200,
     headers: {
       'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=86400',
+      'Cache-Control': VIEWER_CACHE_CONTROL,
       'X-Content-Type-Options': 'nosniff',
+      ...(etag === null ? {} : { ETag: etag }),
     },
   });
 });
@@ -62,7 +68,7 @@ docsRoutes.get('/docs', async (c, next) => {
   const res = await Scalar<AppEnv>({
     url: '/openapi.json',
     pageTitle: 'OnePass API',
-    cdn: '/docs/viewer.js',
+    cdn: VIEWER_PATH,
     nonce,
     // Offline as online: no web fonts from elsewhere, the system's own.
     withDefaultFonts: false,

@@ -1,0 +1,36 @@
+/**
+ * @module The API reference viewer's script where it is installed (Node only): `@scalar/api-reference`'s
+ * browser bundle, found through the package's own entry point, read once with its ETag.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { etagMatches } from './viewer';
+
+/** `…/@scalar/api-reference/dist/browser/standalone.js`, beside the package's entry (its exports name no browser file). */
+export function installedViewerFile(): string {
+  const entry = fileURLToPath(import.meta.resolve('@scalar/api-reference'));
+  return path.join(path.dirname(entry), 'browser', 'standalone.js');
+}
+
+let installed: Promise<{ bytes: Uint8Array; etag: string } | null> | undefined;
+
+/**
+ * The installed viewer (200 with an ETag, or 304 when `ifNoneMatch` names it), or null when the
+ * package is not installed. The file is read once per process: an upgrade needs a restart.
+ */
+export async function installedViewer(ifNoneMatch: string | undefined): Promise<Response | null> {
+  installed ??= readFile(installedViewerFile()).then(
+    (bytes) => ({
+      bytes: new Uint8Array(bytes),
+      etag: `"${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}"`,
+    }),
+    () => null,
+  );
+  const file = await installed;
+  if (file === null) return null;
+  const headers = { etag: file.etag, 'content-type': 'text/javascript; charset=utf-8' };
+  if (etagMatches(ifNoneMatch, file.etag)) return new Response(null, { status: 304, headers });
+  return new Response(file.bytes, { headers });
+}
