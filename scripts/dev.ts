@@ -5,11 +5,12 @@
  * everything.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { withDevSecrets } from '../src/app/node-context';
-import { migrationSummary } from './dev-output';
+import { migrationSummary, showChildLine } from './dev-output';
 import { writeDocsAssets } from './docs-assets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +25,8 @@ const PUBLISHER_URL = `http://localhost:${PUBLISHER_PORT}`;
 const PUBLISHER_ORIGINS = [PUBLISHER_URL, `http://127.0.0.1:${PUBLISHER_PORT}`];
 /** Beside the local D1 state it belongs to (and, like it, ignored by git). */
 const PUBLISHER_FILE = path.join(ROOT, '.wrangler', 'dev-publisher.json');
+/** The emulator's state, kept across restarts like the local D1 database (and, like it, ignored by git). */
+const EMULATOR_STATE = path.join('data', 'stripe-emulator.json');
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
 const children: ChildProcess[] = [];
 
@@ -33,9 +36,16 @@ function run(name: string, args: string[], extraEnv: Record<string, string> = {}
     env: { ...quietEnv, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const prefix = (line: string) => (line.trim() ? `[${name}] ${line}` : line);
-  child.stdout?.on('data', (d) => process.stdout.write(String(d).split('\n').map(prefix).join('\n')));
-  child.stderr?.on('data', (d) => process.stderr.write(String(d).split('\n').map(prefix).join('\n')));
+  // Whole lines (a chunk may end mid-line), without blank lines and wrangler's banner and hints.
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
+    if (stream === null) continue;
+    createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+      if (showChildLine(line)) out.write(`[${name}] ${line}\n`);
+    });
+  }
   child.on('exit', (code) => {
     if (!stopping) {
       console.error(`[${name}] exited with code ${code}; stopping the rest.`);
@@ -47,11 +57,16 @@ function run(name: string, args: string[], extraEnv: Record<string, string> = {}
 }
 
 let stopping = false;
+/** Stops the children, then (after a moment for them to shut down cleanly) the script, with `code`. */
 function stop(code = 0): void {
+  if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+  // Kept referenced: the script waits for it rather than ending (or carrying on) on its own.
+  setTimeout(() => process.exit(code), 500);
 }
+/** Never settles: awaited once stopping, so that nothing after a failed step runs meanwhile. */
+const stopped = new Promise<never>(() => {});
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
@@ -68,6 +83,7 @@ async function waitFor(url: string, what: string, seconds = 90): Promise<void> {
     console.error(`${what} did not come up at ${url}; stopping.`);
     stop(1);
   }
+  await stopped;
 }
 
 interface DemoPublisher {
@@ -151,14 +167,19 @@ const migrate = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'appl
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'pipe'],
 });
-const migrated = migrationSummary(`${migrate.stdout}${migrate.stderr}`, migrate.status);
+const migrationFiles = readdirSync(path.join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql'));
+const migrated = migrationSummary(
+  `${migrate.stdout}${migrate.stderr}`,
+  migrate.status,
+  migrationFiles.length,
+);
 if (migrate.status !== 0) {
   console.error(migrated);
   process.exit(migrate.status ?? 1);
 }
 console.log(migrated);
 
-run('stripe', [
+run('stripe-emulator', [
   '--import',
   'tsx',
   path.join(ROOT, 'tools', 'stripe-emulator', 'cli.ts'),
@@ -168,7 +189,9 @@ run('stripe', [
   `${SERVICE_URL}/v1/webhooks/stripe`,
   // Customers and subscriptions outlive a restart, as the local D1 database that references them does.
   '--state',
-  path.join(ROOT, 'data', 'stripe-emulator.json'),
+  path.join(ROOT, EMULATOR_STATE),
+  // The summary below says what its banner would.
+  '--no-banner',
 ]);
 run('worker', [
   wrangler,
@@ -206,7 +229,7 @@ try {
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
   stop(1);
-  throw err;
+  publisher = await stopped;
 }
 run('publisher', ['--import', 'tsx', path.join(ROOT, 'examples', 'publisher', 'server.ts')], {
   ONEPASS_URL: SERVICE_URL,
@@ -219,9 +242,10 @@ await waitFor(`http://127.0.0.1:${PUBLISHER_PORT}/`, 'The demo publisher');
 console.log(`
   OnePass is running:
     Demo publisher  ${PUBLISHER_URL}        ← start here: open an article
-    Service         ${SERVICE_URL}        (API: /openapi.json, pages: /, /signup, /login, /account)
+    Service         ${SERVICE_URL}        (pages: /, /signup, /login, /account, /titles)
+    API reference   ${SERVICE_URL}/docs   (OpenAPI: /openapi.json)
     Dev inbox       ${SERVICE_URL}/dev/inbox   (every mail sent: sign-in codes, links)
-    Stripe emulator ${EMULATOR_URL}       (test card 4242 4242 4242 4242)
+    Stripe emulator ${EMULATOR_URL}       (test card 4242 4242 4242 4242; state in ${EMULATOR_STATE})
     Admin API key   ${adminKey}
 
   Ctrl-C stops everything.

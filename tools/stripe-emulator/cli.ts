@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run stripe:emulator -- [options]
   --frozen-clock         the clock moves only when advanced (default: it also follows wall-clock time)
   --state <file>         keep the state in this file across restarts (env STRIPE_EMULATOR_STATE; default: memory only)
   --quiet                do not log requests and deliveries
+  --no-banner            no startup text and no [stripe-emulator] prefix (for a parent that adds its own, as npm run dev does)
   --help                 this text
 `;
 
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     'frozen-clock': { type: 'boolean' },
     state: { type: 'string' },
     quiet: { type: 'boolean' },
+    'no-banner': { type: 'boolean' },
     help: { type: 'boolean' },
   },
   strict: true,
@@ -76,10 +78,13 @@ const emu = await startStripeEmulator({
   webhookSecret,
   followRealTime: !values['frozen-clock'],
   ...(stateFile ? { stateFile } : {}),
-  log: values.quiet ? () => {} : (line) => process.stdout.write(`[stripe-emulator] ${line}\n`),
+  log: values.quiet
+    ? () => {}
+    : (line) => process.stdout.write(`${values['no-banner'] ? '' : '[stripe-emulator] '}${line}\n`),
 }).catch((err: unknown) => fail(`Could not start: ${err instanceof Error ? err.message : String(err)}`));
 
-process.stdout.write(`Local Stripe emulator listening on ${emu.url}
+if (!values['no-banner'])
+  process.stdout.write(`Local Stripe emulator listening on ${emu.url}
 
   STRIPE_API_BASE=${emu.url}
   STRIPE_SECRET_KEY=${secretKey}
@@ -99,7 +104,7 @@ let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  process.stdout.write(`\n${signal}: stopping the Stripe emulator\n`);
+  if (!values['no-banner']) process.stdout.write(`\n${signal}: stopping the Stripe emulator\n`);
   void emu.close().then(() => process.exit(0));
 };
 process.on('SIGINT', () => stop('SIGINT'));

@@ -51,6 +51,10 @@ export interface RunningStripeEmulator {
   close(): Promise<void>;
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * Starts the emulator and resolves once it listens.
  *
@@ -82,7 +86,7 @@ export async function startStripeEmulator(
   if (saved) {
     emulator.restore(saved);
     log(
-      `state loaded from ${options.stateFile}: ${saved.state.customers.size} customers, ${saved.state.subscriptions.size} subscriptions`,
+      `state loaded from ${options.stateFile}: ${count(saved.state.customers.size, 'customer')}, ${count(saved.state.subscriptions.size, 'subscription')}`,
     );
   }
   const keeper = options.stateFile ? keepStateIn(options.stateFile, emulator, log) : null;
