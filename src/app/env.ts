@@ -25,5 +25,8 @@ export type ReaderEnv = AppEnv & { Variables: { reader: Authenticated } };
 /** Routes behind `requireAdmin` (every `/v1/admin/*` path): the caller is `c.get('admin')`. */
 export type AdminEnv = AppEnv & { Variables: { admin: AdminActor } };
 
-/** Routes behind `requirePublisher`: the publisher is `c.get('publisher')`. */
-export type PublisherEnv = AppEnv & { Variables: { publisher: PublisherRow } };
+/**
+ * Routes behind `requirePublisher`: the publisher is `c.get('publisher')`, the `pkk_…` id of the key
+ * it called with `c.get('publisherKeyId')`.
+ */
+export type PublisherEnv = AppEnv & { Variables: { publisher: PublisherRow; publisherKeyId: string } };

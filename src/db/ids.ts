@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   mail: 'msg',
   audit: 'aud',
   payout: 'pay',
+  publisherKey: 'pkk',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -5,6 +5,7 @@ export * from './account';
 export * from './accounting';
 export * from './audit';
 export * from './billing';
+export * from './consoles';
 export * from './limits';
 export * from './pairwise';
 export * from './publishers';

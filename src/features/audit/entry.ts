@@ -8,12 +8,29 @@ import { newId } from '../../db/ids';
 import { insertIf } from '../../db/insert-if';
 import { auditLog } from '../../db/schema';
 import { wholeSeconds } from '../../domain/time';
-import type { AdminPrincipal } from '../admin';
+
+/**
+ * Who acted, as the audit log records it: an admin key or the bootstrap key, an admin user or a
+ * publisher's staff member (their reader id), or a publisher API key (`pkk_…`).
+ */
+export interface AuditPrincipal {
+  actor: { keyId: string };
+  requestId: string;
+}
 
 export interface AuditEntry {
   /** `<target type>.<verb>`, e.g. `member.comp`, `publisher.rotate_key`. */
   action: string;
-  targetType: 'member' | 'publisher' | 'admin_key' | 'payout' | 'stripe';
+  targetType:
+    | 'member'
+    | 'publisher'
+    | 'admin_key'
+    | 'admin_user'
+    | 'publisher_key'
+    | 'publisher_staff'
+    | 'webhook_endpoint'
+    | 'payout'
+    | 'stripe';
   targetId: string;
   /** JSON-safe snapshots; never secrets (no keys, hashes or passwords). */
   before: unknown;
@@ -21,11 +38,11 @@ export interface AuditEntry {
 }
 
 /** The insert statement for one audit row; put it in the batch of the change. */
-export function auditEntry(ctx: AppContext, audit: AdminPrincipal, entry: AuditEntry) {
+export function auditEntry(ctx: AppContext, audit: AuditPrincipal, entry: AuditEntry) {
   return ctx.db.insert(auditLog).values(auditRow(ctx, audit, entry, newId('audit')));
 }
 
-function auditRow(ctx: AppContext, audit: AdminPrincipal, entry: AuditEntry, id: string) {
+function auditRow(ctx: AppContext, audit: AuditPrincipal, entry: AuditEntry, id: string) {
   return {
     id,
     actorKeyId: audit.actor.keyId,
@@ -46,7 +63,7 @@ function auditRow(ctx: AppContext, audit: AdminPrincipal, entry: AuditEntry, id:
  */
 export function auditEntryIf(
   ctx: AppContext,
-  audit: AdminPrincipal,
+  audit: AuditPrincipal,
   entry: AuditEntry,
   condition: SQL,
   id: string = newId('audit'),

@@ -1,2 +1,2 @@
 /** @module The audit log, for the features whose admin changes it records. */
-export { type AuditEntry, auditEntry, auditEntryIf } from './entry';
+export { type AuditEntry, type AuditPrincipal, auditEntry, auditEntryIf } from './entry';

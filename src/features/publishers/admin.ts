@@ -2,11 +2,11 @@
  * @module Publisher onboarding and upkeep by admins, each change written with its audit row in one
  * batch: create (key shown once), update name and origins, rotate the API key.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { newId } from '../../db/ids';
-import { type PublisherRow, publishers } from '../../db/schema';
+import { type PublisherRow, publisherKeys, publishers } from '../../db/schema';
 import { rfc3339, wholeSeconds } from '../../domain/time';
 import { sha256Hex } from '../../lib/crypto';
 import type { AdminPrincipal } from '../admin';
@@ -59,6 +59,7 @@ export async function onboardPublisher({
   };
   await ctx.db.batch([
     ctx.db.insert(publishers).values(publisher),
+    ctx.db.insert(publisherKeys).values(keyRow(publisher, principal.actor.keyId, 'First key')),
     auditEntry(ctx, principal, {
       action: 'publisher.create',
       targetType: 'publisher',
@@ -91,9 +92,23 @@ export async function updatePublisher({
   return after;
 }
 
+/** The `publisher_keys` row of the key whose hash the publisher row now carries. */
+function keyRow(publisher: PublisherRow, createdBy: string, name: string): typeof publisherKeys.$inferInsert {
+  return {
+    id: newId('publisherKey'),
+    publisherId: publisher.id,
+    name,
+    keyHash: publisher.apiKeyHash,
+    keyPrefix: publisher.apiKeyPrefix,
+    createdBy,
+    createdAt: publisher.updatedAt,
+  };
+}
+
 /**
- * Replaces a publisher's API key. Lookups go by the key's hash, so the old key stops working with
- * this write; the new key is returned to be shown once.
+ * Replaces every live API key of a publisher with one new key (the admin's break-glass rotation;
+ * staff rotate one key at a time in the console, with overlap). Lookups go by the key's hash, so
+ * the old keys stop working with this write; the new key is returned to be shown once.
  */
 export async function rotateKey({
   ctx,
@@ -113,6 +128,11 @@ export async function rotateKey({
       .update(publishers)
       .set({ apiKeyHash: after.apiKeyHash, apiKeyPrefix: prefix, updatedAt: after.updatedAt })
       .where(eq(publishers.id, before.id)),
+    ctx.db
+      .update(publisherKeys)
+      .set({ revokedAt: after.updatedAt })
+      .where(and(eq(publisherKeys.publisherId, before.id), isNull(publisherKeys.revokedAt))),
+    ctx.db.insert(publisherKeys).values(keyRow(after, principal.actor.keyId, 'Rotated by an admin')),
     auditEntry(ctx, principal, {
       action: 'publisher.rotate_key',
       targetType: 'publisher',

@@ -1,7 +1,7 @@
 /** @module Publisher API keys: made (shown once, stored as SHA-256) and checked. */
-import { eq } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
-import { type PublisherRow, publishers } from '../../db/schema';
+import { type PublisherRow, publisherKeys, publishers } from '../../db/schema';
 import { randomToken, sha256Hex } from '../../lib/crypto';
 
 /**
@@ -15,12 +15,23 @@ export function newPublisherKey(ctx: AppContext): { key: string; prefix: string 
   return { key, prefix: key.slice(0, 17) };
 }
 
-export async function authenticatePublisher(ctx: AppContext, apiKey: string): Promise<PublisherRow | null> {
+export interface AuthenticatedPublisher {
+  publisher: PublisherRow;
+  /** The `pkk_…` id of the key that was used, for the audit log. */
+  keyId: string;
+}
+
+/** The publisher behind a live (unrevoked) key, or null. */
+export async function authenticatePublisher(
+  ctx: AppContext,
+  apiKey: string,
+): Promise<AuthenticatedPublisher | null> {
   if (!/^ppk_(live|test)_[A-Za-z0-9_-]{43}$/.test(apiKey)) return null;
   const [row] = await ctx.db
-    .select()
-    .from(publishers)
-    .where(eq(publishers.apiKeyHash, await sha256Hex(apiKey)))
+    .select({ publisher: getTableColumns(publishers), keyId: publisherKeys.id })
+    .from(publisherKeys)
+    .innerJoin(publishers, eq(publishers.id, publisherKeys.publisherId))
+    .where(and(eq(publisherKeys.keyHash, await sha256Hex(apiKey)), isNull(publisherKeys.revokedAt)))
     .limit(1);
   return row ?? null;
 }
