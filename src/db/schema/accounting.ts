@@ -86,6 +86,13 @@ export const payouts = sqliteTable(
     reads: integer('reads').notNull(),
     createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
     createdBy: text('created_by').notNull(),
+    /**
+     * The statement's Merkle root (hex, docs/STATEMENTS.md) and the signed statement (a compact
+     * JWS, `typ: statement+jwt`). Null on statements made before statements were signed, until
+     * they are first fetched and signed then.
+     */
+    root: text('root'),
+    statement: text('statement'),
   },
   (t) => [unique('payouts_month_currency_unique').on(t.month, t.currency)],
 );
@@ -103,6 +110,8 @@ export const payoutLines = sqliteTable(
     publisherName: text('publisher_name').notNull(),
     reads: integer('reads').notNull(),
     amount: integer('amount').notNull(),
+    /** The root (hex) of the subtree of this publisher's reads; null until the statement is signed. */
+    root: text('root'),
   },
   (t) => [primaryKey({ columns: [t.payoutId, t.publisherId] })],
 );

@@ -106,6 +106,8 @@ export async function createStatement({
     reads: total,
     createdAt: wholeSeconds(ctx.now()),
     createdBy: principal.actor.keyId,
+    root: null,
+    statement: null,
   };
   const lines: PayoutLineRow[] = shares.map((s) => ({
     payoutId: payout.id,
@@ -113,6 +115,7 @@ export async function createStatement({
     publisherName: names.get(s.publisherId) ?? s.publisherId,
     reads: s.reads,
     amount: s.amount,
+    root: null,
   }));
   const chunks: PayoutLineRow[][] = [];
   for (let i = 0; i < lines.length; i += LINES_PER_INSERT) chunks.push(lines.slice(i, i + LINES_PER_INSERT));
