@@ -10,3 +10,4 @@ export * from './limits';
 export * from './pairwise';
 export * from './publishers';
 export * from './readers';
+export * from './webhooks';
