@@ -16,6 +16,7 @@ import { memberRoutes } from '../features/members/routes';
 import { showError, showFailure } from '../features/pages';
 import { pageRoutes } from '../features/pages/routes';
 import { passkeyRoutes } from '../features/passkeys/routes';
+import { publisherStatementRoutes } from '../features/payouts/publisher-routes';
 import { payoutRoutes } from '../features/payouts/routes';
 import { titlesRoutes } from '../features/publishers';
 import { publisherAdminRoutes } from '../features/publishers/admin-routes';
@@ -122,6 +123,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', publisherAdminRoutes)
     .route('/', memberRoutes)
     .route('/', payoutRoutes)
+    .route('/', publisherStatementRoutes)
     .route('/', adminRoutes)
     .route('/', auditRoutes)
     .route('/', pageRoutes)

@@ -1,4 +1,4 @@
-/** @module The package entry, `@onepass/verify`: offline verification of OnePass entitlement tokens (the Hono middleware is `./hono`). */
+/** @module The package entry, `@onepass/verify`: offline verification of OnePass entitlement tokens and payout statements (the Hono middleware is `./hono`, the statement tree `./statement`). */
 export { EntitlementError, type EntitlementErrorCode } from './lib/errors.js';
 export type {
   EntitlementClaims,
@@ -10,4 +10,14 @@ export type {
   EntitlementVerifierOptions,
   EntitlementVerifyContext,
 } from './lib/types.js';
+export {
+  type StatementCheck,
+  type StatementCheckName,
+  type StatementLeaf,
+  type StatementLine,
+  type StatementPayload,
+  type StatementVerification,
+  type VerifyStatementOptions,
+  verifyStatement,
+} from './statement.js';
 export { createEntitlementVerifier } from './verify.js';

@@ -15,12 +15,28 @@ const PayoutSchema = z
     currency: z.string().openapi({ example: 'EUR' }),
     reads: z.number().int().openapi({ description: 'All reads of the month the amount was split by.' }),
     created_at: z.string().openapi({ format: 'date-time' }),
+    root: z.string().nullable().openapi({
+      description:
+        'Hex Merkle root over every counted read of the month (docs/STATEMENTS.md); null while unsigned.',
+    }),
+    statement: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'The signed statement, a compact JWS (ES256, `typ: statement+jwt`). Null only for a statement made ' +
+          'before statements were signed whose reads have changed since, so that it cannot be signed.',
+      }),
     lines: z.array(
       z.object({
         publisher: z.string().openapi({ example: 'pub_abcdefghijklmnopqrst' }),
         publisher_name: z.string().openapi({ example: 'The Daily Example' }),
         reads: z.number().int(),
         amount: z.number().int().openapi({ description: 'Minor units; the lines sum to the amount.' }),
+        root: z
+          .string()
+          .nullable()
+          .openapi({ description: "Hex root of the subtree of the publisher's reads." }),
       }),
     ),
   })
@@ -34,11 +50,14 @@ function presentStatement({ payout, lines }: Statement) {
     currency: payout.currency,
     reads: payout.reads,
     created_at: rfc3339(payout.createdAt),
+    root: payout.root,
+    statement: payout.statement,
     lines: lines.map((l) => ({
       publisher: l.publisherId,
       publisher_name: l.publisherName,
       reads: l.reads,
       amount: l.amount,
+      root: l.root,
     })),
   };
 }
@@ -52,7 +71,9 @@ const createPayoutRoute = createRoute({
   tags: ['Admin'],
   summary: 'Split an amount across publishers by their reads in a month (stored once per month and currency)',
   description:
-    'Largest-remainder split in integer minor units: the lines sum exactly to `amount`. Only months that have ' +
+    'Largest-remainder split in integer minor units: the lines sum exactly to `amount`. The statement commits ' +
+    'to every counted read of the month by a Merkle root and is signed (`statement`, docs/STATEMENTS.md) in the ' +
+    'same write; each publisher fetches and verifies it at /v1/publisher/statements/{month}. Only months that have ' +
     'ended (UTC) can be paid out (409 otherwise); a month without reads is refused (409). The same month and ' +
     'currency again answers 200 with the stored statement, unchanged.',
   security: adminSecurity,
@@ -96,7 +117,7 @@ const listPayoutsRoute = createRoute({
       content: {
         'application/json': {
           schema: z.object({
-            data: z.array(PayoutSchema.omit({ lines: true })),
+            data: z.array(PayoutSchema.omit({ lines: true, statement: true })),
             next_cursor: z.string().nullable(),
           }),
         },
@@ -149,7 +170,7 @@ export const payoutRoutes = new OpenAPIHono<AdminEnv>()
       input: c.req.valid('query'),
     });
     const data = page.data.map((payout) => {
-      const { lines: _lines, ...rest } = presentStatement({ payout, lines: [] });
+      const { lines: _lines, statement: _statement, ...rest } = presentStatement({ payout, lines: [] });
       return rest;
     });
     return c.json({ data, next_cursor: page.nextCursor }, 200);

@@ -1,6 +1,7 @@
 /**
- * @module Monthly payout statements: a month's reads per publisher, split with `splitPayout`, stored
- * once per (month, currency) with its lines and audit row in one batch, never changed afterwards.
+ * @module Monthly payout statements: a month's reads per publisher, split with `splitPayout`, committed
+ * to by a Merkle root and signed, stored once per (month, currency) with its lines, signature and
+ * audit row in one batch, never changed afterwards.
  */
 import { asc, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../../app/context';
@@ -13,14 +14,15 @@ import { monthBounds, splitPayout } from '../../domain/payout';
 import { wholeSeconds } from '../../domain/time';
 import type { AdminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
+import { signLegacyStatement, signStatement, subtreesOf } from './sign';
 
 export interface Statement {
   payout: PayoutRow;
   lines: PayoutLineRow[];
 }
 
-/** D1 binds at most 100 parameters per statement; a line has 5 columns. */
-const LINES_PER_INSERT = 20;
+/** D1 binds at most 100 parameters per statement; a line has 6 columns. */
+const LINES_PER_INSERT = 16;
 
 async function statementWhere(ctx: AppContext, where: SQL): Promise<Statement | null> {
   const [payout] = await ctx.db.select().from(payouts).where(where).limit(1);
@@ -33,13 +35,16 @@ async function statementWhere(ctx: AppContext, where: SQL): Promise<Statement | 
   return { payout, lines };
 }
 
+/** One statement; an older unsigned one is signed now if its month's reads are unchanged, else stays unsigned. */
 export async function getStatement({
   ctx,
+  principal,
   input: { id },
 }: UseCase<{ id: string }, AdminPrincipal>): Promise<Statement> {
   const statement = await statementWhere(ctx, eq(payouts.id, id));
   if (!statement) throw new ApiError('not_found', 'No payout statement has this id.');
-  return statement;
+  if (statement.payout.statement) return statement;
+  return (await signLegacyStatement(ctx, principal, statement.payout, statement.lines)) ?? statement;
 }
 
 export function findStatement(ctx: AppContext, month: string, currency: string): Promise<Statement | null> {
@@ -93,6 +98,17 @@ export async function createStatement({
   if (total === 0) {
     throw new ApiError('conflict', `There were no reads in ${input.month}: there is nothing to split by.`);
   }
+  // The tree is walked once, in pages; its counts must be the ones the amount is split by.
+  const subtrees = await subtreesOf(ctx, input.month);
+  if (
+    subtrees.total !== total ||
+    perPublisher.some((p) => subtrees.of(p.publisherId).reads !== Number(p.reads))
+  ) {
+    throw new ApiError(
+      'conflict',
+      `The reads of ${input.month} changed while the statement was made; try again.`,
+    );
+  }
   const names = new Map(perPublisher.map((p) => [p.publisherId, p.name]));
   const shares = splitPayout(
     input.amount,
@@ -109,14 +125,15 @@ export async function createStatement({
     root: null,
     statement: null,
   };
-  const lines: PayoutLineRow[] = shares.map((s) => ({
+  const lines = shares.map((s) => ({
     payoutId: payout.id,
     publisherId: s.publisherId,
     publisherName: names.get(s.publisherId) ?? s.publisherId,
     reads: s.reads,
     amount: s.amount,
-    root: null,
-  }));
+    root: subtrees.of(s.publisherId).root,
+  })) satisfies PayoutLineRow[];
+  Object.assign(payout, await signStatement(ctx, payout, lines));
   const chunks: PayoutLineRow[][] = [];
   for (let i = 0; i < lines.length; i += LINES_PER_INSERT) chunks.push(lines.slice(i, i + LINES_PER_INSERT));
   try {
@@ -134,6 +151,7 @@ export async function createStatement({
           amount: payout.amount,
           reads: total,
           lines: lines.length,
+          root: payout.root,
         },
       }),
     ]);
