@@ -1,6 +1,7 @@
 /** @module The request-independent context every use-case receives (db, config, clock, logger), and the use-case shape. */
 import type { Context } from 'hono';
 import type { Db } from '../db/client';
+import type { WebhookTransport } from '../features/webhooks/transport';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -37,6 +38,11 @@ export interface AppContext {
    * an `ETag`, or 304; null where the viewer is not available.
    */
   docsViewer?: (ifNoneMatch: string | undefined) => Promise<Response | null>;
+  /**
+   * How outbound webhooks leave (features/webhooks): the Node door resolves names and connects to
+   * the address it checked; unset (Workers), `fetch` with literal addresses checked.
+   */
+  webhookTransport?: WebhookTransport;
 }
 
 /** Cloudflare's Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */

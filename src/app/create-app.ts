@@ -24,6 +24,7 @@ import { publisherRoutes } from '../features/publishers/routes';
 import { readerRoutes } from '../features/readers/routes';
 import { readRoutes } from '../features/reads/routes';
 import { tokenRoutes } from '../features/tokens/routes';
+import { webhookRoutes } from '../features/webhooks';
 import { JSON_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from '../http/body-limit';
 import { clientIpOf } from '../http/client-ip';
 import { prefersHtml } from '../http/negotiation';
@@ -119,6 +120,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', accessRoutes)
     .route('/', readRoutes)
     .route('/', publisherRoutes)
+    .route('/', webhookRoutes)
     .route('/', titlesRoutes)
     .route('/', publisherAdminRoutes)
     .route('/', memberRoutes)

@@ -1,7 +1,9 @@
-/** @module Scheduled work, the same on both doors: reconcile with Stripe, send due mail, prune old limit windows. */
+/** @module Scheduled work, the same on both doors: reconcile with Stripe, webhooks, send due mail, record the day's metrics, prune old limit windows. */
 import { reconcileStripe } from '../features/billing';
+import { recordDailyMetrics } from '../features/console';
 import { pruneRateLimits } from '../features/limits';
 import { deliverOutbox, type MailSender, senderFor } from '../features/mail';
+import { runWebhookJobs } from '../features/webhooks';
 import type { AppContext } from './context';
 
 export async function runScheduledJobs(ctx: AppContext, sender: MailSender = senderFor(ctx)) {
@@ -11,11 +13,19 @@ export async function runScheduledJobs(ctx: AppContext, sender: MailSender = sen
     });
     return null;
   });
+  // Before the mail: an endpoint disabled now has its owners' mail sent in this same run.
+  const webhooks = await runWebhookJobs(ctx);
   const mail = await deliverOutbox(ctx, sender);
+  // The dashboard's members-by-status and MRR lines: the last run of a day is the day's value.
+  await recordDailyMetrics(ctx).catch((err: unknown) => {
+    ctx.logger.warn('recording the daily metrics failed', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  });
   await pruneRateLimits(ctx).catch((err: unknown) => {
     ctx.logger.warn('pruning rate limit windows failed', {
       error: err instanceof Error ? err.message : String(err),
     });
   });
-  return { reconcile, mail };
+  return { reconcile, mail, webhooks };
 }

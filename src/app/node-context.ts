@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { openDatabase } from '../db/open';
 import { installedViewer } from '../features/docs/viewer-file';
+import { nodeTransport } from '../features/webhooks/node-transport';
 import { formatDotenv, generateDevSecrets, parseDotenv } from '../lib/dev-secrets';
 import { loadConfig } from './config';
 import type { AppContext } from './context';
@@ -55,6 +56,7 @@ export async function createNodeContext(env: Record<string, string | undefined>)
     logger: consoleLogger({ service: 'onepass', door: 'node' }, config.logLevel),
     sharesIoAcrossRequests: true,
     docsViewer: installedViewer,
+    webhookTransport: nodeTransport,
     clientIp: (c) => {
       // Behind a reverse proxy the socket is the proxy: then (and only then) X-Forwarded-For is believed.
       if (config.node.trustProxy) return c.req.header('x-forwarded-for')?.split(',')[0]?.trim();

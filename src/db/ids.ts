@@ -13,6 +13,10 @@ export const ID_PREFIXES = {
   audit: 'aud',
   payout: 'pay',
   publisherKey: 'pkk',
+  webhookEndpoint: 'whe',
+  webhookMessage: 'whm',
+  webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -24,6 +24,7 @@ import type { AdminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
 import { callStripe, isMissingResource } from '../billing';
 import { type Authenticated, checkPassword, spendMailedCode } from '../readers';
+import { entitlementEndedRows, sendWebhooksSoon } from '../webhooks';
 
 /**
  * Cancels, now, every subscription of the reader's Stripe customer that can still charge (and
@@ -78,6 +79,8 @@ async function deleteReader(ctx: AppContext, readerId: string, audit: AdminPrinc
 
   const now = wholeSeconds(ctx.now());
   const statements = [
+    // First: the pairwise subjects it reads are deleted further down this batch.
+    entitlementEndedRows(ctx, { readerId, reason: 'deleted', cause: 'deleted' }),
     ctx.db
       .update(readers)
       .set({
@@ -144,6 +147,7 @@ async function deleteReader(ctx: AppContext, readerId: string, audit: AdminPrinc
   } else {
     await ctx.db.batch(statements);
   }
+  sendWebhooksSoon(ctx);
   ctx.logger.info('account deleted', {
     reader_id: readerId,
     by: audit ? audit.actor.keyId : 'reader',

@@ -19,7 +19,8 @@ export type MailTemplate =
   | 'cancellation'
   | 'verify_email'
   | 'email_change'
-  | 'email_changed';
+  | 'email_changed'
+  | 'webhook_disabled';
 
 export interface OutgoingMail {
   id: string;

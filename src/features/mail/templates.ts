@@ -173,6 +173,20 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
           `Changed your mind? Subscribe again from your account: ${account}${SIGNATURE}`,
       };
     }
+    case 'webhook_disabled': {
+      const name = field(p, 'publisher_name') ?? 'your publication';
+      const since = when(field(p, 'failing_since'));
+      return {
+        subject: `A OnePass webhook endpoint of ${name} was disabled`,
+        text:
+          `The webhook endpoint ${field(p, 'url') ?? ''} (${field(p, 'endpoint_id') ?? 'unknown'}) of ${name} ` +
+          `has failed every delivery${since ? ` since ${since}` : ''}, through the whole 3-day retry schedule, ` +
+          'so OnePass has stopped sending to it.\n\n' +
+          'Fix the endpoint, then enable it again through the publisher API ' +
+          '(PATCH /v1/publisher/webhooks/{id} with {"enabled": true}) or the publisher console; ' +
+          `deliveries that failed meanwhile can be redelivered from their list.${SIGNATURE}`,
+      };
+    }
     default:
       throw new Error(`unknown mail template: ${mail.template}`);
   }

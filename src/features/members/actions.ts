@@ -11,11 +11,12 @@ import { type MembershipRow, membershipColumns } from '../../db/memberships';
 import { auditLog, memberships, readers, sessions } from '../../db/schema';
 import { canStillCharge, membershipFromSubscription } from '../../domain/billing';
 import type { Membership } from '../../domain/membership';
-import { rfc3339, rfc3339OrNull, wholeSeconds } from '../../domain/time';
+import { epochSeconds, rfc3339, rfc3339OrNull, wholeSeconds } from '../../domain/time';
 import { withTrialEnd } from '../../domain/trial';
 import type { AdminPrincipal } from '../admin';
 import { auditEntry, auditEntryIf } from '../audit';
 import { callStripe, isMissingResource, toSnapshot } from '../billing';
+import { endedByChange, entitlementEndedRows, sendWebhooksSoon } from '../webhooks';
 import { liveMember } from './list';
 
 /** A JSON-safe picture of a membership for the audit log. */
@@ -83,13 +84,25 @@ async function changeMembership(
         landed,
         auditId,
       ),
+      // Publishers hear of an access this change ends (a cancellation now, a trial ended early).
+      ...endedByChange(ctx, {
+        readerId,
+        before: membership,
+        after: next,
+        reason: action === 'member.cancel' ? 'canceled' : 'expired',
+        cause: `audit:${auditId}`,
+        condition: landed,
+      }),
     ]);
     const [written] = await ctx.db
       .select({ id: auditLog.id })
       .from(auditLog)
       .where(eq(auditLog.id, auditId))
       .limit(1);
-    if (written) return next;
+    if (written) {
+      sendWebhooksSoon(ctx);
+      return next;
+    }
     ctx.logger.info('admin change raced another update; retrying', { reader_id: readerId, action, attempt });
   }
   throw new ApiError('conflict', 'The membership kept changing while this was applied. Try again.');
@@ -209,6 +222,11 @@ export async function revokeSessions({
     .from(sessions)
     .where(eq(sessions.readerId, reader.id));
   await ctx.db.batch([
+    entitlementEndedRows(ctx, {
+      readerId: reader.id,
+      reason: 'revoked',
+      cause: `revoked:${epochSeconds(now)}`,
+    }),
     ctx.db.delete(sessions).where(eq(sessions.readerId, reader.id)),
     ctx.db.update(readers).set({ revokedBefore: now, updatedAt: now }).where(eq(readers.id, reader.id)),
     auditEntry(ctx, principal, {
@@ -219,5 +237,6 @@ export async function revokeSessions({
       after: { sessions: 0, revoked_before: rfc3339(now) },
     }),
   ]);
+  sendWebhooksSoon(ctx);
   ctx.logger.info('member sessions revoked', { reader_id: reader.id });
 }

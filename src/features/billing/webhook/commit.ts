@@ -6,8 +6,9 @@ import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../app/context';
 import { preparedPerDatabase } from '../../../db/client';
 import { insertIf } from '../../../db/insert-if';
-import { membershipColumns } from '../../../db/memberships';
+import { membershipColumns, toMembership } from '../../../db/memberships';
 import { memberships, outbox, stripeEvents } from '../../../db/schema';
+import { endedByChange, sendWebhooksSoon } from '../../webhooks';
 import type { Decision } from './decide';
 import type { Change } from './handlers';
 import { releaseEvent } from './pending';
@@ -68,8 +69,22 @@ export async function commitChange(
     insertIf(ctx.db, stripeEvents, record, landed),
     ...(change.mails ?? []).map((m) => insertIf(ctx.db, outbox, m, landed)),
     releaseEvent(ctx, eventId, landed),
+    // Publishers hear of an access the event ends (a subscription deleted, a refund).
+    ...(change.next
+      ? endedByChange(ctx, {
+          readerId: before.readerId,
+          before: toMembership(before),
+          after: change.next,
+          reason: record.type === 'charge.refunded' ? 'refunded' : 'canceled',
+          cause: `stripe:${eventId}`,
+          condition: landed,
+        })
+      : []),
   ]);
-  if (updated.length > 0) return 'landed';
+  if (updated.length > 0) {
+    sendWebhooksSoon(ctx);
+    return 'landed';
+  }
   return (await isProcessed(ctx, eventId)) ? 'duplicate' : 'raced';
 }
 
