@@ -21,3 +21,10 @@ export {
   verifyStatement,
 } from './statement.js';
 export { createEntitlementVerifier } from './verify.js';
+export {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookErrorCode,
+  type WebhookEvent,
+  WebhookVerificationError,
+} from './webhook.js';
