@@ -67,6 +67,12 @@ export function statementsJourney(door: () => Door): void {
       // Outside the month: in no tree.
       await seed(door(), a.publisher.id, [{ subject: 'sub-a-1', article_id: 'art-1', day: '1999-02-01' }]);
 
+      const hook = await door().call('POST', '/v1/publisher/webhooks', {
+        token: b.api_key,
+        body: { url: 'http://127.0.0.1:9/hooks', events: ['statement.published'] },
+      });
+      expect(hook.status, hook.text).toBe(201);
+
       const made = await door().call('POST', '/v1/admin/payouts', {
         token: door().adminKey,
         body: { month: '1999-01', amount: 1000, currency: 'EUR' },
@@ -74,6 +80,22 @@ export function statementsJourney(door: () => Door): void {
       expect(made.status, made.text).toBe(201);
       expect(made.json.root).toMatch(/^[0-9a-f]{64}$/);
       expect(made.json.statement.split('.')).toHaveLength(3);
+
+      // Announced in the statement's batch to the publishers with a line and an endpoint for it.
+      const announced = await door().query<{ publisher_id: string; body: string }>(
+        sql`select publisher_id, body from webhook_messages where type = 'statement.published'
+            and publisher_id in (${a.publisher.id}, ${b.publisher.id})`,
+      );
+      expect(announced.map((m) => m.publisher_id)).toEqual([b.publisher.id]);
+      expect(JSON.parse(announced[0]?.body ?? '{}')).toMatchObject({
+        type: 'statement.published',
+        data: {
+          id: made.json.id,
+          month: '1999-01',
+          currency: 'EUR',
+          url: `${door().base}/v1/publisher/statements/1999-01?currency=EUR`,
+        },
+      });
 
       const list = await door().call('GET', '/v1/publisher/statements', { token: a.api_key });
       expect(list.status).toBe(200);

@@ -14,6 +14,7 @@ import { monthBounds, splitPayout } from '../../domain/payout';
 import { wholeSeconds } from '../../domain/time';
 import type { AdminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
+import { sendWebhooksSoon, statementPublishedRows } from '../webhooks';
 import { signLegacyStatement, signStatement, subtreesOf } from './sign';
 
 export interface Statement {
@@ -23,6 +24,7 @@ export interface Statement {
 
 /** D1 binds at most 100 parameters per statement; a line has 6 columns. */
 const LINES_PER_INSERT = 16;
+const ANNOUNCE_PER_INSERT = 80;
 
 async function statementWhere(ctx: AppContext, where: SQL): Promise<Statement | null> {
   const [payout] = await ctx.db.select().from(payouts).where(where).limit(1);
@@ -136,10 +138,25 @@ export async function createStatement({
   Object.assign(payout, await signStatement(ctx, payout, lines));
   const chunks: PayoutLineRow[][] = [];
   for (let i = 0; i < lines.length; i += LINES_PER_INSERT) chunks.push(lines.slice(i, i + LINES_PER_INSERT));
+  // `statement.published` to each publisher with a line, a bounded list of ids per insert (D1's 100 parameters).
+  const announced: string[][] = [];
+  for (let i = 0; i < lines.length; i += ANNOUNCE_PER_INSERT) {
+    announced.push(lines.slice(i, i + ANNOUNCE_PER_INSERT).map((l) => l.publisherId));
+  }
+  const url = `${ctx.config.publicUrl}/v1/publisher/statements/${payout.month}?currency=${payout.currency}`;
   try {
     await ctx.db.batch([
       ctx.db.insert(payouts).values(payout),
       ...chunks.map((chunk) => ctx.db.insert(payoutLines).values(chunk)),
+      ...announced.map((publisherIds) =>
+        statementPublishedRows(ctx, {
+          id: payout.id,
+          month: payout.month,
+          currency: payout.currency,
+          url,
+          publisherIds,
+        }),
+      ),
       auditEntry(ctx, principal, {
         action: 'payout.create',
         targetType: 'payout',
@@ -162,6 +179,7 @@ export async function createStatement({
     if (!winner) throw err;
     return { ...winner, created: false };
   }
+  sendWebhooksSoon(ctx);
   ctx.logger.info('payout statement stored', {
     payout_id: payout.id,
     month: payout.month,
