@@ -11,6 +11,7 @@ import { adminGate } from '../features/admin';
 import { adminRoutes } from '../features/admin/routes';
 import { auditRoutes } from '../features/audit/routes';
 import { billingRoutes } from '../features/billing/routes';
+import { consoleApiRoutes, consoleRoutes } from '../features/console';
 import { docsRoutes } from '../features/docs/routes';
 import { memberRoutes } from '../features/members/routes';
 import { showError, showFailure } from '../features/pages';
@@ -18,7 +19,7 @@ import { pageRoutes } from '../features/pages/routes';
 import { passkeyRoutes } from '../features/passkeys/routes';
 import { publisherStatementRoutes } from '../features/payouts/publisher-routes';
 import { payoutRoutes } from '../features/payouts/routes';
-import { titlesRoutes } from '../features/publishers';
+import { publisherKeyRoutes, titlesRoutes } from '../features/publishers';
 import { publisherAdminRoutes } from '../features/publishers/admin-routes';
 import { publisherRoutes } from '../features/publishers/routes';
 import { readerRoutes } from '../features/readers/routes';
@@ -121,14 +122,17 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', readRoutes)
     .route('/', publisherRoutes)
     .route('/', webhookRoutes)
+    .route('/', publisherKeyRoutes)
     .route('/', titlesRoutes)
     .route('/', publisherAdminRoutes)
     .route('/', memberRoutes)
     .route('/', payoutRoutes)
     .route('/', publisherStatementRoutes)
     .route('/', adminRoutes)
+    .route('/', consoleApiRoutes)
     .route('/', auditRoutes)
     .route('/', pageRoutes)
+    .route('/', consoleRoutes)
     .route('/', docsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

@@ -34,7 +34,9 @@ export type FormAction =
   | 'change-email'
   | 'change-email-code'
   | 'change-email-link'
-  | 'delete-passkey';
+  | 'delete-passkey'
+  /** A console form, by the path it posts to: `console:/admin/members/rdr_…/comp`. */
+  | `console:${string}`;
 
 const CSRF_COOKIE = 'onepass_csrf';
 const CSRF_COOKIE_SHAPE = /^[A-Za-z0-9_-]{43}$/;

@@ -26,6 +26,9 @@ export interface Stack {
   emulator: RunningStripeEmulator;
   ctx: AppContext;
   adminKey: string;
+  /** The demo publisher's id and its API key. */
+  publisherId: string;
+  publisherKey: string;
   /** Moves the demo publisher's clock (not OnePass's), e.g. past a token's expiry. */
   setPublisherClockOffset(ms: number): void;
   readerIdByEmail(email: string): Promise<string>;
@@ -108,6 +111,8 @@ export async function startStack(
     emulator,
     ctx,
     adminKey: secrets.ADMIN_API_KEY,
+    publisherId: publisher.id,
+    publisherKey: apiKey,
     setPublisherClockOffset(ms) {
       offset = ms;
     },

@@ -96,7 +96,80 @@ export const ROUTES: Record<string, { kind: Kind; sample: (f: Fixture) => Sample
     kind: 'admin-write',
     sample: () => ({ path: '/v1/admin/stripe/reconcile' }),
   },
+  'GET /v1/admin/users': { kind: 'admin-read', sample: () => ({ path: '/v1/admin/users' }) },
+  'POST /v1/admin/users': {
+    kind: 'admin-write',
+    sample: () => ({ path: '/v1/admin/users', body: { email: 'intruder@example.com', role: 'admin' } }),
+  },
+  'DELETE /v1/admin/users/{email}': {
+    kind: 'admin-write',
+    sample: () => ({ path: '/v1/admin/users/ops%40example.com' }),
+  },
+  'GET /v1/admin/publishers/{id}/staff': {
+    kind: 'admin-read',
+    sample: (f) => ({ path: `/v1/admin/publishers/${f.own.id}/staff` }),
+  },
+  'POST /v1/admin/publishers/{id}/staff': {
+    kind: 'admin-write',
+    sample: (f) => ({
+      path: `/v1/admin/publishers/${f.own.id}/staff`,
+      body: { email: 'intruder@example.com', role: 'owner' },
+    }),
+  },
+  'DELETE /v1/admin/publishers/{id}/staff/{email}': {
+    kind: 'admin-write',
+    sample: (f) => ({ path: `/v1/admin/publishers/${f.own.id}/staff/owner%40example.com` }),
+  },
   // Publisher routes (publisher key).
+  'GET /v1/publisher/keys': { kind: 'publisher', sample: () => ({ path: '/v1/publisher/keys' }) },
+  'POST /v1/publisher/keys': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/keys', body: { name: 'Intruder' } }),
+  },
+  'DELETE /v1/publisher/keys/{id}': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/keys/pkk_aaaaaaaaaaaaaaaaaaaa' }),
+  },
+  'GET /v1/publisher/statements': { kind: 'publisher', sample: () => ({ path: '/v1/publisher/statements' }) },
+  'GET /v1/publisher/statements/{month}': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/statements/2026-11' }),
+  },
+  'POST /v1/publisher/webhooks': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/webhooks', body: { url: 'https://in.example/hook', events: ['test'] } }),
+  },
+  'GET /v1/publisher/webhooks': { kind: 'publisher', sample: () => ({ path: '/v1/publisher/webhooks' }) },
+  'GET /v1/publisher/webhooks/{id}': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/webhooks/whe_aaaaaaaaaaaaaaaaaaaa' }),
+  },
+  'PATCH /v1/publisher/webhooks/{id}': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/webhooks/whe_aaaaaaaaaaaaaaaaaaaa', body: { enabled: false } }),
+  },
+  'DELETE /v1/publisher/webhooks/{id}': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/webhooks/whe_aaaaaaaaaaaaaaaaaaaa' }),
+  },
+  'POST /v1/publisher/webhooks/{id}/rotate-secret': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/webhooks/whe_aaaaaaaaaaaaaaaaaaaa/rotate-secret' }),
+  },
+  'POST /v1/publisher/webhooks/{id}/test': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/webhooks/whe_aaaaaaaaaaaaaaaaaaaa/test' }),
+  },
+  'GET /v1/publisher/webhooks/{id}/deliveries': {
+    kind: 'publisher',
+    sample: () => ({ path: '/v1/publisher/webhooks/whe_aaaaaaaaaaaaaaaaaaaa/deliveries' }),
+  },
+  'POST /v1/publisher/webhooks/{id}/deliveries/{delivery_id}/redeliver': {
+    kind: 'publisher',
+    sample: () => ({
+      path: '/v1/publisher/webhooks/whe_aaaaaaaaaaaaaaaaaaaa/deliveries/whd_aaaaaaaaaaaaaaaaaaaa/redeliver',
+    }),
+  },
   'POST /v1/tokens/introspect': {
     kind: 'publisher',
     sample: (f) => ({ path: '/v1/tokens/introspect', body: { token: f.otherToken } }),

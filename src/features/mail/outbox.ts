@@ -20,7 +20,8 @@ export type MailTemplate =
   | 'verify_email'
   | 'email_change'
   | 'email_changed'
-  | 'webhook_disabled';
+  | 'webhook_disabled'
+  | 'console_invite';
 
 export interface OutgoingMail {
   id: string;

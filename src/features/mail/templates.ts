@@ -164,6 +164,17 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
           `(${config.publicUrl}/login) and reply to this message.${SIGNATURE}`,
       };
     }
+    case 'console_invite': {
+      const name = field(p, 'publisher_name') ?? 'a publisher';
+      const role = field(p, 'role') === 'owner' ? 'an owner' : 'a viewer';
+      return {
+        subject: `You are invited to the OnePass console of ${name}`,
+        text:
+          `You have been added to the publisher console of ${name} on OnePass, as ${role}.\n\n` +
+          `Open it here and sign in with this address (a link by mail is enough): ${field(p, 'console_url') ?? `${config.publicUrl}/publisher`}\n\n` +
+          `If you did not expect this, ignore this message: nothing happens until you sign in.${SIGNATURE}`,
+      };
+    }
     case 'cancellation': {
       const until = when(field(p, 'access_until'));
       return {

@@ -1,2 +1,3 @@
-/** @module Members as admins see and change them: the list, one member, trial, comp, cancel, revocation. */
-export { liveMember } from './list';
+/** @module Members, for admins: the list and detail, and the actions on a membership (trial, comp, cancel, revoke). */
+export { cancelMember, compMember, revokeSessions, setTrialEnd } from './actions';
+export { listMembers, liveMember, type MemberDetail, type MemberListItem, memberDetail } from './list';

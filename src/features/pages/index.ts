@@ -1,2 +1,7 @@
-/** @module Reader pages, for flows outside this feature that answer with one (the `/access` entry). */
-export { showError, showFailure, showLogin, showSignup, showSubscribe } from './screens';
+/** @module Reader pages, and the parts other page-rendering features (the `/access` entry, the consoles) build on. */
+export { attempt, formLimit, formStrings } from './forms';
+export { loginFor } from './navigation';
+export { renderPage } from './render';
+export { showError, showFailure, showForbiddenForm, showLogin, showSignup, showSubscribe } from './screens';
+export { ErrorSummary, Field, type FormErrors, FormState } from './views/form';
+export { Layout } from './views/layout';

@@ -8,6 +8,8 @@ import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { type PublisherRow, publishers } from '../../db/schema';
 import { wholeSeconds } from '../../domain/time';
+import { auditEntry } from '../audit';
+import type { PublisherPrincipal } from './principal';
 
 export interface ProfileChange {
   name?: string | undefined;
@@ -51,22 +53,44 @@ export function changedFields(change: ProfileChange): string[] {
     .map(([key]) => key);
 }
 
-/** The calling publisher changes its own name or origins. */
+/**
+ * The publisher changes its own profile (an API key, or an owner in the console), audited as an
+ * admin's change is. A viewer is refused.
+ */
 export async function updatePublisherProfile({
   ctx,
-  principal: publisher,
+  principal,
   input,
-}: UseCase<ProfileChange, PublisherRow>): Promise<PublisherRow> {
-  const after = withProfile(publisher, input, ctx.now());
-  const [row] = await ctx.db
-    .update(publishers)
-    .set(profileColumns(after))
-    .where(eq(publishers.id, publisher.id))
-    .returning();
-  if (!row) throw new ApiError('not_found', 'No publisher has this id.');
+}: UseCase<ProfileChange, PublisherPrincipal>): Promise<PublisherRow> {
+  if (principal.actor.role !== 'owner')
+    throw new ApiError('forbidden', 'A viewer may not change the profile.');
+  const [before] = await ctx.db.select().from(publishers).where(eq(publishers.id, principal.publisherId));
+  if (!before) throw new ApiError('not_found', 'No publisher has this id.');
+  const after = withProfile(before, input, ctx.now());
+  await ctx.db.batch([
+    ctx.db.update(publishers).set(profileColumns(after)).where(eq(publishers.id, before.id)),
+    auditEntry(ctx, principal, {
+      action: 'publisher.update_profile',
+      targetType: 'publisher',
+      targetId: before.id,
+      before: profileSnapshot(before),
+      after: profileSnapshot(after),
+    }),
+  ]);
   ctx.logger.info('publisher profile updated', {
-    publisher_id: publisher.id,
+    publisher_id: before.id,
     fields: changedFields(input),
   });
-  return row;
+  return after;
+}
+
+/** What the audit log keeps of a profile (never a key). */
+export function profileSnapshot(p: PublisherRow) {
+  return {
+    name: p.name,
+    origins: p.origins,
+    description: p.description,
+    homepage_url: p.homepageUrl,
+    logo_url: p.logoUrl,
+  };
 }

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { PublisherEnv } from '../../app/env';
 import { jsonBody, problemResponses, publisherSecurity } from '../../http/openapi';
 import { PublisherSchema, presentPublisher } from '../../http/shapes';
-import { requirePublisher } from './middleware';
+import { publisherPrincipal, requirePublisher } from './middleware';
 import { updatePublisherProfile } from './profile';
 import { OriginSchema, TitleFieldsSchema, titleFieldsOf } from './shapes';
 
@@ -66,7 +66,7 @@ export const publisherRoutes = new OpenAPIHono<PublisherEnv>()
     const body = c.req.valid('json');
     const publisher = await updatePublisherProfile({
       ctx: c.get('ctx'),
-      principal: c.get('publisher'),
+      principal: publisherPrincipal(c),
       input: { name: body.name, origins: body.origins, ...titleFieldsOf(body) },
     });
     return c.json(presentPublisher(publisher), 200);

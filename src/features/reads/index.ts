@@ -1,2 +1,9 @@
 /** @module Reads: the per-read ledger publishers report into, and the reports drawn from it. */
-export { type PublisherReads, readsByPublisher } from './report';
+export {
+  type DayCount,
+  type PublisherReads,
+  publisherReads,
+  type ReadsReport,
+  readsByPublisher,
+} from './report';
+export { type TopArticle, topArticles } from './top';

@@ -69,6 +69,31 @@ dl.status dd{margin:0;font-weight:600}
 .site-footer{border-top:1px solid var(--line);color:var(--muted);font-size:.925rem}
 .site-footer div{max-width:60rem;margin:0 auto;padding:1rem}
 .titles{list-style:none;padding:0;display:grid;gap:1rem}
+.console-nav{display:flex;flex-wrap:wrap;gap:.25rem .5rem;list-style:none;padding:0;margin:0 0 1.5rem;border-bottom:2px solid var(--line)}
+.console-nav a{display:block;padding:.4rem .75rem;text-decoration:none;font-weight:600;border-radius:6px 6px 0 0}
+.console-nav a[aria-current=page]{background:var(--card);border:2px solid var(--line);border-bottom-color:var(--card);margin-bottom:-2px}
+table{border-collapse:collapse;width:100%;margin:0 0 1rem;background:var(--card);font-size:.95rem}
+th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}
+.tiles{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));margin:0 0 1.25rem}
+.tile{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.75rem 1rem}
+.tile b{display:block;font-size:1.5rem}
+.chart{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1rem;margin:0 0 1.25rem}
+.chart figcaption{font-weight:700;margin:0 0 .5rem}
+.chart svg{width:100%;height:auto;display:block}
+.chart .grid{stroke:#e5e0d5;stroke-width:1}
+.chart .tick{font-size:11px;fill:var(--muted)}
+.legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:.5rem 0}
+.swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:3px;margin-right:.35rem;vertical-align:-.1rem}
+.s0{background:#0f6b5c}.s1{background:#b54708}.s2{background:#3e4784}.s3{background:#b42318}.s4{background:#4a5563}
+.inline{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
+.inline .field{flex:1 1 10rem}
+.inline .btn{margin:0 0 .1rem}
+.badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;background:#eef2f6;font-size:.85rem;font-weight:650}
+.badge.bad{background:var(--bad-bg);color:var(--bad)}
+.badge.ok{background:var(--ok-bg);color:var(--ok)}
+code.secret{display:block;padding:.75rem;background:#fff;border:2px dashed var(--accent);border-radius:8px;word-break:break-all}
 .titles li{display:flex;gap:1rem;align-items:flex-start;margin:0}
 .titles img{border-radius:8px;flex:none}
 .titles h2{margin:0 0 .25rem;font-size:1.15rem}

@@ -1,0 +1,192 @@
+/**
+ * @module The operator console's payouts (list, make a month's statement, one statement with its
+ * lines) and the audit log (filtered by action or target, paged).
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../app/env';
+import { MAX_PAYOUT_AMOUNT, MONTH_PATTERN } from '../../domain/payout';
+import { listAuditLog } from '../audit';
+import { attempt, showFailure } from '../pages';
+import { createStatement, getStatement, listStatements } from '../payouts';
+import { Input, money, Pager, when } from './frame';
+import { formToken, type OperatorSession, type PageContext, postedForm } from './gate';
+import { operatorPage, withOperator } from './operator-frame';
+import { AuditRows } from './operator-members';
+
+export const operatorPages = new OpenAPIHono<AppEnv>();
+operatorPages.onError(showFailure);
+
+interface Shown {
+  notice?: string;
+  error?: string;
+  secret?: string;
+}
+
+async function showPayouts(c: PageContext, s: OperatorSession, shown: Shown = {}) {
+  const page = await listStatements({
+    ctx: c.get('ctx'),
+    principal: s.principal,
+    input: { limit: 24, cursor: c.req.query('cursor') || undefined },
+  });
+  return operatorPage(c, s, {
+    title: 'Payouts',
+    current: '/admin/payouts',
+    ...shown,
+    children: (
+      <>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col" class="num">
+                Amount
+              </th>
+              <th scope="col" class="num">
+                Reads
+              </th>
+              <th scope="col">Made</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data.map((p) => (
+              <tr>
+                <td>
+                  <a href={`/admin/payouts/${p.id}`}>
+                    {p.month} {p.currency}
+                  </a>
+                </td>
+                <td class="num">{money(p.amount, p.currency)}</td>
+                <td class="num">{p.reads}</td>
+                <td>{when(p.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {page.data.length === 0 ? <p class="muted">No statement yet.</p> : null}
+        <Pager base="/admin/payouts" next={page.nextCursor} />
+        {s.role === 'admin' ? (
+          <form method="post" action="/admin/payouts" class="card inline">
+            <input type="hidden" name="csrf" value={await formToken(c, '/admin/payouts', s.who)} />
+            <Input id="month" label="Month" type="month" required hint="An ended month, like 2026-11" />
+            <Input
+              id="amount"
+              label="Amount (minor units)"
+              type="number"
+              required
+              hint="125000 = €1,250.00"
+            />
+            <Input id="currency" label="Currency" value="EUR" required />
+            <button class="btn" type="submit">
+              Make the statement
+            </button>
+          </form>
+        ) : null}
+      </>
+    ),
+  });
+}
+
+operatorPages.get('/admin/payouts', (c) => withOperator(c, (s) => showPayouts(c, s)));
+
+operatorPages.post('/admin/payouts', (c) =>
+  withOperator(c, async (s) => {
+    const fields = await postedForm(c, s);
+    if (fields instanceof Response) return fields;
+    const month = (fields.month ?? '').trim();
+    const amount = Number(fields.amount);
+    const currency = (fields.currency ?? '').trim().toUpperCase();
+    if (!MONTH_PATTERN.test(month)) return showPayouts(c, s, { error: 'Enter a month like 2026-11.' });
+    if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_PAYOUT_AMOUNT)
+      return showPayouts(c, s, { error: 'Enter the amount as a positive whole number of minor units.' });
+    if (!/^[A-Z]{3}$/.test(currency))
+      return showPayouts(c, s, { error: 'Enter an ISO 4217 currency, like EUR.' });
+    const made = await attempt(c, () =>
+      createStatement({ ctx: c.get('ctx'), principal: s.principal, input: { month, amount, currency } }),
+    );
+    if (!made.ok) return showPayouts(c, s, { error: made.message });
+    return c.redirect(`/admin/payouts/${made.value.payout.id}`, 303);
+  }),
+);
+
+operatorPages.get('/admin/payouts/:id', (c) =>
+  withOperator(c, async (s) => {
+    const { payout, lines } = await getStatement({
+      ctx: c.get('ctx'),
+      principal: s.principal,
+      input: { id: c.req.param('id') },
+    });
+    return operatorPage(c, s, {
+      title: `Statement ${payout.month} ${payout.currency}`,
+      current: '/admin/payouts',
+      children: (
+        <>
+          <dl class="status card">
+            <dt>Amount</dt>
+            <dd>{money(payout.amount, payout.currency)}</dd>
+            <dt>Reads</dt>
+            <dd>{payout.reads}</dd>
+            <dt>Root</dt>
+            <dd>
+              <code>{payout.root ?? '—'}</code>
+            </dd>
+            <dt>Made</dt>
+            <dd>
+              {when(payout.createdAt)} by <code>{payout.createdBy}</code>
+            </dd>
+          </dl>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Publisher</th>
+                <th scope="col" class="num">
+                  Reads
+                </th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((l) => (
+                <tr>
+                  <td>{l.publisherName}</td>
+                  <td class="num">{l.reads}</td>
+                  <td class="num">{money(l.amount, payout.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ),
+    });
+  }),
+);
+
+operatorPages.get('/admin/audit', (c) =>
+  withOperator(c, async (s) => {
+    const action = (c.req.query('action') ?? '').trim().slice(0, 100) || undefined;
+    const target = (c.req.query('target') ?? '').trim().slice(0, 200) || undefined;
+    const page = await listAuditLog({
+      ctx: c.get('ctx'),
+      principal: s.principal,
+      input: { limit: 50, action, targetId: target, cursor: c.req.query('cursor') || undefined },
+    });
+    return operatorPage(c, s, {
+      title: 'Audit log',
+      current: '/admin/audit',
+      children: (
+        <>
+          <form method="get" action="/admin/audit" class="card inline" aria-label="Filter the audit log">
+            <Input id="action" label="Action" value={action} hint="e.g. member.comp" />
+            <Input id="target" label="Target id" value={target} />
+            <button class="btn" type="submit">
+              Filter
+            </button>
+          </form>
+          <AuditRows rows={page.data} />
+          <Pager base="/admin/audit" query={{ action, target }} next={page.nextCursor} />
+        </>
+      ),
+    });
+  }),
+);
