@@ -8,6 +8,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { ARTICLES, articleBySlug } from './articles';
 import { createOnePass, type OnePassOptions } from './onepass';
+import { statementRoutes } from './statement';
 import { ArticlePage, FrontPage, NotFoundPage, type ReaderState, STYLES } from './views';
 
 /** The entitlement token; the cookie outlives the token so that an expired one means "refresh". */
@@ -179,6 +180,8 @@ export function createPublisherApp(options: PublisherAppOptions): Hono<Env> {
     deleteCookie(c, LAPSED_COOKIE, { path: '/' });
     return c.redirect(onepass.logoutUrl(back.href), 303);
   });
+
+  app.route('/', statementRoutes(options));
 
   app.notFound((c) => c.html(<NotFoundPage reader={readerState(new URL(c.req.url), false)} />, 404));
   return app;
