@@ -213,6 +213,30 @@ describe.runIf(runnable)('the operator console in a browser', () => {
     await step(page, 'console-operator-audit');
   });
 
+  it('shows webhook health per publisher, failures included', async () => {
+    const auth = { authorization: `Bearer ${stack.publisherKey}`, 'content-type': 'application/json' };
+    const made = await fetch(`${stack.serviceUrl}/v1/publisher/webhooks`, {
+      method: 'POST',
+      headers: auth,
+      // Nothing listens on port 9 (discard): every attempt fails.
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks', events: ['entitlement.ended'] }),
+    });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: string };
+    const test = await fetch(`${stack.serviceUrl}/v1/publisher/webhooks/${id}/test`, {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(test.status).toBe(202);
+    await expect
+      .poll(async () => {
+        await page.goto(`${stack.serviceUrl}/admin/webhooks`);
+        return page.locator(`tr[data-publisher="${stack.publisherId}"] td`).allTextContents();
+      })
+      .toEqual(['The Daily Example', '1', '0', '1', '1']);
+    await step(page, 'console-operator-webhooks');
+  });
+
   it('lets a support user look but not act, and refuses a forged form', async () => {
     const other = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     const look = await other.newPage();

@@ -9,6 +9,8 @@ import { operatorPages } from './operator-pages';
 import { operatorPublishers } from './operator-publishers';
 import { publisherKeyPages } from './publisher-key-pages';
 import { publisherPages } from './publisher-pages';
+import { publisherStatementPages } from './publisher-statement-pages';
+import { publisherWebhookPages } from './publisher-webhook-pages';
 
 export {
   type ConsoleAccess,
@@ -28,6 +30,8 @@ export { consoleApiRoutes };
 export const consoleRoutes = new OpenAPIHono<AppEnv>()
   .route('/', publisherPages)
   .route('/', publisherKeyPages)
+  .route('/', publisherWebhookPages)
+  .route('/', publisherStatementPages)
   .route('/', operatorDashboard)
   .route('/', operatorMembers)
   .route('/', operatorPublishers)

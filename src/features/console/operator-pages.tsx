@@ -1,6 +1,6 @@
 /**
  * @module The operator console's payouts (list, make a month's statement, one statement with its
- * lines) and the audit log (filtered by action or target, paged).
+ * lines), the audit log (filtered by action or target, paged) and webhook health per publisher.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
@@ -8,6 +8,7 @@ import { MAX_PAYOUT_AMOUNT, MONTH_PATTERN } from '../../domain/payout';
 import { listAuditLog } from '../audit';
 import { attempt, showFailure } from '../pages';
 import { createStatement, getStatement, listStatements } from '../payouts';
+import { webhookHealth } from '../webhooks';
 import { Input, money, Pager, when } from './frame';
 import { formToken, type OperatorSession, type PageContext, postedForm } from './gate';
 import { operatorPage, withOperator } from './operator-frame';
@@ -185,6 +186,60 @@ operatorPages.get('/admin/audit', (c) =>
           </form>
           <AuditRows rows={page.data} />
           <Pager base="/admin/audit" query={{ action, target }} next={page.nextCursor} />
+        </>
+      ),
+    });
+  }),
+);
+
+operatorPages.get('/admin/webhooks', (c) =>
+  withOperator(c, async (s) => {
+    const health = await webhookHealth({ ctx: c.get('ctx'), input: {} });
+    return operatorPage(c, s, {
+      title: 'Webhook health',
+      current: '/admin/webhooks',
+      children: (
+        <>
+          <p class="muted">
+            Per publisher with endpoints: how many are on and off (an endpoint failing for 3 days is disabled
+            and its owners mailed), deliveries that failed an attempt in the last 24 hours, and deliveries
+            waiting.
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Publisher</th>
+                <th scope="col" class="num">
+                  Enabled
+                </th>
+                <th scope="col" class="num">
+                  Disabled
+                </th>
+                <th scope="col" class="num">
+                  Failed, 24 h
+                </th>
+                <th scope="col" class="num">
+                  Waiting
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {health.map((h) => (
+                <tr data-publisher={h.publisher_id}>
+                  <td>
+                    <a href={`/admin/publishers/${h.publisher_id}`}>{h.publisher_name}</a>
+                  </td>
+                  <td class="num">{h.endpoints_enabled}</td>
+                  <td class="num">
+                    {h.endpoints_disabled > 0 ? <span class="badge bad">{h.endpoints_disabled}</span> : 0}
+                  </td>
+                  <td class="num">{h.failed_last_24h}</td>
+                  <td class="num">{h.pending}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {health.length === 0 ? <p>No publisher has a webhook endpoint yet.</p> : null}
         </>
       ),
     });

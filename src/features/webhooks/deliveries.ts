@@ -15,6 +15,7 @@ import {
   webhookMessages,
 } from '../../db/schema';
 import { rfc3339, rfc3339OrNull, wholeSeconds } from '../../domain/time';
+import { auditEntry } from '../audit';
 import type { PublisherPrincipal } from '../publishers';
 import { attemptDelivery, deliveryRow, sendWebhooksSoon } from './dispatch';
 import { endpointOf } from './endpoints';
@@ -132,6 +133,13 @@ export async function redeliver({
     .where(and(eq(webhookDeliveries.id, input.deliveryId), eq(webhookDeliveries.endpointId, endpoint.id)))
     .limit(1);
   if (!delivery) throw new ApiError('not_found', 'No delivery of this endpoint has this id.');
+  await auditEntry(ctx, principal, {
+    action: 'webhook_endpoint.redeliver',
+    targetType: 'webhook_endpoint',
+    targetId: endpoint.id,
+    before: { delivery_id: delivery.id, status: delivery.status, attempts: delivery.attempts },
+    after: null,
+  });
   await attemptDelivery(ctx, delivery, { scheduled: false });
   ctx.logger.info('webhook redelivered', {
     endpoint_id: endpoint.id,
@@ -166,6 +174,13 @@ export async function sendTest({
   await ctx.db.batch([
     ctx.db.insert(webhookMessages).values(message),
     ctx.db.insert(webhookDeliveries).values(delivery),
+    auditEntry(ctx, principal, {
+      action: 'webhook_endpoint.test',
+      targetType: 'webhook_endpoint',
+      targetId: endpoint.id,
+      before: null,
+      after: { message_id: message.id, delivery_id: delivery.id ?? null },
+    }),
   ]);
   sendWebhooksSoon(ctx);
   return { message_id: message.id, delivery_id: delivery.id ?? '' };
