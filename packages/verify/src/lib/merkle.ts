@@ -9,11 +9,15 @@ export const TREE_VERSION = 'onepass-statement-v1';
 /** The domain separation prefixes, one byte each. 0x00 and 0x01 are RFC 6962's. */
 export const PREFIX = { leaf: 0x00, node: 0x01, line: 0x02, root: 0x03 } as const;
 
-/** SHA-256 of some bytes, synchronous where the runtime allows (node:crypto), else WebCrypto. */
+/**
+ * SHA-256 of some bytes, synchronous where the runtime allows (node:crypto), else WebCrypto. It
+ * must read its input before it returns (WebCrypto's digest copies it): the tree reuses buffers.
+ */
 export type Sha256 = (data: Uint8Array<ArrayBuffer>) => Uint8Array | Promise<Uint8Array>;
 
 interface NodeHashModule {
   createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(): Uint8Array } };
+  hash?(algorithm: 'sha256', data: Uint8Array, outputEncoding: 'buffer'): Uint8Array;
 }
 
 function builtinHash(): NodeHashModule | null {
@@ -29,15 +33,27 @@ function builtinHash(): NodeHashModule | null {
 let chosen: Sha256 | null = null;
 
 /**
- * The fastest SHA-256 this runtime has: node:crypto's `createHash` (Node, Bun, Deno, workerd with
- * `nodejs_compat`) hashes a leaf in one synchronous call; WebCrypto's digest everywhere else.
+ * The fastest SHA-256 this runtime has: node:crypto's one-shot `hash` or `createHash` (Node, Bun,
+ * Deno, workerd with `nodejs_compat`) hash a leaf in one synchronous call; WebCrypto's digest
+ * everywhere else.
  */
 export function defaultSha256(): Sha256 {
   if (chosen) return chosen;
   const node = builtinHash();
-  chosen = node
-    ? (data) => new Uint8Array(node.createHash('sha256').update(data).digest())
-    : async (data) => new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  let oneShot: Sha256 | null = null;
+  try {
+    const hash = node?.hash?.bind(node);
+    if (hash && hash('sha256', new Uint8Array(0), 'buffer').length === 32) {
+      oneShot = (data) => hash('sha256', data, 'buffer');
+    }
+  } catch {
+    // This runtime's node:crypto has no working one-shot hash: createHash below.
+  }
+  chosen =
+    oneShot ??
+    (node
+      ? (data) => new Uint8Array(node.createHash('sha256').update(data).digest())
+      : async (data) => new Uint8Array(await crypto.subtle.digest('SHA-256', data)));
   return chosen;
 }
 
@@ -133,8 +149,14 @@ export function nodeHash(
   left: Uint8Array,
   right: Uint8Array,
 ): Uint8Array | Promise<Uint8Array> {
-  return sha256(framed(PREFIX.node, [], [left, right]));
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 33);
+  return sha256(NODE_INPUT);
 }
+
+// One buffer for every inner node: a Sha256 reads its input before it returns (as WebCrypto does).
+const NODE_INPUT = new Uint8Array(65);
+NODE_INPUT[0] = PREFIX.node;
 
 /**
  * The RFC 6962 Merkle tree hash of a stream of leaf hashes, in O(log n) memory: a stack of the
@@ -156,14 +178,23 @@ export class TreeBuilder {
     return this.#count;
   }
 
-  async addHash(hash: Uint8Array): Promise<void> {
+  /** Adds the next leaf hash; the promise (only with an asynchronous hash) must be awaited before the next. */
+  addHash(hash: Uint8Array): Promise<void> | undefined {
     this.#count++;
-    let entry = { size: 1, hash };
+    return this.#push(1, hash);
+  }
+
+  #push(size: number, hash: Uint8Array): Promise<void> | undefined {
+    let entry = { size, hash };
     for (let top = this.#stack.at(-1); top && top.size === entry.size; top = this.#stack.at(-1)) {
       this.#stack.pop();
-      entry = { size: top.size * 2, hash: await nodeHash(this.#sha256, top.hash, entry.hash) };
+      const merged = nodeHash(this.#sha256, top.hash, entry.hash);
+      const doubled = top.size * 2;
+      if (merged instanceof Promise) return merged.then((h) => this.#push(doubled, h));
+      entry = { size: doubled, hash: merged };
     }
     this.#stack.push(entry);
+    return undefined;
   }
 
   async root(): Promise<Uint8Array> {
@@ -184,7 +215,11 @@ export class TreeBuilder {
 export class LeafTree {
   readonly #sha256: Sha256;
   readonly #tree: TreeBuilder;
-  #previous: EncodedLeaf | null = null;
+  // The leaf being framed and the one before it, swapped after each leaf: no allocation per leaf.
+  #frame = new Uint8Array(256);
+  #previous = new Uint8Array(256);
+  #ends: number[] = [0, 0, 0, 0];
+  #previousEnds: number[] | null = null;
 
   constructor(sha256: Sha256 = defaultSha256()) {
     this.#sha256 = sha256;
@@ -195,21 +230,62 @@ export class LeafTree {
     return this.#tree.count;
   }
 
-  async add(leaf: StatementLeaf): Promise<void> {
-    const encoded = encodeLeaf(leaf);
-    if (this.#previous && compareLeaves(this.#previous, encoded) >= 0) {
+  /** Adds the next leaf (await it); throws a RangeError for a leaf not strictly after the one before. */
+  add(leaf: StatementLeaf): Promise<void> | undefined {
+    const fields = [leaf.subject, leaf.article_id, leaf.day] as const;
+    const need = 13 + 3 * (fields[0].length + fields[1].length + fields[2].length);
+    if (this.#frame.length < need) {
+      this.#frame = new Uint8Array(need * 2);
+      const previous = new Uint8Array(need * 2);
+      previous.set(this.#previous);
+      this.#previous = previous;
+    }
+    const frame = this.#frame;
+    const view = new DataView(frame.buffer);
+    const ends = this.#ends;
+    frame[0] = PREFIX.leaf;
+    ends[0] = 1;
+    for (let i = 0; i < 3; i++) {
+      const field = fields[i] ?? '';
+      const start = (ends[i] ?? 0) + 4;
+      const { written } = encoder.encodeInto(field, frame.subarray(start));
+      // Pure ASCII writes one byte per unit; anything else is checked for lone surrogates.
+      if (written !== field.length && LONE_SURROGATE.test(field)) {
+        throw new RangeError('A field is not well-formed Unicode (lone surrogate)');
+      }
+      view.setUint32(start - 4, written);
+      ends[i + 1] = start + written;
+    }
+    const previousEnds = this.#previousEnds;
+    if (previousEnds && compareFrames(this.#previous, previousEnds, frame, ends) >= 0) {
       throw new RangeError(
         `Leaf ${this.#tree.count} is not after the one before it in tree order (out of order or repeated)`,
       );
     }
-    this.#previous = encoded;
-    await this.#tree.addHash(await leafHash(this.#sha256, encoded));
+    const hash = this.#sha256(frame.subarray(0, ends[3]));
+    this.#frame = this.#previous;
+    this.#previous = frame;
+    this.#ends = previousEnds ?? [0, 0, 0, 0];
+    this.#previousEnds = ends;
+    return hash instanceof Promise ? hash.then((h) => this.#tree.addHash(h)) : this.#tree.addHash(hash);
   }
 
   /** The subtree root, as hex. */
   async root(): Promise<string> {
     return toHex(await this.#tree.root());
   }
+}
+
+/** Tree order of two framed leaves, field by field (each field's bytes start 4 after the end of the one before). */
+function compareFrames(a: Uint8Array, aEnds: number[], b: Uint8Array, bEnds: number[]): number {
+  for (let i = 0; i < 3; i++) {
+    const d = compareBytes(
+      a.subarray((aEnds[i] ?? 0) + 4, aEnds[i + 1]),
+      b.subarray((bEnds[i] ?? 0) + 4, bEnds[i + 1]),
+    );
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** One publisher's line of a statement. */
