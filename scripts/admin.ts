@@ -25,6 +25,8 @@ Usage: npm run admin -- <command> [options]
   reconcile                                                      apply Stripe events that never arrived
   payout --month YYYY-MM --amount MINOR_UNITS --currency CUR     a month's payout statement
   metrics [--from YYYY-MM-DD] [--to YYYY-MM-DD]                  members, trials, conversion, churn
+  user:grant --email EMAIL --role admin|support                  give an address the operator console (/admin)
+  staff:invite <pub_id> --email EMAIL --role owner|viewer         invite someone to a publisher's console (/publisher)
   help                                                           this text
 
 Environment: ONEPASS_URL (default http://127.0.0.1:8787) and ONEPASS_ADMIN_KEY (in development,
@@ -226,6 +228,33 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (typeof values.from === 'string') query.from = values.from;
     if (typeof values.to === 'string') query.to = values.to;
     printMetrics((await answer(api().GET('/v1/admin/metrics', { params: { query } }))).data);
+  },
+  async 'user:grant'(args) {
+    const { values } = options(args, { email: {}, role: {} });
+    const role = required(values, 'role');
+    if (role !== 'admin' && role !== 'support') throw new CliError('--role must be admin or support.');
+    const { data } = await answer(
+      api().POST('/v1/admin/users', { body: { email: required(values, 'email'), role } }),
+    );
+    console.log(`${data.email} may sign in to ${baseUrl}/admin as ${data.role}`);
+    console.log(
+      'They sign in as readers do (a link by mail is enough); the console opens once the address is confirmed.',
+    );
+  },
+  async 'staff:invite'(args) {
+    const { values, positionals } = options(args, { email: {}, role: {} });
+    const id = positional(positionals, 'the publisher id (pub_…)');
+    const role = required(values, 'role');
+    if (role !== 'owner' && role !== 'viewer') throw new CliError('--role must be owner or viewer.');
+    const { data } = await answer(
+      api().POST('/v1/admin/publishers/{id}/staff', {
+        params: { path: { id } },
+        body: { email: required(values, 'email'), role },
+      }),
+    );
+    console.log(
+      `${data.email} is invited to ${baseUrl}/publisher as ${data.role}; an invitation was mailed.`,
+    );
   },
   async help() {
     console.log(HELP);

@@ -207,6 +207,44 @@ describe('npm run admin', () => {
     expect(down.stderr).toContain('Cannot reach');
   });
 
+  it('grants the operator console and invites publisher staff', async () => {
+    const granted = await cli(['user:grant', '--email', 'Ops@Example.com', '--role', 'admin']);
+    expect(granted.code, granted.stderr).toBe(0);
+    expect(granted.stdout).toContain(`Ops@Example.com may sign in to ${base}/admin as admin`);
+    const users = await fetch(`${base}/v1/admin/users`, { headers: { authorization: `Bearer ${key}` } });
+    expect(((await users.json()) as { data: { email: string; role: string }[] }).data).toEqual([
+      expect.objectContaining({ email: 'Ops@Example.com', role: 'admin' }),
+    ]);
+    const created = await cli([
+      'publisher:create',
+      '--name',
+      'Staffed',
+      '--origin',
+      'https://staffed.example',
+    ]);
+    const id = /Publisher (pub_[a-z2-7]{20}) created/.exec(created.stdout)?.[1] ?? '';
+    const invited = await cli(['staff:invite', id, '--email', 'editor@staffed.example', '--role', 'owner']);
+    expect(invited.code, invited.stderr).toBe(0);
+    expect(invited.stdout).toContain('editor@staffed.example is invited');
+    const staff = await fetch(`${base}/v1/admin/publishers/${id}/staff`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(((await staff.json()) as { data: { role: string }[] }).data.map((m) => m.role)).toEqual(['owner']);
+    const badRole = await cli(['user:grant', '--email', 'x@example.com', '--role', 'owner']);
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toContain('--role must be admin or support');
+    const unknown = await cli([
+      'staff:invite',
+      'pub_aaaaaaaaaaaaaaaaaaaa',
+      '--email',
+      'a@b.example',
+      '--role',
+      'viewer',
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('404');
+  });
+
   it('says what a proxy answered when the answer is not a problem (an HTML 502 page)', async () => {
     const proxy = createServer((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });
