@@ -1,7 +1,7 @@
 /**
  * @module `npm run dev`: the whole system on one machine, offline — the Worker under wrangler (local
  * D1, migrations applied), the local Stripe emulator and the demo publisher site (registered as a
- * publisher on first run), with development secrets generated once into `.dev.vars`. Ctrl-C stops
+ * publisher on first run, with its webhook endpoint), with development secrets generated once into `.dev.vars`. Ctrl-C stops
  * everything.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -90,6 +90,8 @@ interface DemoPublisher {
   id: string;
   apiKey: string;
   origins: string[];
+  /** Its webhook endpoint (POST /onepass/webhooks on the demo) and that endpoint's signing secret. */
+  webhook?: { id: string; secret: string };
 }
 
 async function admin(adminKey: string, method: string, urlPath: string, body?: unknown): Promise<Response> {
@@ -151,6 +153,35 @@ async function ensureDemoPublisher(adminKey: string): Promise<DemoPublisher> {
   mkdirSync(path.dirname(PUBLISHER_FILE), { recursive: true });
   writeFileSync(PUBLISHER_FILE, `${JSON.stringify(publisher, null, 2)}\n`, { mode: 0o600 });
   return publisher;
+}
+
+/**
+ * The demo's webhook endpoint, through the publisher API with its key: the one with its URL (its
+ * secret known from an earlier run, else rotated to learn a new one; re-enabled if it was
+ * disabled), or a new one. The secret is kept in PUBLISHER_FILE and given to the demo.
+ */
+async function ensureDemoWebhook(publisher: DemoPublisher): Promise<DemoPublisher> {
+  const url = `http://127.0.0.1:${PUBLISHER_PORT}/onepass/webhooks`;
+  const hooks = '/v1/publisher/webhooks';
+  const listed = await admin(publisher.apiKey, 'GET', `${hooks}?limit=100`);
+  if (!listed.ok) throw new Error(`could not list the demo's webhook endpoints: ${await listed.text()}`);
+  const { data } = (await listed.json()) as { data: { id: string; url: string; enabled: boolean }[] };
+  const found = data.find((e) => e.url === url);
+  if (found && !found.enabled)
+    await admin(publisher.apiKey, 'PATCH', `${hooks}/${found.id}`, { enabled: true });
+  if (found && publisher.webhook?.id === found.id) return publisher;
+  const res = found
+    ? await admin(publisher.apiKey, 'POST', `${hooks}/${found.id}/rotate-secret`)
+    : await admin(publisher.apiKey, 'POST', hooks, {
+        url,
+        events: ['entitlement.ended', 'keys.rotating', 'statement.published'],
+        description: 'The demo publisher (npm run dev)',
+      });
+  if (!res.ok) throw new Error(`could not register the demo's webhook endpoint: ${await res.text()}`);
+  const endpoint = (await res.json()) as { id: string; secret: string };
+  const next = { ...publisher, webhook: { id: endpoint.id, secret: endpoint.secret } };
+  writeFileSync(PUBLISHER_FILE, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  return next;
 }
 
 const wrangler = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -225,7 +256,7 @@ setInterval(() => {
 }, SCHEDULED_EVERY_MS).unref();
 let publisher: DemoPublisher;
 try {
-  publisher = await ensureDemoPublisher(adminKey);
+  publisher = await ensureDemoWebhook(await ensureDemoPublisher(adminKey));
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
   stop(1);
@@ -235,6 +266,7 @@ run('publisher', ['--import', 'tsx', path.join(ROOT, 'examples', 'publisher', 's
   ONEPASS_URL: SERVICE_URL,
   PUBLISHER_ID: publisher.id,
   PUBLISHER_API_KEY: publisher.apiKey,
+  ONEPASS_WEBHOOK_SECRET: publisher.webhook?.secret ?? '',
   PORT: String(PUBLISHER_PORT),
 });
 await waitFor(`http://127.0.0.1:${PUBLISHER_PORT}/`, 'The demo publisher');

@@ -10,6 +10,7 @@ import { ARTICLES, articleBySlug } from './articles';
 import { createOnePass, type OnePassOptions } from './onepass';
 import { statementRoutes } from './statement';
 import { ArticlePage, FrontPage, NotFoundPage, type ReaderState, STYLES } from './views';
+import { type WebhookOptions, webhookReceiver } from './webhooks';
 
 /** The entitlement token; the cookie outlives the token so that an expired one means "refresh". */
 const TOKEN_COOKIE = 'onepass_token';
@@ -23,7 +24,7 @@ const DAY_SECONDS = 86_400;
 
 type Env = { Variables: EntitlementVariables };
 
-export type PublisherAppOptions = OnePassOptions;
+export type PublisherAppOptions = OnePassOptions & WebhookOptions;
 
 function cookieOptions(url: URL, maxAge: number) {
   return { path: '/', httpOnly: true, sameSite: 'Lax' as const, secure: url.protocol === 'https:', maxAge };
@@ -43,6 +44,11 @@ export function createPublisherApp(options: PublisherAppOptions): Hono<Env> {
   const now = options.now ?? Date.now;
   const onepassOrigin = new URL(options.onepassUrl).origin;
   const app = new Hono<Env>();
+  const webhooks = webhookReceiver(options, {
+    token: TOKEN_COOKIE,
+    lapsed: LAPSED_COOKIE,
+    lapsedMaxAge: 30 * DAY_SECONDS,
+  });
 
   app.use('*', async (c, next) => {
     await next();
@@ -107,9 +113,12 @@ export function createPublisherApp(options: PublisherAppOptions): Hono<Env> {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
+  // OnePass's webhooks (signed; no reader cookie involved): before the reader middleware below.
+  app.route('/', webhooks.routes);
 
   app.use('*', returnFromOnePass);
   app.use('*', entitlement({ verifier: onepass.verifier, cookieName: TOKEN_COOKIE }));
+  app.use('*', webhooks.endedSessions);
   app.use('*', refreshExpired);
   app.use('*', async (c, next) => {
     await next();
