@@ -8,6 +8,7 @@ export {
   listPublisherStatements,
   type PublisherStatement,
   type PublisherStatementRow,
+  verifyPublisherStatement,
 } from './publisher';
 export { publisherStatementRoutes } from './publisher-routes';
 export { createStatement, getStatement, listStatements, type Statement } from './statements';

@@ -2,7 +2,7 @@
  * @module A publisher's own statements: the list with its line in each, and one statement signed,
  * with the publisher's own leaves in tree order, a page at a time (never another publisher's).
  */
-import type { StatementLeaf } from '@onepass/verify/statement';
+import { type StatementLeaf, type StatementVerification, verifyStatement } from '@onepass/verify/statement';
 import { and, desc, eq } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../../app/context';
 import { ApiError, invalidRequest } from '../../app/errors';
@@ -10,6 +10,7 @@ import { afterCursor, decodeCursor, type Page, pageFromRows } from '../../db/pag
 import { type PayoutLineRow, type PayoutRow, payoutLines, payouts } from '../../db/schema';
 import { monthBounds } from '../../domain/payout';
 import type { PublisherPrincipal } from '../publishers';
+import { jwks } from '../tokens';
 import { signLegacyStatement } from './sign';
 import type { Statement } from './statements';
 import { leavesPage } from './tree';
@@ -121,3 +122,39 @@ export async function getPublisherStatement({
   const page = await leavesPage(ctx, principal.publisherId, bounds, input);
   return { ...statement, line, leaves: page.leaves, nextCursor: page.nextCursor };
 }
+
+/**
+ * What a publisher's own check of a statement says, worked out server-side for display (the
+ * console): the statement as `getPublisherStatement` gives it, every page of the publisher's
+ * leaves streamed into the SDK's `verifyStatement`, against the service's own JWKS and issuer.
+ */
+export async function verifyPublisherStatement({
+  ctx,
+  principal,
+  input,
+}: UseCase<{ month: string; currency?: string | undefined }, PublisherPrincipal>): Promise<
+  StatementVerification & { statement: PublisherStatement }
+> {
+  const first = await getPublisherStatement({ ctx, principal, input: { ...input, limit: LEAVES_PAGE } });
+  const bounds = monthBounds(input.month);
+  async function* leaves(): AsyncGenerator<StatementLeaf> {
+    yield* first.leaves;
+    let cursor = first.nextCursor;
+    while (bounds && cursor) {
+      const page = await leavesPage(ctx, principal.publisherId, bounds, { limit: LEAVES_PAGE, cursor });
+      yield* page.leaves;
+      cursor = page.nextCursor;
+    }
+  }
+  const result = await verifyStatement({
+    statement: first.payout.statement ?? '',
+    leaves: leaves(),
+    publisherId: principal.publisherId,
+    jwks: jwks(ctx.config),
+    issuer: ctx.config.publicUrl,
+    now: ctx.now(),
+  });
+  return { ...result, statement: first };
+}
+
+const LEAVES_PAGE = 10_000;
