@@ -195,9 +195,7 @@ publisherStatementPages.get('/publisher/:pid/statements/:month', (c) =>
               {found.leaves.length} reads and the published keys. Check it yourself, offline:{' '}
               <a href={`?currency=${payout.currency}&format=json`}>download the statement and your reads</a>,
               then run{' '}
-              <code>
-                npx @onepass/verify statement statement-{payout.month}-{payout.currency}.json
-              </code>
+              <code>{`npx @onepass/verify statement statement-${payout.month}-${payout.currency}.json --issuer ${ctx.config.publicUrl}`}</code>
               .
             </p>
             <ul>
