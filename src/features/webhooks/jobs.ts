@@ -3,7 +3,7 @@
  * trial, a canceled period, a grace period or a comp running out) since the last scan, announce a
  * new signing key in the JWKS, and send what is due.
  */
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { toMembership } from '../../db/memberships';
 import { jobState, memberships, readers } from '../../db/schema';
@@ -16,14 +16,17 @@ const EXPIRY_JOB = 'webhooks.expiry';
 const KEYS_JOB = 'webhooks.jwks';
 /** The first scan looks back this far. */
 const FIRST_LOOKBACK_SECONDS = 3600;
-const MAX_CANDIDATES = 2000;
+/** Candidates read (and announced in one batch) at a time. */
+const EXPIRY_PAGE_SIZE = 2000;
+/** Pages per run; a window with more candidates goes on from its cursor at the next run. */
+const EXPIRY_PAGES_PER_RUN = 10;
 
 async function stateOf(ctx: AppContext, name: string) {
   const [row] = await ctx.db.select().from(jobState).where(eq(jobState.name, name)).limit(1);
   return row ?? null;
 }
 
-function saveState(ctx: AppContext, name: string, values: { windowStart?: number; cursor?: string }) {
+function saveState(ctx: AppContext, name: string, values: { windowStart?: number; cursor?: string | null }) {
   const now = wholeSeconds(ctx.now());
   return ctx.db
     .insert(jobState)
@@ -31,23 +34,35 @@ function saveState(ctx: AppContext, name: string, values: { windowStart?: number
     .onConflictDoUpdate({ target: jobState.name, set: { ...values, lastRunAt: now } });
 }
 
-/**
- * Finds the memberships whose entitlement ended by time in (last scan, now], by the one rule
- * `readerEntitlement`, and announces each end once (keyed by the moment it ended).
- */
-export async function announceExpiries(ctx: AppContext): Promise<number> {
-  const now = wholeSeconds(ctx.now());
-  const to = epochSeconds(now);
-  const from = (await stateOf(ctx, EXPIRY_JOB))?.windowStart ?? to - FIRST_LOOKBACK_SECONDS;
-  if (from >= to) return 0;
+/** Where a window's scan stopped: its end (fixed until it is done) and the last reader id read. */
+interface ExpiryCursor {
+  to: number;
+  after: string;
+}
+
+function expiryCursorOf(text: string | null | undefined): ExpiryCursor | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as Partial<ExpiryCursor>;
+    return typeof value.to === 'number' && typeof value.after === 'string'
+      ? { to: value.to, after: value.after }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One page of the memberships whose entitlement may have ended by time in (from, to], by reader id. */
+function expiryCandidates(ctx: AppContext, from: number, to: number, after: string | null, limit: number) {
   const inWindow = (expr: unknown) => sql`(${expr} > ${from} and ${expr} <= ${to})`;
-  const rows = await ctx.db
+  return ctx.db
     .select({ membership: memberships, reader: readers })
     .from(memberships)
     .innerJoin(readers, eq(readers.id, memberships.readerId))
     .where(
       and(
         isNull(readers.deletedAt),
+        after === null ? undefined : gt(memberships.readerId, after),
         or(
           and(eq(memberships.status, 'trialing'), inWindow(memberships.trialEndsAt)),
           and(
@@ -65,8 +80,17 @@ export async function announceExpiries(ctx: AppContext): Promise<number> {
         ),
       ),
     )
-    .limit(MAX_CANDIDATES);
-  if (rows.length === MAX_CANDIDATES) ctx.logger.warn('expiry scan hit its limit', { limit: MAX_CANDIDATES });
+    .orderBy(asc(memberships.readerId))
+    .limit(limit);
+}
+
+/** The `entitlement.ended` rows of the candidates whose entitlement did end by time in (from, to]. */
+function expiryRows(
+  ctx: AppContext,
+  rows: Awaited<ReturnType<typeof expiryCandidates>>,
+  from: number,
+  to: number,
+) {
   const statements = [];
   for (const { membership: row, reader } of rows) {
     const m = toMembership(row);
@@ -91,8 +115,49 @@ export async function announceExpiries(ctx: AppContext): Promise<number> {
       entitlementEndedRows(ctx, { readerId: reader.id, reason: 'expired', cause: `expired:${ended}` }),
     );
   }
-  await ctx.db.batch([saveState(ctx, EXPIRY_JOB, { windowStart: to }), ...statements]);
-  return statements.length;
+  return statements;
+}
+
+/**
+ * Finds the memberships whose entitlement ended by time in (last scan, now], by the one rule
+ * `readerEntitlement`, and announces each end once (keyed by the moment it ended). The window is
+ * read a page at a time in reader id order, each page announced in the batch that saves the
+ * cursor (the window's end and the last reader id); a window with more candidates than this run's
+ * pages goes on from its cursor at the next run, before any newer window.
+ */
+export async function announceExpiries(
+  ctx: AppContext,
+  {
+    pageSize = EXPIRY_PAGE_SIZE,
+    maxPages = EXPIRY_PAGES_PER_RUN,
+  }: { pageSize?: number; maxPages?: number } = {},
+): Promise<number> {
+  let announced = 0;
+  for (let page = 0; page < maxPages; page++) {
+    const state = await stateOf(ctx, EXPIRY_JOB);
+    const pending = expiryCursorOf(state?.cursor);
+    const to = pending?.to ?? epochSeconds(wholeSeconds(ctx.now()));
+    const from = state?.windowStart ?? to - FIRST_LOOKBACK_SECONDS;
+    if (from >= to) return announced;
+    const rows = await expiryCandidates(ctx, from, to, pending?.after ?? null, pageSize);
+    const statements = expiryRows(ctx, rows, from, to);
+    const last = rows.length === pageSize ? rows.at(-1)?.membership.readerId : undefined;
+    await ctx.db.batch([
+      saveState(
+        ctx,
+        EXPIRY_JOB,
+        last === undefined
+          ? { windowStart: to, cursor: null }
+          : { windowStart: from, cursor: JSON.stringify({ to, after: last } satisfies ExpiryCursor) },
+      ),
+      ...statements,
+    ]);
+    announced += statements.length;
+    // A window finished: done, unless it was an older one left by a run; then the newer one now.
+    if (last === undefined && pending === null) return announced;
+  }
+  ctx.logger.info('expiry scan goes on from its cursor at the next run', { pages: maxPages, pageSize });
+  return announced;
 }
 
 /** The key ids in the JWKS now. */
