@@ -184,6 +184,21 @@ export function statementsJourney(door: () => Door): void {
         sql`select action from audit_log where target_id = 'pay_legacyaaaaaaaaaaaaaa'`,
       );
       expect(audit.map((r) => r.action)).toEqual(['payout.sign']);
+      // Two first fetches at once: one signature is stored, both answer it, one audit row.
+      await seed(door(), a.publisher.id, [{ subject: 's1', article_id: 'x', day: '1999-05-01' }]);
+      for (const statement of legacy('pay_legacycccccccccccccc', '1999-05', 1)) await door().query(statement);
+      const both = await Promise.all(
+        [0, 1].map(() => door().call('GET', '/v1/publisher/statements/1999-05', { token: a.api_key })),
+      );
+      expect(both.map((r) => r.status)).toEqual([200, 200]);
+      const kept = await door().query<{ statement: string }>(
+        sql`select statement from payouts where id = 'pay_legacycccccccccccccc'`,
+      );
+      expect(both.map((r) => r.json.statement)).toEqual([kept[0]?.statement, kept[0]?.statement]);
+      const signings = await door().query<{ action: string }>(
+        sql`select action from audit_log where target_id = 'pay_legacycccccccccccccc'`,
+      );
+      expect(signings).toHaveLength(1);
       // Its stored count (3) is not what the reads of 1999-04 (none) say: it cannot be signed.
       const refused = await door().call('GET', '/v1/publisher/statements/1999-04', { token: a.api_key });
       expect(refused.status, refused.text).toBe(409);

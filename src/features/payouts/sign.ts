@@ -13,13 +13,13 @@ import {
   TREE_VERSION,
   toHex,
 } from '@onepass/verify/statement';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { type PayoutLineRow, type PayoutRow, payoutLines, payouts } from '../../db/schema';
 import { monthBounds } from '../../domain/payout';
 import { epochSeconds } from '../../domain/time';
 import { signEs256 } from '../../lib/jws';
-import { type AuditPrincipal, auditEntry } from '../audit';
+import { type AuditPrincipal, auditEntryIf } from '../audit';
 import { emptySubtreeRoot, monthSubtrees } from './tree';
 
 const byPublisher = (a: { publisherId: string }, b: { publisherId: string }) =>
@@ -98,13 +98,19 @@ export async function signLegacyStatement(
         .set({ root: line.root })
         .where(and(eq(payoutLines.payoutId, payout.id), eq(payoutLines.publisherId, line.publisherId))),
     ),
-    auditEntry(ctx, principal, {
-      action: 'payout.sign',
-      targetType: 'payout',
-      targetId: payout.id,
-      before: null,
-      after: { root: signed.root },
-    }),
+    // Recorded only by the signer whose signature landed (a concurrent one may have won).
+    auditEntryIf(
+      ctx,
+      principal,
+      {
+        action: 'payout.sign',
+        targetType: 'payout',
+        targetId: payout.id,
+        before: null,
+        after: { root: signed.root },
+      },
+      sql`exists (select 1 from ${payouts} where ${payouts.id} = ${payout.id} and ${payouts.statement} = ${signed.statement})`,
+    ),
   ]);
   const [stored] = await ctx.db.select().from(payouts).where(eq(payouts.id, payout.id)).limit(1);
   if (!stored?.statement) return null;
