@@ -24,6 +24,30 @@ export const EMULATOR_DEFAULTS = {
   STRIPE_PRICE_ANNUAL: 'price_annual_emulator',
 } as const;
 
+/** Stripe's own API: `STRIPE_API_BASE=stripe` or this URL means real Stripe, whatever the environment. */
+export const STRIPE_API_ORIGIN = 'https://api.stripe.com';
+
+/**
+ * Whether the development defaults (the local emulator, its key and prices) apply: never in
+ * production, and not when `STRIPE_API_BASE` names real Stripe, nor when a real Stripe key is set
+ * without a base (so a real `sk_test_…` never goes to the loopback emulator over plain HTTP).
+ */
+export function usesEmulator(
+  environment: Environment,
+  raw: { STRIPE_API_BASE?: string | undefined; STRIPE_SECRET_KEY?: string | undefined },
+): boolean {
+  if (environment === 'production') return false;
+  if (raw.STRIPE_API_BASE !== undefined) return stripeApiBase(raw.STRIPE_API_BASE) !== undefined;
+  const key = raw.STRIPE_SECRET_KEY;
+  return key === undefined || key === EMULATOR_DEFAULTS.STRIPE_SECRET_KEY;
+}
+
+/** The base URL the Stripe SDK is pointed at, or undefined for real Stripe (its default host). */
+export function stripeApiBase(value: string | undefined): string | undefined {
+  if (value === undefined || value === 'stripe') return undefined;
+  return new URL(value).origin === STRIPE_API_ORIGIN ? undefined : value;
+}
+
 /** Secrets that production refuses to run without, in the order they are reported. */
 export const REQUIRED_SECRETS = [
   'ENTITLEMENT_SIGNING_KEY',
@@ -137,7 +161,9 @@ const rawSchema = z.object({
   ADMIN_API_KEY: z.string().min(24, { error: 'must be at least 24 characters' }).optional(),
   STRIPE_SECRET_KEY: optionalText,
   STRIPE_WEBHOOK_SECRET: optionalText,
-  STRIPE_API_BASE: z.url({ error: 'must be an absolute URL' }).optional(),
+  STRIPE_API_BASE: z
+    .union([z.literal('stripe'), z.url()], { error: 'must be `stripe` or an absolute URL' })
+    .optional(),
   STRIPE_PRICE_MONTHLY: optionalText,
   STRIPE_PRICE_ANNUAL: optionalText,
   STRIPE_TIMEOUT_MS: intInRange('STRIPE_TIMEOUT_MS', 100, 120_000, 15_000),
@@ -231,7 +257,7 @@ async function buildConfig(raw: RawConfig) {
     );
   }
 
-  const stripeDefaults = environment === 'production' ? {} : EMULATOR_DEFAULTS;
+  const stripeDefaults = usesEmulator(environment, raw) ? EMULATOR_DEFAULTS : {};
   const withDefaults: Record<string, unknown> = { ...stripeDefaults };
   for (const [key, value] of Object.entries(raw)) if (value !== undefined) withDefaults[key] = value;
   for (const name of REQUIRED_SECRETS) {
@@ -257,7 +283,7 @@ async function buildConfig(raw: RawConfig) {
       `kid must be the key's RFC 7638 thumbprint (${kid}), or be left out to be computed`,
     );
   }
-  const apiBase = (withDefaults.STRIPE_API_BASE as string | undefined) ?? undefined;
+  const apiBase = stripeApiBase(withDefaults.STRIPE_API_BASE as string | undefined);
   const signingKey: { kid: string; privateJwk: JWK; publicJwk: JWK } = {
     kid,
     privateJwk: { ...privateJwk, kid, alg: 'ES256' },
