@@ -37,7 +37,13 @@ export {
   TREE_VERSION,
   toHex,
 } from './lib/merkle.js';
-export { type PayoutShare, type ReadsLine, SPLIT_RULE, splitPayout } from './lib/split.js';
+export {
+  comparePublisherIds,
+  type PayoutShare,
+  type ReadsLine,
+  SPLIT_RULE,
+  splitPayout,
+} from './lib/split.js';
 export { STATEMENT_TYPE } from './lib/statement-jws.js';
 
 /** The signed payload of a statement (docs/STATEMENTS.md). */

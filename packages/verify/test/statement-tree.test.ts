@@ -192,3 +192,21 @@ describe('the leaf encoding', () => {
     expect(() => encodeLeaf({ subject: '😀', article_id: 'a', day: '2026-11-01' })).not.toThrow();
   });
 });
+
+describe('the publisher id order', () => {
+  it('is by code point (UTF-8 bytewise), in the split and in the lines', async () => {
+    const { comparePublisherIds, splitPayout } = await import('../src/statement.js');
+    expect(Math.sign(comparePublisherIds('pub_\uFFFF', 'pub_😀'))).toBe(-1);
+    expect(Math.sign(comparePublisherIds('pub_a', 'pub_ab'))).toBe(-1);
+    expect(comparePublisherIds('pub_a', 'pub_a')).toBe(0);
+    const split = splitPayout(1, [
+      { publisherId: 'pub_😀', reads: 1 },
+      { publisherId: 'pub_\uFFFF', reads: 1 },
+    ]);
+    // Ordered by code point, and the one unit left (equal remainders) goes to the smaller id.
+    expect(split).toEqual([
+      { publisherId: 'pub_\uFFFF', reads: 1, amount: 1 },
+      { publisherId: 'pub_😀', reads: 1, amount: 0 },
+    ]);
+  });
+});

@@ -4,6 +4,7 @@
  * fetched, if its stored counts still match the reads.
  */
 import {
+  comparePublisherIds,
   defaultSha256,
   SPLIT_RULE,
   STATEMENT_TYPE,
@@ -23,7 +24,7 @@ import { type AuditPrincipal, auditEntryIf } from '../audit';
 import { emptySubtreeRoot, monthSubtrees } from './tree';
 
 const byPublisher = (a: { publisherId: string }, b: { publisherId: string }) =>
-  a.publisherId < b.publisherId ? -1 : a.publisherId > b.publisherId ? 1 : 0;
+  comparePublisherIds(a.publisherId, b.publisherId);
 
 /** The root and JWS of a statement whose lines all carry their subtree roots. */
 export async function signStatement(

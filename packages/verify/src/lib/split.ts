@@ -19,14 +19,31 @@ export interface PayoutShare {
   amount: number;
 }
 
+/**
+ * The order of publisher ids: by Unicode code point, which for well-formed strings is the bytewise
+ * order of their UTF-8 (what docs/STATEMENTS.md specifies), unlike JavaScript's `<` (UTF-16 units).
+ */
+export function comparePublisherIds(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(j) ?? 0;
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+    j += y > 0xffff ? 2 : 1;
+  }
+  return a.length - i - (b.length - j);
+}
+
 const byId = (a: { publisherId: string }, b: { publisherId: string }) =>
-  a.publisherId < b.publisherId ? -1 : a.publisherId > b.publisherId ? 1 : 0;
+  comparePublisherIds(a.publisherId, b.publisherId);
 
 /**
  * Splits `amount` across `lines` in proportion to their reads. Each part is the floor of its exact
  * share (`amount * reads / total`) or one more; the units left after the floors go to the largest
- * remainders, ties to the smaller publisher id, so the same reads always give the same statement
- * whatever the input order. A line with no reads gets 0. When nobody has reads there is nothing to
+ * remainders, ties to the smaller publisher id (`comparePublisherIds`), so the same reads always
+ * give the same statement whatever the input order. A line with no reads gets 0. When nobody has reads there is nothing to
  * split by: every part is 0 and the caller decides what that means (the service refuses it).
  * The result is ordered by publisher id.
  *
