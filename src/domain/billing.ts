@@ -157,15 +157,21 @@ export function membershipAfterCustomerDeleted(current: Membership, now: Date): 
 }
 
 /**
- * Stripe refuses a `trial_end` less than 48 hours ahead. A reader who checks out during the free
- * trial keeps the rest of it as a Stripe trial, so no charge happens before the free trial would
- * have ended; with less than 48 hours left there is no Stripe trial and the charge is immediate.
+ * Stripe refuses a Checkout `trial_end` less than 48 hours ahead. The contract promises that a
+ * reader who checks out during the free trial is not charged before the trial would have ended,
+ * so the Stripe trial runs to the free trial's end, or, with less than 48 hours (and a margin) of
+ * it left, to 48 hours and the margin from now: such a reader gets up to two days more, never a
+ * charge before their trial was over. Outside a running free trial there is no Stripe trial.
  */
 export const STRIPE_MIN_TRIAL_SECONDS = 48 * 3600;
 
+/** Slack for the request to reach Stripe, and for Stripe's clock against ours. */
+export const STRIPE_TRIAL_MARGIN_SECONDS = 10 * 60;
+
 export function checkoutTrialEnd(membership: Membership, now: Date): Date | null {
   if (membership.status !== 'trialing' || !membership.trialEndsAt) return null;
-  const margin = membership.trialEndsAt.getTime() - now.getTime();
-  // A minute of slack: the request to Stripe takes time and Stripe checks against its own clock.
-  return margin > STRIPE_MIN_TRIAL_SECONDS * 1000 + 60_000 ? membership.trialEndsAt : null;
+  if (membership.trialEndsAt.getTime() <= now.getTime()) return null;
+  const earliest = now.getTime() + (STRIPE_MIN_TRIAL_SECONDS + STRIPE_TRIAL_MARGIN_SECONDS) * 1000;
+  // Whole seconds: Stripe's trial_end is a Unix timestamp.
+  return new Date(Math.ceil(Math.max(membership.trialEndsAt.getTime(), earliest) / 1000) * 1000);
 }

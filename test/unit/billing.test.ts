@@ -5,6 +5,8 @@ import {
   checkoutTrialEnd,
   membershipAfterCustomerDeleted,
   membershipFromSubscription,
+  STRIPE_MIN_TRIAL_SECONDS,
+  STRIPE_TRIAL_MARGIN_SECONDS,
   type SubscriptionSnapshot,
 } from '../../src/domain/billing';
 import { entitlementOf, type Membership } from '../../src/domain/membership';
@@ -176,11 +178,21 @@ describe('checkoutTrialEnd: no charge before the free trial would have ended', (
   it('carries the rest of the free trial into Stripe when more than 48 hours are left', () => {
     expect(checkoutTrialEnd(trial, NOW)).toEqual(trial.trialEndsAt);
   });
-  it('has no Stripe trial with 48 hours or less left, or after the trial', () => {
-    expect(
-      checkoutTrialEnd({ ...trial, trialEndsAt: new Date(NOW.getTime() + 48 * 3600_000) }, NOW),
-    ).toBeNull();
+  it('with 48 hours or less left, sets the Stripe trial 48 hours and a margin ahead: never a charge before the trial ends', () => {
+    const minimum = (STRIPE_MIN_TRIAL_SECONDS + STRIPE_TRIAL_MARGIN_SECONDS) * 1000;
+    for (const hoursLeft of [0.01, 1, 30, 47.9, 48, 48.1]) {
+      const trialEndsAt = new Date(NOW.getTime() + hoursLeft * 3600_000);
+      const end = checkoutTrialEnd({ ...trial, trialEndsAt }, NOW);
+      expect(end, `${hoursLeft} h left`).not.toBeNull();
+      // Stripe accepts it (at least 48 h ahead), and it is not before the free trial's end.
+      expect((end?.getTime() ?? 0) - NOW.getTime()).toBeGreaterThanOrEqual(minimum);
+      expect(end?.getTime() ?? 0).toBeGreaterThanOrEqual(trialEndsAt.getTime());
+      expect((end?.getTime() ?? 0) % 1000).toBe(0);
+    }
+  });
+  it('has no Stripe trial after the trial, or outside one', () => {
     expect(checkoutTrialEnd({ ...trial, trialEndsAt: later(-1) }, NOW)).toBeNull();
+    expect(checkoutTrialEnd({ ...trial, trialEndsAt: NOW }, NOW)).toBeNull();
     expect(checkoutTrialEnd({ ...trial, status: 'expired' }, NOW)).toBeNull();
   });
 });

@@ -119,9 +119,12 @@ export async function showSubscribe(
   let trialNote: string | null = null;
   if (membership?.status === 'trialing' && entitlement.entitled) {
     const trialEnd = checkoutTrialEnd(membership, now());
-    trialNote = trialEnd
-      ? `You are on your free trial: the first payment is taken when it ends, on ${formatDay(trialEnd)}.`
-      : 'Your free trial ends within two days, so the first payment is taken today.';
+    trialNote =
+      trialEnd && membership.trialEndsAt && trialEnd.getTime() > membership.trialEndsAt.getTime()
+        ? `Your free trial ends within two days; subscribe now and the first payment is taken on ${formatDay(trialEnd)}, two days from now.`
+        : trialEnd
+          ? `You are on your free trial: the first payment is taken when it ends, on ${formatDay(trialEnd)}.`
+          : null;
   }
   const csrf = await csrfToken(c, 'subscribe', who.sessionId);
   return renderPage(
