@@ -7,7 +7,7 @@
 import type Stripe from 'stripe';
 import type { AppContext } from '../../../../app/context';
 import { toMembership } from '../../../../db/memberships';
-import { membershipFromSubscription } from '../../../../domain/billing';
+import { canEntitle, membershipFromSubscription } from '../../../../domain/billing';
 import { wholeSeconds } from '../../../../domain/time';
 import { idOf, periodStart, toSnapshot } from '../../snapshot';
 import { callStripe } from '../../stripe';
@@ -28,6 +28,21 @@ async function subscriptionOfCharge(ctx: AppContext, charge: Stripe.Charge): Pro
     const invoice = await stripe.invoices.retrieve(invoiceId);
     return idOf(invoice.parent?.subscription_details?.subscription);
   });
+}
+
+/**
+ * Another subscription of the customer that still entitles (a second one beside the refunded):
+ * the access it pays for is not the refund's to end.
+ */
+async function otherEntitling(
+  ctx: AppContext,
+  customerId: string,
+  refundedId: string,
+): Promise<Stripe.Subscription | null> {
+  const list = await callStripe(ctx, 'subscriptions.list', (stripe) =>
+    stripe.subscriptions.list({ customer: customerId, limit: 10 }),
+  );
+  return list.data.find((s) => s.id !== refundedId && canEntitle(s.status)) ?? null;
 }
 
 export async function onChargeRefunded(ctx: AppContext, event: Stripe.Event): Promise<Change> {
@@ -51,6 +66,17 @@ export async function onChargeRefunded(ctx: AppContext, event: Stripe.Event): Pr
   const latest = start === null || charge.created * 1000 >= start.getTime() - 86_400_000;
   const current = toMembership(target.row);
   if (!latest || !current) return { target, next: null };
+  const other = customerId ? await otherEntitling(ctx, customerId, refunded.id) : null;
+  if (other) {
+    // The membership follows the subscription that still pays; the refund ends nothing of it.
+    const next = membershipFromSubscription(
+      toSnapshot(ctx.config, other),
+      current,
+      { refundedThrough: null },
+      { now: ctx.now(), graceDays: ctx.config.graceDays },
+    );
+    return { target, next, links: { refundedThrough: null, stripeSubscriptionId: other.id } };
+  }
   const snapshot = toSnapshot(ctx.config, refunded);
   const refundedThrough = snapshot.currentPeriodEnd ?? wholeSeconds(ctx.now());
   const next = membershipFromSubscription(

@@ -1,0 +1,125 @@
+/**
+ * Issue 15, what real Stripe does with invoices and their charges, reproduced through the emulator
+ * (which produces it) and handled on the Node door. Item 8: a refund finds its subscription as
+ * Stripe's current API links them (charge → payment intent → invoice payment → invoice →
+ * subscription), never through charge metadata, which real invoice charges do not carry.
+ */
+import { sql } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BillingHarness, payCheckout, startBillingHarness } from './billing-harness';
+
+let b: BillingHarness;
+beforeAll(async () => {
+  b = await startBillingHarness();
+});
+afterAll(async () => {
+  await b.close();
+});
+
+async function signUp(email: string) {
+  const res = await b.h.call('POST', '/v1/readers', { body: { email, password: 'pass phrase 1' } });
+  expect(res.status).toBe(201);
+  return { token: res.json.session_token as string, readerId: res.json.reader.id as string };
+}
+
+/** A reader past the free trial, so that Checkout charges at once. */
+async function payingReader(email: string) {
+  const reader = await signUp(email);
+  const ended = await b.h.call('POST', `/v1/admin/members/${reader.readerId}/trial`, {
+    token: b.h.adminKey,
+    body: { ends_at: new Date((b.emulatorNow() - 60) * 1000).toISOString() },
+  });
+  expect(ended.status, ended.text).toBe(200);
+  const started = await b.h.call('POST', '/v1/me/checkout', {
+    token: reader.token,
+    body: { plan: 'monthly' },
+  });
+  expect(started.status, started.text).toBe(200);
+  expect((await payCheckout(b.control, started.json.url as string)).ok).toBe(true);
+  expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+  return reader;
+}
+
+async function row(readerId: string) {
+  const [found] = await b.h.ctx.db.all<{ stripe_subscription_id: string; stripe_customer_id: string }>(
+    sql`SELECT stripe_subscription_id, stripe_customer_id FROM memberships WHERE reader_id = ${readerId}`,
+  );
+  if (!found) throw new Error('no membership');
+  return found;
+}
+
+async function entitlement(token: string) {
+  const res = await b.h.call('GET', '/v1/me', { token });
+  return res.json as { membership: { status: string }; entitlement: { entitled: boolean } };
+}
+
+async function refundOutcomes(readerId: string) {
+  return b.h.ctx.db.all<{ outcome: string }>(
+    sql`SELECT outcome FROM stripe_events WHERE type = 'charge.refunded' AND reader_id = ${readerId} ORDER BY stripe_created_at`,
+  );
+}
+
+describe('item 8: refunds and their subscription', () => {
+  it('two subscriptions of one reader: a refund of one does not end the access the other pays for', async () => {
+    const { token, readerId } = await payingReader('two-subs@example.com');
+    const { stripe_subscription_id: first, stripe_customer_id: customer } = await row(readerId);
+
+    // A second subscription for the same customer, made at Stripe (as a second Checkout does).
+    const session = await b.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      line_items: [{ price: b.h.ctx.config.stripe.prices.monthly, quantity: 1 }],
+      success_url: 'http://127.0.0.1:8787/account',
+      client_reference_id: readerId,
+    });
+    expect((await payCheckout(b.control, session.url ?? '')).ok).toBe(true);
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    const subs = (await b.stripe.subscriptions.list({ customer, status: 'all' })).data;
+    const second = subs.find((s) => s.id !== first);
+    if (!second) throw new Error('no second subscription');
+
+    // Real invoice charges carry no subscription metadata: only the invoice payment links them.
+    const charges = (await b.stripe.charges.list({ customer })).data;
+    expect(charges).toHaveLength(2);
+    for (const charge of charges) {
+      expect(charge.metadata).toEqual({});
+      const payments = await b.stripe.invoicePayments.list({
+        payment: { type: 'payment_intent', payment_intent: String(charge.payment_intent) },
+      });
+      expect(payments.data).toHaveLength(1);
+      const invoice = await b.stripe.invoices.retrieve(String(payments.data[0]?.invoice));
+      expect([first, second.id]).toContain(invoice.parent?.subscription_details?.subscription);
+    }
+
+    // The subscription the membership does not follow is refunded: nothing ends.
+    const followed = (await row(readerId)).stripe_subscription_id;
+    const other = followed === first ? second.id : first;
+    await b.control.refundLatest(other);
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    let view = await entitlement(token);
+    expect(view.entitlement.entitled).toBe(true);
+    expect((await row(readerId)).stripe_subscription_id).toBe(followed);
+    expect(await refundOutcomes(readerId)).toEqual([{ outcome: 'unchanged' }]);
+
+    // Then the followed one is refunded: access stays while the other still pays, else it ends.
+    const otherNow: Stripe.Subscription = await b.stripe.subscriptions.retrieve(other);
+    const otherPays = ['active', 'trialing', 'past_due'].includes(otherNow.status);
+    await b.control.refundLatest(followed);
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    view = await entitlement(token);
+    expect(view.entitlement.entitled).toBe(otherPays);
+    if (otherPays) expect((await row(readerId)).stripe_subscription_id).toBe(other);
+    else expect(view.membership.status).toBe('expired');
+  }, 60_000);
+
+  it('a refund of the only subscription ends access; one of another reader ends nothing here', async () => {
+    const alice = await payingReader('refund-alice@example.com');
+    const bob = await payingReader('refund-bob@example.com');
+    await b.control.refundLatest((await row(bob.readerId)).stripe_subscription_id);
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    expect((await entitlement(alice.token)).entitlement.entitled).toBe(true);
+    expect((await entitlement(bob.token)).entitlement.entitled).toBe(false);
+    expect(await refundOutcomes(bob.readerId)).toEqual([{ outcome: 'applied' }]);
+  }, 60_000);
+});
