@@ -57,6 +57,16 @@ for (const [pkg, size] of [...bySource.entries()].sort((a, b) => b[1] - a[1]).sl
   console.log(`    ${((size * 100) / totalSource).toFixed(1).padStart(5)}%  ${pkg}`);
 }
 rmSync(out, { recursive: true, force: true });
+// wrangler.toml aliases zod's `../locales/index.js` to English alone: the alias must hold (no other
+// locale in the bundle, and the alias module in it).
+const locales = map.sources.filter((s) => /zod\/v4\/locales\/(?!en\.js$)/.test(s));
+const aliased = map.sources.filter((s) => s.endsWith('src/lib/zod-locales.ts'));
+if (locales.length > 0 || aliased.length !== 1) {
+  console.error(
+    `  the zod locale alias did not hold: ${locales.length} other locales, ${aliased.length} alias targets`,
+  );
+  process.exitCode = 1;
+}
 const ok = gzipped <= BUDGET;
 console.log(
   `  target bundle ≤ 300 KB gzipped: ${ok ? 'met' : 'NOT met'} (ratio to budget ${(gzipped / BUDGET).toFixed(2)}×)`,
