@@ -15,6 +15,9 @@ const NOT_API = [
   /^\/account\/.*$/,
   /^\/docs(\/errors|\/viewer\.js)?$/,
   /^\/titles$/,
+  // The consoles (docs/CONSOLES.md): pages over the same use-cases as the documented API.
+  /^\/publisher(\/.*)?$/,
+  /^\/admin(\/.*)?$/,
   /^\/assets\/passkeys\.js$/,
   /^\/openapi\.json$/,
 ];

@@ -65,6 +65,32 @@ describe('the operator console on workerd', () => {
   });
 });
 
+describe('staff invitations on workerd', () => {
+  it('mails each invitation, even several to one address within a second', async () => {
+    const { publisher } = await createPublisher('Invites Daily');
+    const path = `/v1/admin/publishers/${publisher.id}/staff`;
+    for (const role of ['viewer', 'owner', 'viewer']) {
+      const res = await call('POST', path, { token: adminKey(), body: { email: 'twice@example.com', role } });
+      expect(res.status, res.text).toBe(200);
+      expect(res.json.role).toBe(role);
+    }
+    const mails = await env.DB.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE template = 'console_invite' AND to_address = 'twice@example.com'",
+    ).first<{ n: number }>();
+    expect(mails?.n).toBe(3);
+    const again = await call('POST', path, {
+      token: adminKey(),
+      body: { email: 'twice@example.com', role: 'viewer' },
+    });
+    expect(again.status).toBe(200);
+    const still = await env.DB.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE template = 'console_invite' AND to_address = 'twice@example.com'",
+    ).first<{ n: number }>();
+    // The same role again changes nothing and mails nobody.
+    expect(still?.n).toBe(3);
+  });
+});
+
 describe('the publisher console on workerd', () => {
   it('takes an invited owner to their publisher, draws its reads and makes a key', async () => {
     const { publisher } = await createPublisher('Console Daily');

@@ -109,7 +109,8 @@ export async function inviteStaff({
     createdAt: before?.createdAt ?? now,
   };
   const mail = mailRow(ctx, {
-    dedupeKey: `staff_invite:${publisher.id}:${key}:${now.getTime()}`,
+    // Every invitation is its own mail (an address may be invited again, or to another role).
+    dedupeKey: `staff_invite:${publisher.id}:${key}:${crypto.randomUUID()}`,
     readerId: null,
     to: email,
     template: 'console_invite',
