@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { usesEmulator } from '../src/app/config';
 import { withDevSecrets } from '../src/app/node-context';
 import { migrationSummary, showChildLine } from './dev-output';
 import { writeDocsAssets } from './docs-assets';
@@ -189,6 +190,12 @@ const wrangler = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js
 writeDocsAssets(ROOT);
 const env = await withDevSecrets({}, path.join(ROOT, '.dev.vars'));
 const adminKey = env.ADMIN_API_KEY ?? '';
+// The one switch for real Stripe (STRIPE_API_BASE=stripe, or a real STRIPE_SECRET_KEY, in the
+// environment or .dev.vars): then no emulator is started and the Worker talks to Stripe itself.
+const emulated = usesEmulator('development', {
+  STRIPE_API_BASE: process.env.STRIPE_API_BASE || env.STRIPE_API_BASE || undefined,
+  STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY || env.STRIPE_SECRET_KEY || undefined,
+});
 
 // wrangler prints a table of the migrations before and after applying them: one line is enough,
 // and the whole output only when something went wrong.
@@ -210,20 +217,21 @@ if (migrate.status !== 0) {
 }
 console.log(migrated);
 
-run('stripe-emulator', [
-  '--import',
-  'tsx',
-  path.join(ROOT, 'tools', 'stripe-emulator', 'cli.ts'),
-  '--port',
-  String(EMULATOR_PORT),
-  '--webhook-url',
-  `${SERVICE_URL}/v1/webhooks/stripe`,
-  // Customers and subscriptions outlive a restart, as the local D1 database that references them does.
-  '--state',
-  path.join(ROOT, EMULATOR_STATE),
-  // The summary below says what its banner would.
-  '--no-banner',
-]);
+if (emulated)
+  run('stripe-emulator', [
+    '--import',
+    'tsx',
+    path.join(ROOT, 'tools', 'stripe-emulator', 'cli.ts'),
+    '--port',
+    String(EMULATOR_PORT),
+    '--webhook-url',
+    `${SERVICE_URL}/v1/webhooks/stripe`,
+    // Customers and subscriptions outlive a restart, as the local D1 database that references them does.
+    '--state',
+    path.join(ROOT, EMULATOR_STATE),
+    // The summary below says what its banner would.
+    '--no-banner',
+  ]);
 run('worker', [
   wrangler,
   'dev',
@@ -235,8 +243,7 @@ run('worker', [
   'warn',
   '--var',
   `PUBLIC_URL:${SERVICE_URL}`,
-  '--var',
-  `STRIPE_API_BASE:${EMULATOR_URL}`,
+  ...(emulated ? ['--var', `STRIPE_API_BASE:${EMULATOR_URL}`] : []),
   // The meter, so that the demo publisher shows "1 of 3 free articles this month" once a trial ends.
   '--var',
   'METER_FREE_ARTICLES:3',
@@ -277,7 +284,11 @@ console.log(`
     Service         ${SERVICE_URL}        (pages: /, /signup, /login, /account, /titles)
     API reference   ${SERVICE_URL}/docs   (OpenAPI: /openapi.json)
     Dev inbox       ${SERVICE_URL}/dev/inbox   (every mail sent: sign-in codes, links)
-    Stripe emulator ${EMULATOR_URL}       (test card 4242 4242 4242 4242; state in ${EMULATOR_STATE})
+    ${
+      emulated
+        ? `Stripe emulator ${EMULATOR_URL}       (test card 4242 4242 4242 4242; state in ${EMULATOR_STATE})`
+        : `Stripe          your account (STRIPE_API_BASE=stripe): stripe listen --forward-to ${SERVICE_URL}/v1/webhooks/stripe`
+    }
     Admin API key   ${adminKey}
 
   Ctrl-C stops everything.
