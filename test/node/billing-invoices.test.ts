@@ -123,3 +123,59 @@ describe('item 8: refunds and their subscription', () => {
     expect(await refundOutcomes(bob.readerId)).toEqual([{ outcome: 'applied' }]);
   }, 60_000);
 });
+
+describe('item 7: event payloads in the endpoint API version', () => {
+  it('an endpoint on 2024-06-20 gets invoice.subscription, not parent: invoice.paid and payment_failed still match', async () => {
+    await b.control.setPullApiVersion('2024-06-20');
+    try {
+      const reader = await signUp('old-version@example.com');
+      await b.h.call('POST', `/v1/admin/members/${reader.readerId}/trial`, {
+        token: b.h.adminKey,
+        body: { ends_at: new Date((b.emulatorNow() - 60) * 1000).toISOString() },
+      });
+      const started = await b.h.call('POST', '/v1/me/checkout', {
+        token: reader.token,
+        body: { plan: 'monthly' },
+      });
+      expect((await payCheckout(b.control, started.json.url as string)).ok).toBe(true);
+      const paid = (await b.control.pendingDeliveries()).find((d) => d.type === 'invoice.paid');
+      if (!paid) throw new Error('no invoice.paid');
+      const event = JSON.parse(paid.payload) as Stripe.Event;
+      const invoice = event.data.object as unknown as Record<string, unknown>;
+      expect(event.api_version).toBe('2024-06-20');
+      expect(invoice.parent).toBeUndefined();
+      expect(invoice.subscription).toMatch(/^sub_/);
+      expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+      const subscription = (await row(reader.readerId)).stripe_subscription_id;
+      expect(invoice.subscription).toBe(subscription);
+
+      // The renewal fails: the old-shaped invoice.payment_failed starts grace and mails the reader.
+      await b.control.failNextCharge(subscription);
+      const sub = await b.stripe.subscriptions.retrieve(subscription);
+      await b.control.advance({ to: (sub.items.data[0]?.current_period_end ?? 0) + 60 });
+      const failed = (await b.control.pendingDeliveries()).find((d) => d.type === 'invoice.payment_failed');
+      if (!failed) throw new Error('no invoice.payment_failed');
+      const failedEvent = JSON.parse(failed.payload) as Stripe.Event;
+      expect((failedEvent.data.object as unknown as Record<string, unknown>).subscription).toBe(subscription);
+      expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+      const outcomes = await b.h.ctx.db.all<{ id: string; type: string; outcome: string }>(
+        sql`SELECT id, type, outcome FROM stripe_events WHERE id IN (${event.id}, ${failedEvent.id})`,
+      );
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['applied', 'unchanged']);
+      const mails = await b.h.ctx.db.all<{ template: string }>(
+        sql`SELECT template FROM outbox WHERE reader_id = ${reader.readerId} AND template = 'payment_failed'`,
+      );
+      expect(mails).toHaveLength(1);
+      // A month has passed: sessions last 30 days, so sign in again to look.
+      const signedIn = await b.h.call('POST', '/v1/sessions', {
+        body: { email: 'old-version@example.com', password: 'pass phrase 1' },
+      });
+      const view = await entitlement(signedIn.json.session_token as string);
+      expect(view.membership).toMatchObject({ status: 'past_due' });
+      const graceUntil = Date.parse((view.membership as { grace_until?: string }).grace_until ?? '');
+      expect(graceUntil / 1000).toBe(failedEvent.created + b.h.ctx.config.graceDays * 86_400);
+    } finally {
+      await b.control.setPullApiVersion(null);
+    }
+  }, 60_000);
+});

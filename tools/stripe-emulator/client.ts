@@ -103,6 +103,13 @@ export class EmulatorControl {
     return this.call<{ idle: boolean }>('POST', '/webhooks/flush', {});
   }
 
+  /** Renders the pull queue's events in `version` (an endpoint on an older API version); null: the pinned one. */
+  setPullApiVersion(version: string | null) {
+    return this.call<{ api_version: string | null }>('POST', '/webhooks/api-version', {
+      api_version: version,
+    });
+  }
+
   webhookEndpoints() {
     return this.call<{ data: string[] }>('GET', '/webhook-endpoints').then((r) => r.data);
   }

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import type Stripe from 'stripe';
 import { invalidRequest, resourceMissing } from './errors';
 import { newId } from './ids';
+import { eventAtVersion } from './versions';
 
 export type DeliveryMode = 'auto' | 'hold' | 'pull';
 export const DELIVERY_MODES: readonly DeliveryMode[] = ['auto', 'hold', 'pull'];
@@ -44,6 +45,8 @@ export interface WebhookOptions {
   log: (line: string) => void;
   /** Called after anything a saved state holds changes (endpoints, held events, deliveries). */
   onChange?: () => void;
+  /** The API version an endpoint URL was created with (`/v1/webhook_endpoints`), if any. */
+  apiVersionOf?: (url: string) => string | null;
 }
 
 /** What a saved emulator keeps of its webhooks; the mode comes from the configuration each start. */
@@ -68,6 +71,11 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 export class WebhookDispatcher {
   readonly endpoints: string[];
   mode: DeliveryMode;
+  /**
+   * The API version the pull queue's receiver was set up with (as `stripe listen` without
+   * `--latest` gets the account's default version); null: the pinned version.
+   */
+  pullApiVersion: string | null = null;
   private readonly initialMode: DeliveryMode;
   private held: Stripe.Event[] = [];
   private deliveries = new Map<string, Delivery>();
@@ -257,12 +265,18 @@ export class WebhookDispatcher {
       status: 'pending',
       attempts: [],
       next_attempt_at: endpoint === null ? null : new Date().toISOString(),
-      // Stripe sends pretty-printed JSON; receivers must verify these exact bytes.
-      payload: JSON.stringify(event, null, 2),
+      // Stripe sends pretty-printed JSON, in the endpoint's API version; receivers must verify
+      // these exact bytes.
+      payload: JSON.stringify(eventAtVersion(event, this.apiVersionFor(endpoint)), null, 2),
       created: new Date().toISOString(),
     };
     this.deliveries.set(delivery.id, delivery);
     return delivery;
+  }
+
+  private apiVersionFor(endpoint: string | null): string | null {
+    if (endpoint === null) return this.pullApiVersion;
+    return this.options.apiVersionOf?.(endpoint) ?? null;
   }
 
   private enqueuePull(event: Stripe.Event): Delivery {

@@ -97,6 +97,19 @@ export function controlRoutes(emulator: Emulator): Hono {
 
   app.get('/_emulator/webhooks/held', (c) => c.json({ data: webhooks.heldEvents() }));
 
+  // The API version the pull queue's events are rendered in (null: the pinned one), as an endpoint's.
+  app.post('/_emulator/webhooks/api-version', async (c) => {
+    const version = (await json(c)).api_version;
+    if (version !== null && (typeof version !== 'string' || !/^\d{4}-\d{2}-\d{2}(\.\w+)?$/.test(version))) {
+      throw invalidRequest(
+        'api_version must be a Stripe API version such as 2024-06-20, or null.',
+        'api_version',
+      );
+    }
+    webhooks.pullApiVersion = version;
+    return c.json({ api_version: webhooks.pullApiVersion });
+  });
+
   app.post('/_emulator/webhooks/release', async (c) => {
     const body = await json(c);
     const order = stringList(body.order, 'order');

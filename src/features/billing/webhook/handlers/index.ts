@@ -6,8 +6,9 @@ import type Stripe from 'stripe';
 import type { AppContext } from '../../../../app/context';
 import type { Change } from './change';
 import { onCustomerDeleted } from './customer';
+import { onInvoiceEvent } from './invoice';
 import { onChargeRefunded } from './refund';
-import { onCheckoutCompleted, onInvoiceEvent, onSubscriptionEvent } from './subscription';
+import { onCheckoutCompleted, onSubscriptionEvent } from './subscription';
 
 export type EventHandler = (ctx: AppContext, event: Stripe.Event) => Promise<Change>;
 

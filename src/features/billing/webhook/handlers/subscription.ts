@@ -153,14 +153,3 @@ export function onSubscriptionEvent(ctx: AppContext, event: Stripe.Event): Promi
     customerId: idOf(sub.customer),
   });
 }
-
-/** `invoice.paid` / `invoice.payment_failed`: the invoice's subscription; a failure starts grace. */
-export function onInvoiceEvent(ctx: AppContext, event: Stripe.Event): Promise<Change> {
-  const invoice = event.data.object as Stripe.Invoice;
-  const subscriptionId = idOf(invoice.parent?.subscription_details?.subscription);
-  if (!subscriptionId) return Promise.resolve(NO_CHANGE);
-  return fromSubscription(ctx, event, subscriptionId, {
-    customerId: idOf(invoice.customer),
-    failedAt: event.type === 'invoice.payment_failed' ? new Date(event.created * 1000) : null,
-  });
-}
