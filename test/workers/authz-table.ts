@@ -137,7 +137,10 @@ export const ROUTES: Record<string, { kind: Kind; sample: (f: Fixture) => Sample
   },
   'POST /v1/publisher/webhooks': {
     kind: 'publisher',
-    sample: () => ({ path: '/v1/publisher/webhooks', body: { url: 'https://in.example/hook', events: ['test'] } }),
+    sample: () => ({
+      path: '/v1/publisher/webhooks',
+      body: { url: 'https://in.example/hook', events: ['test'] },
+    }),
   },
   'GET /v1/publisher/webhooks': { kind: 'publisher', sample: () => ({ path: '/v1/publisher/webhooks' }) },
   'GET /v1/publisher/webhooks/{id}': {
