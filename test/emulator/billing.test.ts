@@ -2,6 +2,7 @@
 
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MORE_TEST_CARDS } from '../../tools/stripe-emulator/cards';
 import { EMULATOR_PRICE_ANNUAL, TEST_CARDS } from '../../tools/stripe-emulator/constants';
 import { checkoutSession, DAY, eventTypes, type Harness, startHarness, T0 } from './helpers';
 
@@ -142,17 +143,73 @@ describe('checkout without a trial', () => {
     expect(refunded[0]).toMatchObject({ customer: customer.id, metadata: {} });
   });
 
-  it('declines 0341 when the first payment is due now: no subscription', async () => {
+  it.each([
+    [TEST_CARDS.chargeFails, 'card_declined', 'generic_decline'],
+    [TEST_CARDS.declined, 'card_declined', 'generic_decline'],
+    [MORE_TEST_CARDS.insufficientFunds, 'card_declined', 'insufficient_funds'],
+  ])(
+    'a first payment refused (%s) leaves an incomplete subscription, expired after 23 hours',
+    async (card, code, declineCode) => {
+      const { session } = await checkoutSession(h.stripe);
+      const result = await h.control.completeCheckout(session.id, card);
+      expect(result).toMatchObject({ ok: false, error: { code, decline_code: declineCode } });
+      const [sub] = (await h.stripe.subscriptions.list({ status: 'all' })).data;
+      expect(sub).toMatchObject({ status: 'incomplete', ended_at: null });
+      const invoice = await h.stripe.invoices.retrieve(String(sub?.latest_invoice));
+      expect(invoice).toMatchObject({ status: 'open', amount_paid: 0, attempt_count: 1 });
+      expect((await h.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+      expect(await eventTypes(h.stripe)).toEqual([
+        'customer.created',
+        'customer.subscription.created',
+        'invoice.created',
+        'invoice.finalized',
+        'charge.failed',
+        'invoice.payment_failed',
+      ]);
+      // Stripe leaves an unpaid incomplete subscription for 23 hours, then ends it for good.
+      await h.control.advance({ to: (sub?.created ?? 0) + 23 * 3600 - 1 });
+      expect((await h.stripe.subscriptions.retrieve(sub?.id ?? '')).status).toBe('incomplete');
+      await h.control.advance({ seconds: 1 });
+      const expired = await h.stripe.subscriptions.retrieve(sub?.id ?? '');
+      expect(expired).toMatchObject({ status: 'incomplete_expired', ended_at: T0 + 23 * 3600 });
+      expect((await h.stripe.invoices.retrieve(invoice.id)).status).toBe('void');
+      const updated = (await h.stripe.events.list({ type: 'customer.subscription.updated', limit: 1 }))
+        .data[0];
+      expect(updated?.data.previous_attributes).toMatchObject({ status: 'incomplete' });
+      expect((await h.stripe.subscriptions.list({ customer: String(sub?.customer) })).data).toHaveLength(0);
+    },
+  );
+
+  it('a second attempt on the same session pays the incomplete subscription: one subscription, active', async () => {
     const { session } = await checkoutSession(h.stripe);
-    const result = await h.control.completeCheckout(session.id, TEST_CARDS.chargeFails);
-    expect(result).toMatchObject({
-      ok: false,
-      error: { message: 'Your card was declined.', code: 'card_declined' },
-    });
-    expect((await h.stripe.subscriptions.list({ status: 'all' })).data).toHaveLength(0);
-    expect((await h.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
-    expect(await eventTypes(h.stripe)).toEqual(['customer.created', 'charge.failed']);
+    expect((await h.control.completeCheckout(session.id, TEST_CARDS.declined)).ok).toBe(false);
+    const again = await h.control.completeCheckout(session.id, TEST_CARDS.success);
+    expect(again.ok).toBe(true);
+    const subs = (await h.stripe.subscriptions.list({ status: 'all' })).data;
+    expect(subs.map((s) => s.status)).toEqual(['active']);
+    expect((await h.stripe.checkout.sessions.retrieve(session.id)).subscription).toBe(subs[0]?.id);
   });
+
+  it.each([MORE_TEST_CARDS.authenticate, MORE_TEST_CARDS.authenticate3ds2])(
+    '%s: 3-D Secure abandoned leaves it incomplete, with no charge; completed, it pays and renews off session',
+    async (number) => {
+      const { session } = await checkoutSession(h.stripe);
+      const abandoned = await h.control.completeCheckout(session.id, { number, authenticate: false });
+      expect(abandoned).toMatchObject({ ok: false, error: { code: 'authentication_required' } });
+      const [sub] = (await h.stripe.subscriptions.list({ status: 'all' })).data;
+      expect(sub?.status).toBe('incomplete');
+      expect((await h.stripe.charges.list()).data).toHaveLength(0);
+      const types = await eventTypes(h.stripe);
+      expect(types.slice(-2)).toEqual(['invoice.payment_failed', 'invoice.payment_action_required']);
+
+      const done = await h.control.completeCheckout(session.id, { number });
+      expect(done.ok).toBe(true);
+      expect((await h.stripe.subscriptions.retrieve(sub?.id ?? '')).status).toBe('active');
+      await h.control.advance({ seconds: 32 * DAY });
+      expect((await h.stripe.subscriptions.retrieve(sub?.id ?? '')).status).toBe('active');
+      expect((await h.stripe.charges.list()).data.map((c) => c.status)).toEqual(['succeeded', 'succeeded']);
+    },
+  );
 });
 
 describe('checkout with a Stripe trial', () => {
@@ -311,5 +368,73 @@ describe('checkout sessions', () => {
       error: { code: 'session_expired' },
     });
     await expect(h.control.advance({ to: T0 })).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('a trial that ends without a payment method', () => {
+  async function cardlessTrial(missing: 'pause' | 'cancel' | 'create_invoice') {
+    const customer = await h.stripe.customers.create({ email: 'nocard@example.com' });
+    const trialEnd = T0 + 7 * DAY;
+    const session = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_monthly_emulator', quantity: 1 }],
+      success_url: 'http://127.0.0.1:8787/account',
+      payment_method_collection: 'if_required',
+      subscription_data: {
+        trial_end: trialEnd,
+        trial_settings: { end_behavior: { missing_payment_method: missing } },
+      },
+    });
+    expect(session.payment_method_collection).toBe('if_required');
+    const done = await h.control.completeCheckout(session.id, null);
+    if (!done.ok) throw new Error(done.error.message);
+    expect(done.subscription).toMatchObject({
+      status: 'trialing',
+      default_payment_method: null,
+      trial_settings: { end_behavior: { missing_payment_method: missing } },
+    });
+    return { subscription: done.subscription, trialEnd, customer };
+  }
+
+  it('missing_payment_method=pause: paused at trial end, with status_details, no invoice, no charge', async () => {
+    const { subscription, trialEnd, customer } = await cardlessTrial('pause');
+    const invoicesBefore = (await h.stripe.invoices.list({ customer: customer.id })).data.length;
+    await h.control.advance({ to: trialEnd + 60 });
+    const paused = await h.stripe.subscriptions.retrieve(subscription.id);
+    expect(paused).toMatchObject({
+      status: 'paused',
+      pause_collection: null,
+      status_details: {
+        paused: {
+          type: 'subscription',
+          subscription: { type: 'trial_end_without_payment_method' },
+          transitioned_at: trialEnd,
+        },
+      },
+    });
+    expect((await h.stripe.invoices.list({ customer: customer.id })).data).toHaveLength(invoicesBefore);
+    expect((await h.stripe.charges.list({ customer: customer.id })).data).toHaveLength(0);
+    const types = await eventTypes(h.stripe);
+    expect(types.slice(-2)).toEqual(['customer.subscription.updated', 'customer.subscription.paused']);
+    // A paused subscription does not advance.
+    await h.control.advance({ seconds: 40 * DAY });
+    expect((await h.stripe.subscriptions.retrieve(subscription.id)).status).toBe('paused');
+  });
+
+  it('missing_payment_method=cancel: canceled at trial end', async () => {
+    const { subscription, trialEnd } = await cardlessTrial('cancel');
+    await h.control.advance({ to: trialEnd + 60 });
+    expect(await h.stripe.subscriptions.retrieve(subscription.id)).toMatchObject({
+      status: 'canceled',
+      ended_at: trialEnd,
+    });
+  });
+
+  it('a session that collects a card always refuses to complete without one', async () => {
+    const { session } = await checkoutSession(h.stripe, { trialEnd: T0 + 7 * DAY });
+    const result = await h.control.completeCheckout(session.id, null);
+    expect(result).toMatchObject({ ok: false });
+    expect((await h.stripe.subscriptions.list({ status: 'all' })).data).toHaveLength(0);
   });
 });

@@ -54,14 +54,15 @@ describe('hosted checkout page', () => {
     expect(html).not.toContain('<script');
   });
 
-  it('re-renders with an alert when 0341 must pay now, and creates nothing', async () => {
+  it('re-renders with an alert when 0341 must pay now, leaving an incomplete subscription', async () => {
     const { session } = await checkoutSession(h.stripe);
     const res = await post(session.url ?? '', card('4000 0000 0000 0341'));
     expect(res.status).toBe(402);
     const html = await res.text();
     expect(html).toMatch(/<div class="alert" role="alert" id="form-error">Your card was declined\.<\/div>/);
     expect(html).toContain('aria-invalid="true"');
-    expect((await h.stripe.subscriptions.list({ status: 'all' })).data).toHaveLength(0);
+    const subs = (await h.stripe.subscriptions.list({ status: 'all' })).data;
+    expect(subs.map((s) => s.status)).toEqual(['incomplete']);
 
     const invalid = await post(session.url ?? '', card('1234 5678 9012 3456'));
     expect(invalid.status).toBe(400);

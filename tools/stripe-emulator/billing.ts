@@ -133,7 +133,9 @@ export function attemptPayment(
     };
   }
   if (sub !== null) sub.failNextCharge = false;
-  const charge = card === null ? null : createCharge(ctx, rec, customerRec, problem);
+  // A payment waiting for 3-D Secure has no charge yet: its payment intent requires action.
+  const needsAction = problem?.code === 'authentication_required';
+  const charge = card === null || needsAction ? null : createCharge(ctx, rec, customerRec, problem);
   invoice.attempt_count += 1;
   invoice.attempted = true;
   if (problem === null) {
@@ -147,6 +149,7 @@ export function attemptPayment(
     invoice,
     changed(before, ['attempt_count', 'attempted', 'next_payment_attempt']),
   );
+  if (needsAction) emit(ctx, 'invoice.payment_action_required', invoice);
   ctx.config.log(`invoice ${invoice.id} payment failed at ${now}: ${problem.message}`);
   return { ok: false, charge, problem };
 }
@@ -227,7 +230,10 @@ export function payInvoice(ctx: EmulatorContext, rec: InvoiceRecord): Stripe.Inv
   return invoice;
 }
 
-/** A late payment of the latest invoice brings a `past_due` (or `unpaid`) subscription back to `active`. */
+/**
+ * A late payment of the latest invoice brings a `past_due` (or `unpaid`) subscription back to
+ * `active`, and pays for an `incomplete` one's first period (then `active` too).
+ */
 function settleSubscriptionAfterPayment(
   ctx: EmulatorContext,
   sub: SubscriptionRecord,
@@ -236,7 +242,12 @@ function settleSubscriptionAfterPayment(
 ) {
   const subscription = sub.subscription;
   if (!ok || subscription.latest_invoice !== rec.invoice.id) return;
-  if (subscription.status !== 'past_due' && subscription.status !== 'unpaid') return;
+  if (
+    subscription.status !== 'past_due' &&
+    subscription.status !== 'unpaid' &&
+    subscription.status !== 'incomplete'
+  )
+    return;
   const before = { ...subscription };
   subscription.status = 'active';
   sub.pastDueSince = null;

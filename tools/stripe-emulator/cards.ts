@@ -3,8 +3,23 @@
 import { TEST_CARDS } from './constants';
 import { newId } from './ids';
 
-/** What happens when the card is used: pays, attaches but never pays (0341), or is refused outright (0002). */
-export type CardBehaviour = 'succeeds' | 'charge_fails' | 'declined';
+/**
+ * What happens when the card is used, as with Stripe's own test cards: pays (4242); attaches but
+ * never pays (0341); refused outright, with a generic decline (0002) or for insufficient funds
+ * (9995); or asks for 3-D Secure on the first payment or set-up (3155, 3220), then pays (off
+ * session too) once the cardholder has authenticated it.
+ */
+export type CardBehaviour = 'succeeds' | 'charge_fails' | 'declined' | 'insufficient_funds' | 'authenticate';
+
+/** Stripe's test card numbers the emulator knows, beyond the three of `TEST_CARDS`. */
+export const MORE_TEST_CARDS = {
+  /** Declined with `decline_code: insufficient_funds`. */
+  insufficientFunds: '4000000000009995',
+  /** 3-D Secure required on set-up or the first payment; later off-session payments succeed. */
+  authenticate: '4000002500003155',
+  /** 3-D Secure 2 must be completed for the payment to succeed. */
+  authenticate3ds2: '4000000000003220',
+} as const;
 
 export interface CardInput {
   number: string;
@@ -12,6 +27,11 @@ export interface CardInput {
   exp?: string;
   cvc?: string;
   name?: string;
+  /**
+   * For a card that asks for 3-D Secure: whether the cardholder completes the challenge on the
+   * page (the default) or abandons or fails it.
+   */
+  authenticate?: boolean;
 }
 
 /** A card held by the emulator for a customer; `id` is its payment method id (`pm_…`). */
@@ -25,6 +45,8 @@ export interface StoredCard {
   name: string;
   fingerprint: string;
   created: number;
+  /** 3-D Secure completed for this card (on set-up or the first payment): no more challenges. */
+  authenticated: boolean;
 }
 
 export type CardField = 'number' | 'exp' | 'cvc' | 'name';
@@ -42,6 +64,9 @@ const BEHAVIOURS: Record<string, CardBehaviour> = {
   [TEST_CARDS.success]: 'succeeds',
   [TEST_CARDS.chargeFails]: 'charge_fails',
   [TEST_CARDS.declined]: 'declined',
+  [MORE_TEST_CARDS.insufficientFunds]: 'insufficient_funds',
+  [MORE_TEST_CARDS.authenticate]: 'authenticate',
+  [MORE_TEST_CARDS.authenticate3ds2]: 'authenticate',
 };
 
 function parseExpiry(exp: string): { month: number; year: number } | null {
@@ -105,12 +130,29 @@ export function checkCard(input: CardInput, now: number): { card: StoredCard } |
       name,
       fingerprint: `fp_emulator_${digits.slice(-4)}`,
       created: now,
+      authenticated: behaviour === 'authenticate' && input.authenticate !== false,
     },
   };
 }
 
 /** The problem a card raises when it is attached or charged, if any. */
 export function refusal(card: StoredCard, use: 'attach' | 'charge'): CardProblem | null {
+  if (card.behaviour === 'insufficient_funds') {
+    return {
+      field: 'number',
+      message: 'Your card has insufficient funds.',
+      code: 'card_declined',
+      declineCode: 'insufficient_funds',
+    };
+  }
+  if (card.behaviour === 'authenticate' && !card.authenticated) {
+    return {
+      field: 'number',
+      message: 'Your card was declined. This transaction requires authentication.',
+      code: 'authentication_required',
+      declineCode: 'authentication_required',
+    };
+  }
   if (card.behaviour === 'declined' || (use === 'charge' && card.behaviour === 'charge_fails')) {
     return {
       field: 'number',

@@ -1,15 +1,15 @@
 /** @module Completing a Checkout Session with a card: the one code path behind the hosted page and its test control. */
 
 import type Stripe from 'stripe';
-import { type CardField, type CardInput, checkCard, refusal } from './cards';
+import { attemptPayment, type PaymentOutcome } from './billing';
+import { type CardField, type CardInput, checkCard, refusal, type StoredCard } from './cards';
 import { settle } from './clock';
 import type { EmulatorContext } from './context';
 import { emit } from './events';
 import { newId } from './ids';
-import { startSubscription } from './lifecycle';
-import { buildCharge } from './objects/charge';
+import { startSubscription, updateSubscription } from './lifecycle';
 import { buildCustomer } from './objects/customer';
-import type { CheckoutRecord, CustomerRecord } from './store';
+import type { CheckoutRecord, CustomerRecord, InvoiceRecord, SubscriptionRecord } from './store';
 
 export type CheckoutResult =
   | {
@@ -61,37 +61,74 @@ function customerFor(ctx: EmulatorContext, rec: CheckoutRecord, cardName: string
   return created;
 }
 
-/** The failed first payment of a session without a trial: Stripe records a failed charge, nothing else. */
-function recordFailedFirstCharge(ctx: EmulatorContext, rec: CheckoutRecord, input: CardInput) {
-  const session = rec.session;
-  const existing =
-    typeof session.customer === 'string' ? ctx.state.customers.get(session.customer) : undefined;
-  if (existing === undefined) return undefined;
-  const checked = checkCard(input, ctx.state.now);
-  if (!('card' in checked)) return undefined;
-  const charge = buildCharge({
-    id: newId('ch'),
-    amount: session.amount_total ?? 0,
-    currency: session.currency ?? 'usd',
-    customer: existing.customer,
-    card: checked.card,
-    paymentIntent: newId('pi'),
-    description: 'Subscription creation',
-    problem: refusal(checked.card, 'charge'),
-    metadata: { checkout_session: session.id },
-    now: ctx.state.now,
+/**
+ * A session without a trial charges the card at once. A first payment that fails (a decline, or
+ * 3-D Secure abandoned or failed) leaves the subscription `incomplete` with its invoice open, as
+ * Stripe does, and the session open: a new attempt on the session pays that invoice with the new
+ * card. Unpaid, the subscription turns `incomplete_expired` after 23 hours (see clock.ts).
+ */
+function payFirstInvoice(
+  ctx: EmulatorContext,
+  rec: CheckoutRecord,
+  price: Stripe.Price,
+  customerRec: CustomerRecord,
+): { sub: SubscriptionRecord; invoice: InvoiceRecord; outcome: PaymentOutcome } {
+  const pendingId = rec.incompleteSubscription;
+  const pending = pendingId === undefined ? undefined : ctx.state.subscriptions.get(pendingId);
+  const latest = pending?.subscription.latest_invoice;
+  const open = typeof latest === 'string' ? ctx.state.invoices.get(latest) : undefined;
+  if (
+    pending !== undefined &&
+    pending.subscription.status === 'incomplete' &&
+    open?.invoice.status === 'open'
+  ) {
+    const outcome = attemptPayment(ctx, open, pending);
+    if (outcome.ok) {
+      updateSubscription(ctx, pending, () => {
+        pending.subscription.status = 'active';
+        pending.subscription.default_payment_method = customerRec.card?.id ?? null;
+      });
+    }
+    return { sub: pending, invoice: open, outcome };
+  }
+  return startSubscription(ctx, {
+    customer: customerRec,
+    price,
+    quantity: rec.quantity,
+    metadata: rec.subscriptionMetadata,
+    trialEnd: null,
   });
-  ctx.state.charges.set(charge.id, charge);
-  emit(ctx, 'charge.failed', charge);
-  return charge;
+}
+
+/** The card of a completion: none only for a trial session that collects a card only if required. */
+function cardFor(
+  ctx: EmulatorContext,
+  rec: CheckoutRecord,
+  input: CardInput | null,
+): { card: StoredCard | null } | { failed: CheckoutResult } {
+  if (input === null) {
+    if (rec.trialEnd !== null && rec.paymentMethodCollection === 'if_required') return { card: null };
+    return { failed: fail(400, 'Enter your card details.', 'incomplete_number', 'number') };
+  }
+  const checked = checkCard(input, ctx.state.now);
+  if ('problem' in checked)
+    return { failed: fail(400, checked.problem.message, checked.problem.code, checked.problem.field) };
+  return { card: checked.card };
 }
 
 /**
- * Validates the card, then either refuses it (nothing is created, except a failed charge when
- * a first payment was attempted) or creates the subscription, completes the session and emits
- * `checkout.session.completed`.
+ * Validates the card, then either refuses it or creates the subscription, completes the session
+ * and emits `checkout.session.completed`. With a trial the card is only set up, and a card
+ * refused at set-up (or 3-D Secure not completed) creates nothing; without one the first payment
+ * is taken, and a refused one leaves an `incomplete` subscription (see {@link payFirstInvoice}).
+ * `input` null completes a trial session with `payment_method_collection=if_required` without a
+ * card.
  */
-export function completeCheckout(ctx: EmulatorContext, sessionId: string, input: CardInput): CheckoutResult {
+export function completeCheckout(
+  ctx: EmulatorContext,
+  sessionId: string,
+  input: CardInput | null,
+): CheckoutResult {
   const rec = ctx.state.checkoutSessions.get(sessionId);
   if (rec === undefined) return fail(404, 'This checkout session does not exist.', 'resource_missing');
   const session = rec.session;
@@ -102,27 +139,38 @@ export function completeCheckout(ctx: EmulatorContext, sessionId: string, input:
   if (price === undefined)
     return fail(409, 'The price of this session no longer exists.', 'resource_missing');
 
-  const checked = checkCard(input, ctx.state.now);
-  if ('problem' in checked)
-    return fail(400, checked.problem.message, checked.problem.code, checked.problem.field);
-  const card = checked.card;
+  const chosen = cardFor(ctx, rec, input);
+  if ('failed' in chosen) return chosen.failed;
+  const card = chosen.card;
   const trial = rec.trialEnd !== null;
-  // With a trial Checkout only sets the card up; without one it charges it at once.
-  const problem = refusal(card, trial ? 'attach' : 'charge');
-  if (problem !== null) {
-    if (!trial) recordFailedFirstCharge(ctx, rec, input);
-    return fail(402, problem.message, problem.code, 'number', problem.declineCode);
+  if (trial && card !== null) {
+    const problem = refusal(card, 'attach');
+    if (problem !== null) return fail(402, problem.message, problem.code, 'number', problem.declineCode);
   }
 
-  const customerRec = customerFor(ctx, rec, card.name);
-  customerRec.card = card;
-  const { sub, invoice } = startSubscription(ctx, {
-    customer: customerRec,
-    price,
-    quantity: rec.quantity,
-    metadata: rec.subscriptionMetadata,
-    trialEnd: rec.trialEnd,
-  });
+  const customerRec = customerFor(ctx, rec, card?.name ?? null);
+  if (card !== null) customerRec.card = card;
+  let started: { sub: SubscriptionRecord; invoice: InvoiceRecord };
+  if (trial) {
+    started = startSubscription(ctx, {
+      customer: customerRec,
+      price,
+      quantity: rec.quantity,
+      metadata: rec.subscriptionMetadata,
+      trialEnd: rec.trialEnd,
+      ...(rec.missingPaymentMethod === undefined ? {} : { missingPaymentMethod: rec.missingPaymentMethod }),
+    });
+  } else {
+    const paid = payFirstInvoice(ctx, rec, price, customerRec);
+    if (!paid.outcome.ok) {
+      rec.incompleteSubscription = paid.sub.subscription.id;
+      const problem = paid.outcome.problem;
+      settle(ctx);
+      return fail(402, problem.message, problem.code, 'number', problem.declineCode);
+    }
+    started = paid;
+  }
+  const { sub, invoice } = started;
   const customer = customerRec.customer;
   session.status = 'complete';
   session.payment_status = trial ? 'no_payment_required' : 'paid';
@@ -135,7 +183,7 @@ export function completeCheckout(ctx: EmulatorContext, sessionId: string, input:
     business_name: null,
     email: customer.email,
     individual_name: null,
-    name: card.name ?? customer.name ?? null,
+    name: card?.name ?? customer.name ?? null,
     phone: null,
     tax_exempt: 'none',
     tax_ids: [],

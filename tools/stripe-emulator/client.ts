@@ -12,6 +12,8 @@ export interface CardDetails {
   exp?: string;
   cvc?: string;
   name?: string;
+  /** For a card that asks for 3-D Secure: false abandons (or fails) the challenge. */
+  authenticate?: boolean;
 }
 
 export type CheckoutCompletion =
@@ -198,7 +200,8 @@ export class EmulatorControl {
   }
 
   /** Runs the hosted checkout page's submit path; a refused card resolves with `ok: false`. */
-  completeCheckout(sessionId: string, card: string | CardDetails = '4242424242424242') {
+  /** `card: null` completes a trial session with `payment_method_collection=if_required` without a card. */
+  completeCheckout(sessionId: string, card: string | CardDetails | null = '4242424242424242') {
     return this.call<CheckoutCompletion>(
       'POST',
       `/checkout/sessions/${encodeURIComponent(sessionId)}/complete`,

@@ -5,7 +5,7 @@ import { PAST_DUE_CANCEL_AFTER_SECONDS, TRIAL_WILL_END_LEAD_SECONDS } from './co
 import type { EmulatorContext } from './context';
 import { invalidRequest } from './errors';
 import { emit } from './events';
-import { cancelNow, renew } from './lifecycle';
+import { cancelNow, endTrial, expireIncomplete, INCOMPLETE_EXPIRES_AFTER_SECONDS, renew } from './lifecycle';
 import { firstItem } from './store';
 
 interface Due {
@@ -47,6 +47,14 @@ function dueItems(ctx: EmulatorContext): Due[] {
         },
       });
     }
+    if (status === 'incomplete') {
+      out.push({
+        at: sub.created + INCOMPLETE_EXPIRES_AFTER_SECONDS,
+        rank: 0,
+        label: `incomplete_expired ${sub.id}`,
+        run: () => expireIncomplete(ctx, rec),
+      });
+    }
     if (
       status === 'canceled' ||
       status === 'incomplete_expired' ||
@@ -75,7 +83,7 @@ function dueItems(ctx: EmulatorContext): Due[] {
       at: status === 'trialing' && sub.trial_end !== null ? sub.trial_end : firstItem(sub).current_period_end,
       rank: 3,
       label: `${status === 'trialing' ? 'trial end' : 'renew'} ${sub.id}`,
-      run: () => renew(ctx, rec),
+      run: () => (status === 'trialing' ? endTrial(ctx, rec) : renew(ctx, rec)),
     });
   }
   return out;

@@ -66,6 +66,8 @@ export interface StartInput {
   quantity: number;
   metadata: Record<string, string>;
   trialEnd: number | null;
+  /** `trial_settings.end_behavior.missing_payment_method`: what a trial ending without a card does. */
+  missingPaymentMethod?: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
 }
 
 /**
@@ -93,6 +95,9 @@ export function startSubscription(ctx: EmulatorContext, input: StartInput) {
     defaultPaymentMethod: input.customer.card?.id ?? null,
     now,
   });
+  if (input.missingPaymentMethod !== undefined && subscription.trial_settings !== null) {
+    subscription.trial_settings.end_behavior.missing_payment_method = input.missingPaymentMethod;
+  }
   const rec: SubscriptionRecord = {
     subscription,
     trialWillEndSent: false,
@@ -257,15 +262,50 @@ export function endTrialNow(ctx: EmulatorContext, rec: SubscriptionRecord): void
   renew(ctx, rec);
 }
 
-export function pause(ctx: EmulatorContext, rec: SubscriptionRecord) {
+export type PauseReason = Stripe.Subscription.StatusDetails.Paused.Subscription.Type;
+
+/**
+ * Pauses the subscription (`status: paused`, with `status_details.paused` saying why and when,
+ * as the pinned API does); `pause_collection` is another feature and stays null.
+ */
+export function pause(
+  ctx: EmulatorContext,
+  rec: SubscriptionRecord,
+  reason: PauseReason = 'pause_requested',
+) {
   const subscription = rec.subscription;
   assertNotCanceled(subscription);
   if (subscription.status === 'paused') return;
   const previous = { status: subscription.status };
   updateSubscription(ctx, rec, () => {
     subscription.status = 'paused';
+    subscription.status_details = {
+      paused: { subscription: { type: reason }, transitioned_at: ctx.state.now, type: 'subscription' },
+    };
   });
   emit(ctx, 'customer.subscription.paused', subscription, previous);
+}
+
+/**
+ * A trial's end: billed as a renewal, unless the customer has no payment method and the
+ * subscription's `trial_settings.end_behavior.missing_payment_method` says to pause it (no
+ * invoice, `status_details.paused.subscription.type: trial_end_without_payment_method`) or to
+ * cancel it, as Stripe does.
+ */
+export function endTrial(ctx: EmulatorContext, rec: SubscriptionRecord): void {
+  const subscription = rec.subscription;
+  const behaviour = subscription.trial_settings?.end_behavior.missing_payment_method ?? 'create_invoice';
+  const customer = ctx.state.customers.get(String(subscription.customer));
+  const hasPaymentMethod = subscription.default_payment_method !== null || (customer?.card ?? null) !== null;
+  if (hasPaymentMethod || behaviour === 'create_invoice') {
+    renew(ctx, rec);
+    return;
+  }
+  if (behaviour === 'cancel') {
+    cancelNow(ctx, rec, 'cancellation_requested');
+    return;
+  }
+  pause(ctx, rec, 'trial_end_without_payment_method');
 }
 
 /** `POST /v1/subscriptions/:id/resume`: a new cycle anchored now, invoiced and charged at once. */
@@ -279,6 +319,7 @@ export function resume(ctx: EmulatorContext, rec: SubscriptionRecord): InvoiceRe
   subscription.billing_cycle_anchor = ctx.state.now;
   item.current_period_end = ctx.state.now;
   rec.periodsSinceAnchor = -1;
+  delete subscription.status_details;
   renew(ctx, rec, 'subscription_update');
   emit(ctx, 'customer.subscription.resumed', subscription, previous);
   const latest = subscription.latest_invoice;
@@ -299,4 +340,31 @@ export function replaceCard(ctx: EmulatorContext, customerRec: CustomerRecord, c
       subscription.default_payment_method = card.id;
     });
   }
+}
+
+/** How long Stripe leaves a subscription `incomplete` before it turns `incomplete_expired`. */
+export const INCOMPLETE_EXPIRES_AFTER_SECONDS = 23 * 3600;
+
+/**
+ * An `incomplete` subscription whose first invoice was not paid within 23 hours: terminal
+ * `incomplete_expired`, its open invoice voided, announced by `customer.subscription.updated`.
+ */
+export function expireIncomplete(ctx: EmulatorContext, rec: SubscriptionRecord): void {
+  const subscription = rec.subscription;
+  if (subscription.status !== 'incomplete') return;
+  const latest = subscription.latest_invoice;
+  const invoiceRec = typeof latest === 'string' ? ctx.state.invoices.get(latest) : undefined;
+  if (invoiceRec !== undefined && invoiceRec.invoice.status === 'open') {
+    const invoice = invoiceRec.invoice;
+    const before = { status: invoice.status, status_transitions: { ...invoice.status_transitions } };
+    invoice.status = 'void';
+    invoice.status_transitions.voided_at = ctx.state.now;
+    invoice.next_payment_attempt = null;
+    emit(ctx, 'invoice.voided', invoice, before);
+  }
+  updateSubscription(ctx, rec, () => {
+    subscription.status = 'incomplete_expired';
+    subscription.canceled_at = ctx.state.now;
+    subscription.ended_at = ctx.state.now;
+  });
 }

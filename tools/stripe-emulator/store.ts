@@ -35,6 +35,15 @@ export interface CheckoutRecord {
   quantity: number;
   trialEnd: number | null;
   subscriptionMetadata: Record<string, string>;
+  /**
+   * The subscription a failed first payment on this session left `incomplete`: a new attempt on
+   * the session pays its open invoice rather than starting another.
+   */
+  incompleteSubscription?: string;
+  /** `payment_method_collection`: `if_required` lets a trial start without a card. */
+  paymentMethodCollection?: 'always' | 'if_required';
+  /** `subscription_data[trial_settings][end_behavior][missing_payment_method]`. */
+  missingPaymentMethod?: 'cancel' | 'create_invoice' | 'pause';
 }
 
 export interface IdempotentResult {

@@ -66,6 +66,19 @@ function trialEndOf(data: FormObject | undefined, now: number): number | null {
   return end;
 }
 
+/** `subscription_data[trial_settings][end_behavior][missing_payment_method]`. */
+function missingPaymentMethodOf(data: FormObject | undefined) {
+  const settings = data === undefined ? undefined : optObject(data, 'trial_settings');
+  const behavior = settings === undefined ? undefined : optObject(settings, 'end_behavior');
+  const param = 'subscription_data[trial_settings][end_behavior][missing_payment_method]';
+  const value = behavior === undefined ? undefined : optString(behavior, 'missing_payment_method', param);
+  if (value === undefined) return undefined;
+  if (value !== 'cancel' && value !== 'create_invoice' && value !== 'pause') {
+    throw invalidRequest(`Invalid ${param}: ${value}`, param);
+  }
+  return value;
+}
+
 export function checkoutRoutes(ctx: EmulatorContext): Hono {
   const app = new Hono();
 
@@ -111,6 +124,11 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
       }
       const subscriptionData = optObject(params, 'subscription_data');
       const trialEnd = trialEndOf(subscriptionData, now);
+      const collection = optString(params, 'payment_method_collection');
+      if (collection !== undefined && collection !== 'always' && collection !== 'if_required') {
+        throw invalidRequest(`Invalid payment_method_collection: ${collection}`, 'payment_method_collection');
+      }
+      const missingPaymentMethod = missingPaymentMethodOf(subscriptionData);
       const clientReferenceId = optString(params, 'client_reference_id') || null;
       if (clientReferenceId !== null && clientReferenceId.length > 200) {
         throw invalidRequest('client_reference_id must be at most 200 characters.', 'client_reference_id');
@@ -137,7 +155,10 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
         quantity,
         trialEnd,
         subscriptionMetadata: subscriptionData === undefined ? {} : applyMetadata({}, subscriptionData),
+        ...(collection === undefined ? {} : { paymentMethodCollection: collection }),
+        ...(missingPaymentMethod === undefined ? {} : { missingPaymentMethod }),
       });
+      if (collection !== undefined) session.payment_method_collection = collection;
       return session;
     }),
   );

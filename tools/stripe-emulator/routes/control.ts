@@ -46,6 +46,8 @@ function cardInput(value: unknown): CardInput {
       exp: text('exp', DEFAULT_CARD.exp),
       cvc: text('cvc', DEFAULT_CARD.cvc),
       name: text('name', DEFAULT_CARD.name),
+      // 3-D Secure on the page: completed unless `authenticate: false` (abandoned or failed).
+      ...(v.authenticate === false ? { authenticate: false } : {}),
     };
   }
   throw invalidRequest('card must be a card number or {number, exp?, cvc?, name?}.', 'card');
@@ -207,10 +209,12 @@ export function controlRoutes(emulator: Emulator): Hono {
   });
 
   app.post('/_emulator/checkout/sessions/:id/complete', async (c) => {
+    // `card: null` completes a trial session that collects a card only if required, without one.
+    const card = (await json(c)).card;
     const result = completeCheckout(
       ctx,
       c.req.param('id'),
-      cardInput((await json(c)).card ?? '4242424242424242'),
+      card === null ? null : cardInput(card ?? '4242424242424242'),
     );
     if (result.ok) {
       const { session, subscription, redirectUrl } = result;
