@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import createClient, { type Client } from 'openapi-fetch';
 import { parseDotenv } from '../src/lib/dev-secrets';
+import { importCommand } from './admin-import';
 import { printMember, printMembers, printMetrics, printStatement, table } from './admin-print';
 import type { components, paths } from './api/schema';
 
@@ -25,6 +26,8 @@ Usage: npm run admin -- <command> [options]
   reconcile                                                      apply Stripe events that never arrived
   payout --month YYYY-MM --amount MINOR_UNITS --currency CUR     a month's payout statement
   metrics [--from YYYY-MM-DD] [--to YYYY-MM-DD]                  members, trials, conversion, churn
+  import FILE.csv [--dry-run]                                    members from a CSV (email,status,plan,period_end,stripe_customer)
+  import --from-stripe [--dry-run]                               members from the Stripe account's subscriptions
   user:grant --email EMAIL --role admin|support                  give an address the operator console (/admin)
   staff:invite <pub_id> --email EMAIL --role owner|viewer         invite someone to a publisher's console (/publisher)
   help                                                           this text
@@ -228,6 +231,24 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (typeof values.from === 'string') query.from = values.from;
     if (typeof values.to === 'string') query.to = values.to;
     printMetrics((await answer(api().GET('/v1/admin/metrics', { params: { query } }))).data);
+  },
+  async import(args) {
+    const parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { 'dry-run': { type: 'boolean' }, 'from-stripe': { type: 'boolean' } },
+    });
+    try {
+      await importCommand(api(), answer, {
+        file: parsed.positionals[0],
+        fromStripe: parsed.values['from-stripe'] === true,
+        dryRun: parsed.values['dry-run'] === true,
+      });
+    } catch (err) {
+      // A missing file, a malformed CSV: said in one line, like every other refusal.
+      if (err instanceof Error && !(err instanceof CliError)) throw new CliError(err.message);
+      throw err;
+    }
   },
   async 'user:grant'(args) {
     const { values } = options(args, { email: {}, role: {} });

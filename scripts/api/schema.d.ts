@@ -536,6 +536,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The plans' prices, in the reader's currency
+         * @description Public; cached for five minutes. With `currency` (one of `currencies`, else 400) the prices in it; without, the currency of the caller's country (Cloudflare's on Workers, the region of `Accept-Language` on Node unless behind a trusted proxy that sets `cf-ipcountry`) when the prices offer it, else `DEFAULT_CURRENCY`, else the prices' own. These are the figures `/subscribe` shows; Checkout is then opened in the same currency.
+         */
+        get: operations["listPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -1258,6 +1278,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/imports/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import members from rows of a CSV (at most 200 per call)
+         * @description Each row is checked, then its account is created (no password: the member signs in by mail; the free trial counts as used), linked (an existing account without a paying subscription takes the imported membership and customer) or skipped, with the reason. Re-running an import skips what it already did. `dry_run: true` decides every row and writes nothing. Each account written is audited (`member.import`). Status rules: `active` and `past_due` need `plan`, `period_end` and `stripe_customer`; `trialing`, `canceled` and `comped` need `period_end`. The admin CLI reads a CSV file with these columns: `npm run admin -- import members.csv --dry-run`.
+         */
+        post: operations["importMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/imports/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a page of the Stripe account’s existing subscriptions
+         * @description Subscriptions that entitle now (trialing, active, past due) on this service’s prices become members as a CSV row would; the rest are skipped with the reason. Call again with `starting_after: next` until `next` is null. `npm run admin -- import --from-stripe` does that with a progress bar.
+         */
+        post: operations["importStripeSubscriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/audit-log": {
         parameters: {
             query?: never;
@@ -1699,6 +1759,60 @@ export interface components {
             success_url?: string;
             /** Format: uri */
             cancel_url?: string;
+            /**
+             * @description One of `GET /v1/plans` currencies; default: the prices' own
+             * @example eur
+             */
+            currency?: string;
+        };
+        Plans: {
+            /** @example eur */
+            currency: string;
+            /**
+             * @example [
+             *       "usd",
+             *       "eur",
+             *       "gbp"
+             *     ]
+             */
+            currencies: string[];
+            automatic_tax: boolean;
+            /** @description Checkout takes promotion codes */
+            promotion_codes: boolean;
+            data: components["schemas"]["PlanPrice"][];
+        };
+        PlanPrice: {
+            /**
+             * @example monthly
+             * @enum {string}
+             */
+            plan: "monthly" | "annual";
+            /**
+             * @description The Stripe price id
+             * @example price_1Q…
+             */
+            price: string;
+            /**
+             * @description In the currency's minor unit, as Stripe counts it
+             * @example 899
+             */
+            unit_amount: number;
+            /** @example eur */
+            currency: string;
+            /** @example month */
+            interval: string;
+            /** @example 1 */
+            interval_count: number;
+            /**
+             * @description The amount as shown to readers
+             * @example €8.99
+             */
+            display: string;
+            /**
+             * @description With Stripe Tax on (`STRIPE_AUTOMATIC_TAX`): `tax_included` for a price whose tax_behavior is `inclusive`, else `plus_tax`; null when tax is not computed
+             * @enum {string|null}
+             */
+            tax: "plus_tax" | "tax_included" | null;
         };
         ExchangedToken: {
             token: string;
@@ -2176,6 +2290,39 @@ export interface components {
             email: string;
             /** @enum {string} */
             role: "owner" | "viewer";
+        };
+        ImportResult: {
+            /** @description The row’s reference: its CSV line, or the Stripe subscription id. */
+            ref: string;
+            email: string | null;
+            /** @enum {string} */
+            outcome: "created" | "linked" | "skipped" | "invalid";
+            /** @description Why it was skipped or invalid (or that it was a dry run). */
+            reason: string | null;
+            reader_id: string | null;
+        };
+        MemberImport: {
+            rows: {
+                /** @example line 2 */
+                ref: string;
+                email: string;
+                /** @description One of active, trialing, past_due, canceled, comped. */
+                status: string;
+                plan?: string;
+                /** @example 2027-01-31 */
+                period_end?: string;
+                /** @example cus_Q1w2e3r4 */
+                stripe_customer?: string;
+            }[];
+            /** @default false */
+            dry_run: boolean;
+        };
+        StripeImport: {
+            starting_after?: string;
+            /** @default 100 */
+            limit: number;
+            /** @default false */
+            dry_run: boolean;
         };
         AuditEntry: {
             /** @example aud_abcdefghijklmnopqrst */
@@ -3923,6 +4070,47 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency failed; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: {
+                /** @description A three-letter ISO currency code */
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plans */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plans"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6740,6 +6928,170 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberImport"];
+            };
+        };
+        responses: {
+            /** @description What happened to each row, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["ImportResult"][];
+                        summary: {
+                            created: number;
+                            linked: number;
+                            skipped: number;
+                            invalid: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importStripeSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StripeImport"];
+            };
+        };
+        responses: {
+            /** @description What happened to each subscription of the page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["ImportResult"][];
+                        summary: {
+                            created: number;
+                            linked: number;
+                            skipped: number;
+                            invalid: number;
+                        };
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency failed; safe to retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

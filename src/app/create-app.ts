@@ -13,6 +13,7 @@ import { auditRoutes } from '../features/audit/routes';
 import { billingRoutes } from '../features/billing/routes';
 import { consoleApiRoutes, consoleRoutes } from '../features/console';
 import { docsRoutes } from '../features/docs/routes';
+import { importRoutes } from '../features/imports';
 import { memberRoutes } from '../features/members/routes';
 import { showError, showFailure } from '../features/pages';
 import { pageRoutes } from '../features/pages/routes';
@@ -130,6 +131,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', publisherStatementRoutes)
     .route('/', adminRoutes)
     .route('/', consoleApiRoutes)
+    .route('/', importRoutes)
     .route('/', auditRoutes)
     .route('/', pageRoutes)
     .route('/', consoleRoutes)

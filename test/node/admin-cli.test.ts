@@ -3,7 +3,7 @@
  * fresh libSQL file and its own Stripe emulator; the CLI runs as its own process, as an operator runs it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -243,6 +243,35 @@ describe('npm run admin', () => {
     ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('404');
+  });
+
+  it('imports members from a CSV: a dry run, the import with its summary, then nothing new', async () => {
+    const file = path.join(dir, 'members.csv');
+    writeFileSync(
+      file,
+      'email,status,plan,period_end,stripe_customer\r\n' +
+        'csv.one@example.com,active,monthly,2030-01-01,cus_csvone1\r\n' +
+        '"csv.two@example.com",comped,,2030-02-01,\r\n' +
+        'broken,active,monthly,2030-01-01,cus_csvbad1\r\n',
+    );
+    const dry = await cli(['import', file, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('3/3');
+    expect(dry.stdout).toContain(
+      'Dry run (nothing written): would have created 2, linked 0, skipped 0, invalid 1.',
+    );
+    expect(dry.stdout).toContain('line 4: broken: email: not an address');
+    const done = await cli(['import', file]);
+    expect(done.stdout).toContain('created 2, linked 0, skipped 0, invalid 1.');
+    const again = await cli(['import', file]);
+    expect(again.stdout).toContain('created 0, linked 0, skipped 2, invalid 1.');
+    const missing = await cli(['import', path.join(dir, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^Error: ENOENT/);
+    const noHeader = path.join(dir, 'bad.csv');
+    writeFileSync(noHeader, 'who,what\nx,y\n');
+    const refused = await cli(['import', noHeader]);
+    expect(refused.stderr).toContain('The header has no email column');
   });
 
   it('says what a proxy answered when the answer is not a problem (an HTML 502 page)', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressJourney } from '../journeys/address';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
+import { importsJourney } from '../journeys/imports';
 import { meterJourney } from '../journeys/meter';
 import { passkeysJourney } from '../journeys/passkeys';
 import { readerJourney } from '../journeys/reader';
@@ -40,6 +41,7 @@ passkeysJourney(() => door);
 addressJourney(() => door);
 meterJourney(() => door);
 titlesJourney(() => door);
+importsJourney(() => door);
 
 describe('integrity on a remote database (every request its own connection)', () => {
   it('refuses an orphan row through another client, and cascades a delete', async () => {

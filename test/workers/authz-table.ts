@@ -120,6 +120,19 @@ export const ROUTES: Record<string, { kind: Kind; sample: (f: Fixture) => Sample
     kind: 'admin-write',
     sample: (f) => ({ path: `/v1/admin/publishers/${f.own.id}/staff/owner%40example.com` }),
   },
+  'POST /v1/admin/imports/members': {
+    kind: 'admin-write',
+    sample: () => ({
+      path: '/v1/admin/imports/members',
+      body: {
+        rows: [{ ref: 'line 2', email: 'intruder@example.com', status: 'comped', period_end: '2030-01-01' }],
+      },
+    }),
+  },
+  'POST /v1/admin/imports/stripe': {
+    kind: 'admin-write',
+    sample: () => ({ path: '/v1/admin/imports/stripe', body: { limit: 1 } }),
+  },
   // Publisher routes (publisher key).
   'GET /v1/publisher/keys': { kind: 'publisher', sample: () => ({ path: '/v1/publisher/keys' }) },
   'POST /v1/publisher/keys': {

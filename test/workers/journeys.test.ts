@@ -2,6 +2,7 @@
 import { addressJourney } from '../journeys/address';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
+import { importsJourney } from '../journeys/imports';
 import { meterJourney } from '../journeys/meter';
 import { passkeysJourney } from '../journeys/passkeys';
 import { readerJourney } from '../journeys/reader';
@@ -17,3 +18,4 @@ passkeysJourney(() => workersDoor);
 addressJourney(() => workersDoor);
 meterJourney(() => workersDoor);
 titlesJourney(() => workersDoor);
+importsJourney(() => workersDoor);
