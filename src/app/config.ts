@@ -167,6 +167,19 @@ const rawSchema = z.object({
   STRIPE_PRICE_MONTHLY: optionalText,
   STRIPE_PRICE_ANNUAL: optionalText,
   STRIPE_TIMEOUT_MS: intInRange('STRIPE_TIMEOUT_MS', 100, 120_000, 15_000),
+  STRIPE_AUTOMATIC_TAX: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  STRIPE_PORTAL_CONFIGURATION: z
+    .string()
+    .regex(/^bpc_\w+$/, { error: 'must be a billing portal configuration id (bpc_…)' })
+    .optional(),
+  DEFAULT_CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO currency code' })
+    .optional()
+    .transform((v) => v?.toLowerCase()),
   TRIAL_DAYS: intInRange('TRIAL_DAYS', 0, 365, 14),
   TOKEN_TTL_SECONDS: intInRange('TOKEN_TTL_SECONDS', 60, 3600, 600),
   GRACE_DAYS: intInRange('GRACE_DAYS', 0, 90, 7),
@@ -324,6 +337,12 @@ async function buildConfig(raw: RawConfig) {
       },
       /** Per-attempt timeout of a Stripe request; the SDK retries twice more. */
       timeoutMs: raw.STRIPE_TIMEOUT_MS,
+      /** Stripe Tax in Checkout: tax computed from the billing address, tax ids collected. */
+      automaticTax: raw.STRIPE_AUTOMATIC_TAX,
+      /** The billing portal configuration portal sessions use (`npm run stripe:setup` prints it). */
+      portalConfiguration: raw.STRIPE_PORTAL_CONFIGURATION,
+      /** The currency when the reader's country says none the prices offer; else the prices' own. */
+      defaultCurrency: raw.DEFAULT_CURRENCY,
     },
     trialDays: raw.TRIAL_DAYS,
     tokenTtlSeconds: raw.TOKEN_TTL_SECONDS,

@@ -12,6 +12,7 @@ import { customerRoutes } from './routes/customers';
 import { eventRoutes } from './routes/events';
 import { pageRoutes } from './routes/pages';
 import { paymentRoutes } from './routes/payments';
+import { portalRoutes } from './routes/portal';
 import { subscriptionRoutes } from './routes/subscriptions';
 
 export function createEmulatorApp(emulator: Emulator): Hono {
@@ -41,6 +42,7 @@ export function createEmulatorApp(emulator: Emulator): Hono {
     checkoutRoutes(ctx),
     subscriptionRoutes(ctx),
     paymentRoutes(ctx),
+    portalRoutes(ctx),
     eventRoutes(ctx),
     pageRoutes(ctx),
     controlRoutes(emulator),

@@ -24,9 +24,21 @@ const MAP_KEYS = [
   'checkoutSessions',
   'portalSessions',
   'idempotency',
+  'currencyOptions',
+  'coupons',
+  'portalConfigurations',
+  'webhookEndpoints',
 ] as const satisfies readonly (keyof State)[];
 
 type MapKey = (typeof MAP_KEYS)[number];
+
+/** Maps added after the format's first files: an older file without them loads with them empty. */
+const LATER_KEYS = new Set<MapKey>([
+  'currencyOptions',
+  'coupons',
+  'portalConfigurations',
+  'webhookEndpoints',
+]);
 
 /** The file's text: Maps as entry lists; events once (their index is rebuilt on load). */
 export function serializeEmulator(saved: SavedEmulator): string {
@@ -82,7 +94,7 @@ export function deserializeEmulator(text: string): SavedEmulator | { error: stri
     return { error: 'no webhook state' };
   const restored: Partial<Record<MapKey, Map<string, unknown>>> = {};
   for (const key of MAP_KEYS) {
-    const entries = maps[key];
+    const entries = maps[key] ?? (LATER_KEYS.has(key) ? [] : undefined);
     if (!isEntryList(entries)) return { error: `no ${key}` };
     restored[key] = new Map(entries);
   }

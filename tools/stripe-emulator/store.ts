@@ -2,7 +2,8 @@
 
 import type Stripe from 'stripe';
 import type { StoredCard } from './cards';
-import { buildPrices, buildProduct } from './objects/catalog';
+import { buildCurrencyOptions, buildPrices, buildProduct } from './objects/catalog';
+import { buildDefaultPortalConfiguration } from './objects/portal';
 
 export interface CustomerRecord {
   customer: Stripe.Customer;
@@ -67,6 +68,12 @@ export interface State {
   refunds: Map<string, Stripe.Refund>;
   checkoutSessions: Map<string, CheckoutRecord>;
   portalSessions: Map<string, Stripe.BillingPortal.Session>;
+  /** A price's `currency_options` (its own currency included): includable, so kept beside the price. */
+  currencyOptions: Map<string, Record<string, Stripe.Price.CurrencyOptions>>;
+  coupons: Map<string, Stripe.Coupon>;
+  portalConfigurations: Map<string, Stripe.BillingPortal.Configuration>;
+  /** Endpoints made through `/v1/webhook_endpoints` (delivery itself follows the emulator's own list). */
+  webhookEndpoints: Map<string, Stripe.WebhookEndpoint>;
   /** Oldest first; the list endpoint reverses. */
   events: Stripe.Event[];
   eventsById: Map<string, Stripe.Event>;
@@ -87,6 +94,12 @@ export function createState(now: number): State {
     refunds: new Map(),
     checkoutSessions: new Map(),
     portalSessions: new Map(),
+    currencyOptions: buildCurrencyOptions(),
+    coupons: new Map(),
+    portalConfigurations: new Map([
+      [buildDefaultPortalConfiguration(now).id, buildDefaultPortalConfiguration(now)],
+    ]),
+    webhookEndpoints: new Map(),
     events: [],
     eventsById: new Map(),
     idempotency: new Map(),

@@ -8,6 +8,7 @@ import { canStillCharge, checkoutTrialEnd } from '../../domain/billing';
 import type { Plan } from '../../domain/membership';
 import { epochSeconds, wholeSeconds } from '../../domain/time';
 import type { Authenticated } from '../readers';
+import { checkoutPricing } from './prices';
 import { assertReturnUrl } from './return-url';
 import { priceOfPlan } from './snapshot';
 import { callStripe, callStripeUnlessMissing, type Stripe } from './stripe';
@@ -18,6 +19,8 @@ export interface CheckoutInput {
   successUrl?: string | undefined;
   /** Absolute URL for "back" on Stripe's page; default: the checkout cancel page. */
   cancelUrl?: string | undefined;
+  /** The currency the reader was shown (one the prices offer); default: the prices' own. */
+  currency?: string | undefined;
 }
 
 /**
@@ -76,12 +79,13 @@ interface SessionRequest {
   trialEnd: Date | null;
   successUrl: string;
   cancelUrl: string;
+  currency?: string | undefined;
 }
 
 /** The Checkout Session for `customer`, or which customer Stripe said it does not have. */
 async function checkoutFor(
   ctx: AppContext,
-  { who, plan, trialEnd, successUrl, cancelUrl }: SessionRequest,
+  { who, plan, trialEnd, successUrl, cancelUrl, currency }: SessionRequest,
   customer: string,
 ): Promise<Stripe.Checkout.Session | { missing: string }> {
   const existing = await callStripeUnlessMissing(ctx, 'subscriptions.list', (stripe) =>
@@ -104,6 +108,7 @@ async function checkoutFor(
         metadata: { reader_id: readerId },
         line_items: [{ price: priceOfPlan(ctx.config, plan), quantity: 1 }],
         allow_promotion_codes: true,
+        ...checkoutPricing(ctx, currency),
         subscription_data: {
           metadata: { reader_id: readerId },
           ...(trialEnd ? { trial_end: epochSeconds(trialEnd) } : {}),
@@ -134,7 +139,14 @@ export async function startCheckout({
   // A customer Stripe no longer has is a permanent answer, not a moment's trouble: heal once with a
   // new customer instead of failing for ever.
   const trialEnd = checkoutTrialEnd(membership, ctx.now());
-  const request: SessionRequest = { who, plan: input.plan, trialEnd, successUrl, cancelUrl };
+  const request: SessionRequest = {
+    who,
+    plan: input.plan,
+    trialEnd,
+    successUrl,
+    cancelUrl,
+    currency: input.currency,
+  };
   let session = await checkoutFor(ctx, request, await ensureCustomer(ctx, who));
   if ('missing' in session) {
     await forgetMissingCustomer(ctx, who.reader.id, session.missing);

@@ -13,7 +13,9 @@ import { adminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
 import { requireReader } from '../readers';
 import { startCheckout } from './checkout';
+import { plansRoutes } from './plans-routes';
 import { openBillingPortal } from './portal';
+import { planPrices } from './prices';
 import { reconcileStripe } from './reconcile';
 import { receiveStripeWebhook } from './webhook/receive';
 
@@ -39,6 +41,14 @@ const checkoutRoute = createRoute({
           plan: z.enum(PLANS).openapi({ example: 'monthly' }),
           success_url: z.url().max(2048).optional(),
           cancel_url: z.url().max(2048).optional(),
+          currency: z
+            .string()
+            .regex(/^[A-Za-z]{3}$/)
+            .optional()
+            .openapi({
+              description: "One of `GET /v1/plans` currencies; default: the prices' own",
+              example: 'eur',
+            }),
         })
         .openapi('CheckoutRequest'),
     ),
@@ -135,7 +145,14 @@ const readerBillingRoutes = new OpenAPIHono<ReaderEnv>()
     const result = await startCheckout({
       ctx: c.get('ctx'),
       principal: c.get('reader'),
-      input: { plan: body.plan, successUrl: body.success_url, cancelUrl: body.cancel_url },
+      input: {
+        plan: body.plan,
+        successUrl: body.success_url,
+        cancelUrl: body.cancel_url,
+        currency: body.currency
+          ? (await planPrices(c.get('ctx'), { currency: body.currency })).currency
+          : undefined,
+      },
     });
     return c.json(result, 200);
   })
@@ -178,5 +195,6 @@ const adminBillingRoutes = new OpenAPIHono<AdminEnv>().openapi(reconcileRoute, a
 
 export const billingRoutes = new OpenAPIHono<AppEnv>()
   .route('/', readerBillingRoutes)
+  .route('/', plansRoutes)
   .route('/', webhookRoutes)
   .route('/', adminBillingRoutes);

@@ -23,6 +23,7 @@ import { listPasskeys } from '../passkeys';
 import { getPublisher } from '../publishers';
 import { type Authenticated, optionalReader } from '../readers';
 import { notEntitled } from '../tokens';
+import { subscribePrices } from './plan-prices';
 import { renderPage, stripeOrigins } from './render';
 import { AddressSection, type AddressSectionProps } from './views/account-address';
 import {
@@ -137,6 +138,7 @@ export async function showSubscribe(
       confirmAddress={!entitlement.entitled && entitlement.reason === 'email_unverified'}
       trialNote={trialNote}
       plan={s.plan ?? 'monthly'}
+      prices={await subscribePrices(c)}
       errors={s.errors}
     />,
     { status: s.status, formTargets: stripeOrigins(config) },

@@ -7,6 +7,7 @@ import { startCheckout } from '../billing';
 import { type Authenticated, optionalReader } from '../readers';
 import { attempt, formLimit, submitted } from './forms';
 import { loginFor, nextOf, type PageContext, withNext } from './navigation';
+import { submittedCurrency } from './plan-prices';
 import { renderPage } from './render';
 import { publisherOfNext, showSubscribe } from './screens';
 import { CheckoutCancelView, CheckoutSuccessView } from './views/membership';
@@ -54,6 +55,7 @@ subscribePages.post('/subscribe', formLimit, async (c) => {
   }
   const base = c.get('ctx').config.publicUrl;
   const who = form.who;
+  const currency = await submittedCurrency(c, form.fields.currency);
   const checkout = await attempt(
     c,
     () =>
@@ -64,6 +66,7 @@ subscribePages.post('/subscribe', formLimit, async (c) => {
           plan,
           successUrl: `${base}${withNext('/subscribe/success', next)}`,
           cancelUrl: `${base}${withNext('/subscribe/cancel', next)}`,
+          currency,
         },
       }),
     { unavailable: 'Payments are not available right now. Please try again in a moment.' },

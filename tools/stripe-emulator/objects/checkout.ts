@@ -16,7 +16,15 @@ export interface NewCheckoutSession {
   metadata: Record<string, string>;
   allowPromotionCodes: boolean | null;
   trial: boolean;
+  /** Stripe Tax and what Checkout collects for it. */
+  tax: CheckoutTax;
   now: number;
+}
+
+export interface CheckoutTax {
+  automatic: boolean;
+  billingAddressCollection: 'auto' | 'required' | null;
+  taxIdCollection: boolean;
 }
 
 export function buildCheckoutSession(input: NewCheckoutSession): Stripe.Checkout.Session {
@@ -29,8 +37,10 @@ export function buildCheckoutSession(input: NewCheckoutSession): Stripe.Checkout
     allowed_payment_method_types: null,
     amount_subtotal: input.amountTotal,
     amount_total: input.amountTotal,
-    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
-    billing_address_collection: null,
+    automatic_tax: input.tax.automatic
+      ? { enabled: true, liability: { type: 'self' }, provider: 'stripe', status: 'requires_location_inputs' }
+      : { enabled: false, liability: null, provider: null, status: null },
+    billing_address_collection: input.tax.billingAddressCollection,
     cancel_url: input.cancelUrl,
     client_reference_id: input.clientReferenceId,
     client_secret: null,
@@ -81,6 +91,7 @@ export function buildCheckoutSession(input: NewCheckoutSession): Stripe.Checkout
     submit_type: null,
     subscription: null,
     success_url: input.successUrl,
+    tax_id_collection: { enabled: input.tax.taxIdCollection, required: 'never' },
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: 'hosted_page',
     url: input.url,
@@ -91,6 +102,7 @@ export function buildCheckoutSession(input: NewCheckoutSession): Stripe.Checkout
 export function buildPortalSession(
   id: string,
   customer: string,
+  configuration: string,
   returnUrl: string | null,
   url: string,
   now: number,
@@ -98,7 +110,7 @@ export function buildPortalSession(
   return {
     id,
     object: 'billing_portal.session',
-    configuration: 'bpc_emulator_default',
+    configuration,
     created: now,
     customer,
     customer_account: null,

@@ -21,6 +21,8 @@ import {
 import { apiRoute, matchesCreated, newestFirst, paginate } from '../http';
 import { newId } from '../ids';
 import { buildCheckoutSession, buildPortalSession } from '../objects/checkout';
+import { DEFAULT_PORTAL_CONFIGURATION } from '../objects/portal';
+import { sessionCurrency, taxParams } from './checkout-tax';
 
 function optUrl(params: FormObject, name: string): string | null {
   const value = optString(params, name);
@@ -133,14 +135,17 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
       if (clientReferenceId !== null && clientReferenceId.length > 200) {
         throw invalidRequest('client_reference_id must be at most 200 characters.', 'client_reference_id');
       }
+      const priced = sessionCurrency(ctx, params, price);
+      const tax = taxParams(ctx, params, customerId);
       const id = newId('cs_test');
       const session = buildCheckoutSession({
         id,
         url: `${ctx.config.baseUrl}/checkout/${id}`,
         customer: customerId,
         customerEmail,
-        amountTotal: trialEnd === null ? (price.unit_amount ?? 0) * quantity : 0,
-        currency: price.currency,
+        amountTotal: trialEnd === null ? priced.amount * quantity : 0,
+        currency: priced.currency,
+        tax,
         successUrl: optUrl(params, 'success_url'),
         cancelUrl: optUrl(params, 'cancel_url'),
         clientReferenceId,
@@ -180,7 +185,13 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
       const rec = ctx.state.checkoutSessions.get(id);
       if (rec === undefined) throw resourceMissing('checkout.session', id);
       const price = ctx.state.prices.get(rec.priceId) ?? null;
-      const amount = (price?.unit_amount ?? 0) * rec.quantity;
+      const unit =
+        price === null
+          ? 0
+          : rec.session.currency === price.currency
+            ? (price.unit_amount ?? 0)
+            : (ctx.state.currencyOptions.get(price.id)?.[rec.session.currency ?? '']?.unit_amount ?? 0);
+      const amount = unit * rec.quantity;
       const item: Stripe.LineItem = {
         id: `li_${id.slice('cs_test_'.length)}`,
         object: 'item',
@@ -189,7 +200,7 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
         amount_subtotal: amount,
         amount_tax: 0,
         amount_total: amount,
-        currency: price?.currency ?? 'usd',
+        currency: rec.session.currency ?? price?.currency ?? 'usd',
         description: price?.nickname ?? null,
         metadata: {},
         price,
@@ -247,10 +258,22 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
         throw missingReference('customer', customerId, 'customer');
       }
       const returnUrl = optUrl(params, 'return_url');
+      const configuration = optString(params, 'configuration') || DEFAULT_PORTAL_CONFIGURATION;
+      const saved = ctx.state.portalConfigurations.get(configuration);
+      if (saved === undefined && configuration !== DEFAULT_PORTAL_CONFIGURATION) {
+        throw missingReference('billing_portal.configuration', configuration, 'configuration');
+      }
+      if (saved !== undefined && !saved.active) {
+        throw invalidRequest(
+          `The configuration \`${configuration}\` is not active. Use an active configuration.`,
+          'configuration',
+        );
+      }
       const id = newId('bps');
       const session = buildPortalSession(
         id,
         customerId,
+        configuration,
         returnUrl,
         `${ctx.config.baseUrl}/portal/${id}`,
         ctx.state.now,

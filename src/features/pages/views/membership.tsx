@@ -161,8 +161,30 @@ export interface SubscribeViewProps {
   /** What the trial means for the first charge, when the reader is on one. */
   trialNote: string | null;
   plan: Plan;
+  /** The plans' prices in the reader's currency; null when Stripe could not be asked. */
+  prices?: SubscribePrices | null | undefined;
   errors?: FormErrors | undefined;
 }
+
+export interface SubscribePrices {
+  currency: string;
+  plans: Partial<Record<Plan, { display: string; tax: 'plus_tax' | 'tax_included' | null }>>;
+  promotionCodes: boolean;
+}
+
+const PER: Record<Plan, string> = { monthly: 'month', annual: 'year' };
+const TAX_TEXT = { plus_tax: 'plus tax', tax_included: 'tax included' } as const;
+
+const PlanPriceText: FC<{ prices: SubscribePrices | null | undefined; plan: Plan }> = ({ prices, plan }) => {
+  const price = prices?.plans[plan];
+  if (!price) return null;
+  return (
+    <span class="price" data-plan-price={plan}>
+      {price.display} / {PER[plan]}
+      {price.tax ? ` ${TAX_TEXT[price.tax]}` : ''}
+    </span>
+  );
+};
 
 const PLAN_TEXT: Record<Plan, { name: string; detail: string }> = {
   monthly: { name: 'Monthly', detail: 'Billed every month. Cancel any time.' },
@@ -189,6 +211,7 @@ export const SubscribeView: FC<SubscribeViewProps> = (p) => (
     <ErrorSummary errors={p.errors} order={['plan-monthly']} />
     <form class="card" method="post" action="/subscribe">
       <FormState csrf={p.csrf} next={p.next} />
+      {p.prices ? <input type="hidden" name="currency" value={p.prices.currency} /> : null}
       <fieldset aria-describedby={p.errors?.['plan-monthly'] ? 'plan-error' : undefined}>
         <legend>Choose a plan</legend>
         {p.errors?.['plan-monthly'] ? (
@@ -201,6 +224,7 @@ export const SubscribeView: FC<SubscribeViewProps> = (p) => (
             <input type="radio" id={`plan-${plan}`} name="plan" value={plan} checked={p.plan === plan} />
             <span>
               <strong>{PLAN_TEXT[plan].name}</strong>
+              <PlanPriceText prices={p.prices} plan={plan} />
               {PLAN_TEXT[plan].detail}
             </span>
           </label>
@@ -210,7 +234,16 @@ export const SubscribeView: FC<SubscribeViewProps> = (p) => (
       <button class="btn block" type="submit">
         Continue to payment
       </button>
-      <p class="below muted">You will see the price and pay on Stripe's secure payment page.</p>
+      {p.prices?.promotionCodes ? (
+        <p class="below" id="promotion-codes">
+          Have a promotion code? Enter it on the payment page.
+        </p>
+      ) : null}
+      <p class="below muted">
+        {p.prices
+          ? "You pay on Stripe's secure payment page, which shows the total before you confirm."
+          : "You will see the price and pay on Stripe's secure payment page."}
+      </p>
     </form>
   </Layout>
 );
