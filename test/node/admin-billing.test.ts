@@ -132,7 +132,13 @@ describe('payout statements on libSQL', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
     expect(new Set(answers.map((a) => a.json.id)).size).toBe(1);
     expect(answers[0]?.json.lines).toEqual([
-      { publisher: id, publisher_name: 'Node News', reads: 3, amount: 7 },
+      {
+        publisher: id,
+        publisher_name: 'Node News',
+        reads: 3,
+        amount: 7,
+        root: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     ]);
     const rows = await b.h.ctx.db.all<{ n: number }>(
       sql`SELECT count(*) AS n FROM audit_log WHERE action = 'payout.create' AND target_id = ${answers[0]?.json.id}`,
