@@ -18,7 +18,14 @@ export async function openBillingPortal({
   await assertReturnUrl(ctx, returnUrl, 'return_url');
   const session = await callStripeUnlessMissing(ctx, 'billingPortal.sessions.create', (stripe) =>
     stripe.billingPortal.sessions.create(
-      { customer, return_url: returnUrl },
+      {
+        customer,
+        return_url: returnUrl,
+        // The saved configuration (`npm run stripe:setup`); without one, the account's default.
+        ...(ctx.config.stripe.portalConfiguration
+          ? { configuration: ctx.config.stripe.portalConfiguration }
+          : {}),
+      },
       { idempotencyKey: `portal-${who.reader.id}-${crypto.randomUUID()}` },
     ),
   );
