@@ -1,5 +1,5 @@
 /** @module Data for the console browser tests: reads, trial claims and daily snapshots written straight to the store, so the charts have known figures. */
-import { dailyMetrics, reads, trialClaims } from '../../src/db/schema';
+import { dailyMetrics, memberships, readers, reads, stripeEvents, trialClaims } from '../../src/db/schema';
 import type { Stack } from './stack';
 
 export const DAY_MS = 86_400_000;
@@ -72,5 +72,38 @@ export async function seedConsoleData(stack: Stack): Promise<{ lastMonth: string
       ];
     }),
   );
+  // A trial cohort 10 days ago: 3 readers, of whom 1 went on to pay (a Stripe event left them active).
+  const cohortDay = new Date(now - 10 * DAY_MS);
+  for (let i = 0; i < 3; i++) {
+    const id = `rdr_seedcohort${String(i).padStart(8, 'a')}`;
+    await stack.ctx.db.insert(readers).values({
+      id,
+      email: `cohort${i}@seed.example`,
+      emailKey: `cohort${i}@seed.example`,
+      trialIdentity: `cohort${i}@seed.example`,
+      createdAt: cohortDay,
+      updatedAt: cohortDay,
+    });
+    await stack.ctx.db.insert(memberships).values({
+      readerId: id,
+      status: i === 0 ? 'active' : 'expired',
+      trialEndsAt: new Date(cohortDay.getTime() + 14 * DAY_MS),
+      createdAt: cohortDay,
+      updatedAt: cohortDay,
+    });
+    if (i === 0) {
+      await stack.ctx.db.insert(stripeEvents).values({
+        id: 'evt_seedcohort0',
+        type: 'customer.subscription.updated',
+        stripeCreatedAt: cohortDay,
+        readerId: id,
+        outcome: 'applied',
+        statusBefore: 'trialing',
+        statusAfter: 'active',
+        source: 'webhook',
+        processedAt: cohortDay,
+      });
+    }
+  }
   return { lastMonth, lastMonthReads: rows.filter((r) => r.day.startsWith(lastMonth)).length };
 }

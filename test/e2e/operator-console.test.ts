@@ -102,6 +102,9 @@ describe.runIf(runnable)('the operator console in a browser', () => {
     await expect
       .poll(() => page.locator('#reads-per-publisher rect').first().getAttribute('data-value'))
       .toMatch(/^\d+$/);
+    // The cohort of 10 days ago: 1 of 3 paid, by the one metrics rule.
+    expect(await page.locator('#conversion-by-cohort td').allTextContents()).toContain('33.3 %');
+    expect(await page.locator('#churn polyline').count()).toBe(1);
     await step(page, 'console-operator-dashboard');
   });
 

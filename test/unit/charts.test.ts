@@ -54,3 +54,21 @@ describe('axisLabelIndexes', () => {
     expect(axisLabelIndexes(0)).toEqual([]);
   });
 });
+
+describe('the dashboard’s buckets', () => {
+  it('cuts a range into weeks, or 30-day spans past 92 days, covering every day once', async () => {
+    const { buckets } = await import('../../src/features/console/operator-dashboard');
+    const month = buckets({ from: '2026-11-04', to: '2026-12-03' });
+    expect(month.map((b) => b.from)).toEqual([
+      '2026-11-04',
+      '2026-11-11',
+      '2026-11-18',
+      '2026-11-25',
+      '2026-12-02',
+    ]);
+    expect(month.at(-1)).toEqual({ from: '2026-12-02', to: '2026-12-03' });
+    const year = buckets({ from: '2025-12-04', to: '2026-12-03' });
+    expect(year).toHaveLength(13);
+    expect(year[0]).toEqual({ from: '2025-12-04', to: '2026-01-02' });
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
-import { resolveDayRange } from '../../domain/days';
+import { type DayRange, daysOf, resolveDayRange } from '../../domain/days';
 import { metrics } from '../admin';
 import { showFailure } from '../pages';
 import { readsByPublisher } from '../reads';
@@ -17,6 +17,23 @@ export const operatorDashboard = new OpenAPIHono<AppEnv>();
 operatorDashboard.onError(showFailure);
 
 const LIMITS = { maxDays: 366, defaultDays: 30 };
+
+/**
+ * The range cut into weeks (or 30-day spans past 92 days, so a year is 13 buckets), each measured
+ * by the one metrics rule: its trial cohort's conversion and its churn.
+ */
+export function buckets(range: DayRange): DayRange[] {
+  const days = daysOf(range);
+  const size = days.length > 92 ? 30 : 7;
+  const out: DayRange[] = [];
+  for (let i = 0; i < days.length; i += size) {
+    const chunk = days.slice(i, i + size);
+    const [from] = chunk;
+    const to = chunk.at(-1);
+    if (from && to) out.push({ from, to });
+  }
+  return out;
+}
 const STATUS_NAMES: Record<(typeof STATUS_SERIES)[number], string> = {
   trialing: 'On trial',
   active: 'Active',
@@ -35,13 +52,16 @@ operatorDashboard.get('/admin', (c) =>
     const fallback = resolveDayRange({}, ctx.now(), LIMITS);
     const range = 'field' in asked ? ('field' in fallback ? null : fallback) : asked;
     if (!range) throw new Error('the default range is always valid');
-    const [numbers, trials, recorded, perPublisher, mrr] = await Promise.all([
+    const spans = buckets(range);
+    const [numbers, trials, recorded, perPublisher, mrr, perSpan] = await Promise.all([
       metrics({ ctx, principal: s.principal, input: range }),
       trialsPerDay(ctx, range),
       recordedSeries(ctx, range, [...STATUS_SERIES.map((st) => `members.${st}`), 'mrr']),
       readsByPublisher({ ctx, principal: s.principal, input: range }),
       monthlyRecurringRevenue(ctx),
+      Promise.all(spans.map((span) => metrics({ ctx, principal: s.principal, input: span }))),
     ]);
+    const spanLabels = spans.map((span) => span.from.slice(5));
     const labels = trials.map((_, i) => {
       const d = new Date(Date.parse(`${range.from}T00:00:00Z`) + i * 86_400_000);
       return d.toISOString().slice(5, 10);
@@ -77,6 +97,26 @@ operatorDashboard.get('/admin', (c) =>
             title="Free trials started per day"
             labels={labels}
             series={[{ name: 'Trials', values: trials }]}
+          />
+          <LineChart
+            id="conversion-by-cohort"
+            title={`Trial → paid, by the ${daysOf(range).length > 92 ? '30 days' : 'week'} the trial started (%)`}
+            labels={spanLabels}
+            series={[
+              {
+                name: 'Converted',
+                values: perSpan.map((m) =>
+                  m.conversionRate === null ? null : Math.round(m.conversionRate * 1000) / 10,
+                ),
+              },
+            ]}
+            format={(v) => `${v} %`}
+          />
+          <LineChart
+            id="churn"
+            title="Paying members who churned"
+            labels={spanLabels}
+            series={[{ name: 'Churned', values: perSpan.map((m) => m.churned) }]}
           />
           <LineChart
             id="members-over-time"
