@@ -9,6 +9,7 @@
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { z } from 'zod';
 import { type LimitRule, parseLimit } from '../domain/limits';
+import { DISPUTE_POLICIES } from '../domain/billing';
 
 export const ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -183,6 +184,7 @@ const rawSchema = z.object({
   TRIAL_DAYS: intInRange('TRIAL_DAYS', 0, 365, 14),
   TOKEN_TTL_SECONDS: intInRange('TOKEN_TTL_SECONDS', 60, 3600, 600),
   GRACE_DAYS: intInRange('GRACE_DAYS', 0, 90, 7),
+  DISPUTE_POLICY: z.enum(DISPUTE_POLICIES, { error: 'must be end or grace' }).default('end'),
   LIMIT_SIGNIN_FAILURES: limitRule('10/15m'),
   LIMIT_SIGNUPS: limitRule('50/1h'),
   LIMIT_PASSWORD_RESETS: limitRule('5/1h'),
@@ -347,6 +349,8 @@ async function buildConfig(raw: RawConfig) {
     trialDays: raw.TRIAL_DAYS,
     tokenTtlSeconds: raw.TOKEN_TTL_SECONDS,
     graceDays: raw.GRACE_DAYS,
+    /** What an open card dispute does to access: `end` it at once, or `grace` (GRACE_DAYS from the dispute). */
+    disputePolicy: raw.DISPUTE_POLICY,
     logLevel: raw.LOG_LEVEL,
     /** Rate limits (count per window); a count of 0 turns one off. */
     limits: {

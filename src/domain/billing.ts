@@ -175,3 +175,41 @@ export function checkoutTrialEnd(membership: Membership, now: Date): Date | null
   // Whole seconds: Stripe's trial_end is a Unix timestamp.
   return new Date(Math.ceil(Math.max(membership.trialEndsAt.getTime(), earliest) / 1000) * 1000);
 }
+
+/**
+ * What a card dispute (a chargeback) does to access while it is open: `end` (the default: the bank
+ * has taken the money back, so the period is unpaid, as after a refund) or `grace` (access goes on
+ * for the grace days from the dispute, as after a failed payment, then ends unless it is won).
+ */
+export const DISPUTE_POLICIES = ['end', 'grace'] as const;
+export type DisputePolicy = (typeof DISPUTE_POLICIES)[number];
+
+/**
+ * The membership a subscription grants while one of its payments is disputed: `next` is what
+ * the subscription grants otherwise (`membershipFromSubscription`). An operator's comp and an
+ * access already over are left as they are; a dispute that is won or lost is no longer open
+ * (`disputedSince` null) and changes nothing here.
+ */
+export function membershipUnderDispute(
+  next: Membership | null,
+  disputedSince: Date | null,
+  policy: DisputePolicy,
+  inputs: BillingInputs,
+): Membership | null {
+  if (next === null || disputedSince === null) return next;
+  if (next.status === 'comped' || next.status === 'expired' || next.status === 'trialing') return next;
+  const ended: Membership = {
+    ...next,
+    status: 'expired',
+    cancelAtPeriodEnd: false,
+    graceUntil: null,
+    endedReason: 'payment_failed',
+  };
+  if (policy === 'end') return ended;
+  const fromDispute = disputedSince.getTime() + inputs.graceDays * DAY_MS;
+  // A grace already running (a failed payment) is not extended by the dispute.
+  const earlier = next.status === 'past_due' && next.graceUntil ? next.graceUntil.getTime() : fromDispute;
+  const graceUntil = new Date(Math.min(fromDispute, earlier));
+  if (graceUntil.getTime() <= inputs.now.getTime()) return ended;
+  return { ...next, status: 'past_due', graceUntil };
+}

@@ -95,12 +95,17 @@ describe('item 8: refunds and their subscription', () => {
     // The subscription the membership does not follow is refunded: nothing ends.
     const followed = (await row(readerId)).stripe_subscription_id;
     const other = followed === first ? second.id : first;
-    await b.control.refundLatest(other);
+    // (The service may have refunded a duplicate subscription itself already: issue 15, item 3.)
+    await b.control.refundLatest(other).catch((err: Error) => {
+      if (!/already been refunded/.test(err.message)) throw err;
+    });
     expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
     let view = await entitlement(token);
     expect(view.entitlement.entitled).toBe(true);
     expect((await row(readerId)).stripe_subscription_id).toBe(followed);
-    expect(await refundOutcomes(readerId)).toEqual([{ outcome: 'unchanged' }]);
+    const outcomes = await refundOutcomes(readerId);
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.outcome !== 'unchanged')).toEqual([]);
 
     // Then the followed one is refunded: access stays while the other still pays, else it ends.
     const otherNow: Stripe.Subscription = await b.stripe.subscriptions.retrieve(other);

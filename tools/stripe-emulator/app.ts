@@ -9,6 +9,7 @@ import { catalogRoutes } from './routes/catalog';
 import { checkoutRoutes } from './routes/checkout';
 import { controlRoutes } from './routes/control';
 import { customerRoutes } from './routes/customers';
+import { disputeRoutes } from './routes/disputes';
 import { eventRoutes } from './routes/events';
 import { pageRoutes } from './routes/pages';
 import { paymentRoutes } from './routes/payments';
@@ -42,6 +43,7 @@ export function createEmulatorApp(emulator: Emulator): Hono {
     checkoutRoutes(ctx),
     subscriptionRoutes(ctx),
     paymentRoutes(ctx),
+    disputeRoutes(ctx),
     portalRoutes(ctx),
     eventRoutes(ctx),
     pageRoutes(ctx),

@@ -5,6 +5,7 @@ import { type CardProblem, DECLINED_MESSAGE, refusal } from './cards';
 import { DAY } from './constants';
 import type { EmulatorContext } from './context';
 import { cardError, invalidRequest, resourceMissing } from './errors';
+import { isDisputedCard, openDispute } from './disputes';
 import { changed, emit } from './events';
 import { newId } from './ids';
 import { buildCharge, buildRefund } from './objects/charge';
@@ -140,6 +141,8 @@ export function attemptPayment(
   invoice.attempted = true;
   if (problem === null) {
     markPaid(ctx, rec, before);
+    // Stripe's test card 0259: the payment succeeds, then its holder disputes it.
+    if (charge !== null && isDisputedCard(customerRec.card?.last4)) openDispute(ctx, charge);
     return { ok: true, charge };
   }
   invoice.next_payment_attempt = null;

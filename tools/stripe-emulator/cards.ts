@@ -1,6 +1,7 @@
 /** @module Test card numbers and the checks a card form runs before anything is charged. */
 
 import { TEST_CARDS } from './constants';
+import { DISPUTED_CARD } from './disputes';
 import { newId } from './ids';
 
 /**
@@ -64,6 +65,7 @@ const BEHAVIOURS: Record<string, CardBehaviour> = {
   [TEST_CARDS.success]: 'succeeds',
   [TEST_CARDS.chargeFails]: 'charge_fails',
   [TEST_CARDS.declined]: 'declined',
+  [DISPUTED_CARD]: 'succeeds',
   [MORE_TEST_CARDS.insufficientFunds]: 'insufficient_funds',
   [MORE_TEST_CARDS.authenticate]: 'authenticate',
   [MORE_TEST_CARDS.authenticate3ds2]: 'authenticate',

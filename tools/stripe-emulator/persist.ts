@@ -28,6 +28,7 @@ const MAP_KEYS = [
   'coupons',
   'portalConfigurations',
   'webhookEndpoints',
+  'disputes',
 ] as const satisfies readonly (keyof State)[];
 
 type MapKey = (typeof MAP_KEYS)[number];
@@ -38,6 +39,7 @@ const LATER_KEYS = new Set<MapKey>([
   'coupons',
   'portalConfigurations',
   'webhookEndpoints',
+  'disputes',
 ]);
 
 /** The file's text: Maps as entry lists; events once (their index is rebuilt on load). */

@@ -74,6 +74,7 @@ export interface State {
   portalConfigurations: Map<string, Stripe.BillingPortal.Configuration>;
   /** Endpoints made through `/v1/webhook_endpoints` (delivery itself follows the emulator's own list). */
   webhookEndpoints: Map<string, Stripe.WebhookEndpoint>;
+  disputes: Map<string, Stripe.Dispute>;
   /** Oldest first; the list endpoint reverses. */
   events: Stripe.Event[];
   eventsById: Map<string, Stripe.Event>;
@@ -100,6 +101,7 @@ export function createState(now: number): State {
       [buildDefaultPortalConfiguration(now).id, buildDefaultPortalConfiguration(now)],
     ]),
     webhookEndpoints: new Map(),
+    disputes: new Map(),
     events: [],
     eventsById: new Map(),
     idempotency: new Map(),

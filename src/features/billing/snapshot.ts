@@ -44,3 +44,20 @@ export function toSnapshot(config: Config, sub: Stripe.Subscription): Subscripti
 export function periodStart(sub: Stripe.Subscription): Date | null {
   return date(sub.items.data[0]?.current_period_start);
 }
+
+/**
+ * The subscription metadata that records an open dispute of one of its payments (set by the
+ * dispute handler, so that every later re-fetch of the subscription knows of it).
+ */
+export const DISPUTE_METADATA = {
+  id: 'onepass_dispute',
+  since: 'onepass_dispute_since',
+  /** Set when the handler stopped renewals (policy `end`): a won dispute turns them back on. */
+  stoppedRenewal: 'onepass_dispute_stopped_renewal',
+} as const;
+
+/** When the open dispute of one of the subscription's payments was opened; null for none. */
+export function disputedSince(sub: Stripe.Subscription): Date | null {
+  const since = Number(sub.metadata?.[DISPUTE_METADATA.since]);
+  return sub.metadata?.[DISPUTE_METADATA.id] && Number.isFinite(since) ? new Date(since * 1000) : null;
+}

@@ -12,6 +12,7 @@ import { wholeSeconds } from '../../domain/time';
 export type MailTemplate =
   | 'trial_will_end'
   | 'payment_failed'
+  | 'payment_action_required'
   | 'password_reset'
   | 'sign_in'
   | 'welcome'

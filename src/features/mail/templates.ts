@@ -68,6 +68,20 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
           `Please update your payment method: ${field(p, 'manage_url') ?? account}${SIGNATURE}`,
       };
     }
+    case 'payment_action_required': {
+      const amount = money(p.amount, field(p, 'currency'));
+      const grace = when(field(p, 'grace_until'));
+      const link = field(p, 'action_url');
+      return {
+        subject: 'Confirm your OnePass payment',
+        text:
+          `Your bank asks you to confirm the payment of ${amount ?? 'your membership'} before it goes through ` +
+          '(3-D Secure). ' +
+          `${link ? `Confirm it here:\n${link}\n\n` : `Confirm it from your account: ${field(p, 'manage_url') ?? account}\n\n`}` +
+          `${grace ? `You can keep reading until ${grace}. ` : ''}` +
+          `Nothing more is needed once it is confirmed.${SIGNATURE}`,
+      };
+    }
     case 'password_reset': {
       const ref = field(p, 'reset_ref');
       if (ref === null) throw new Error('password_reset mail without reset_ref');

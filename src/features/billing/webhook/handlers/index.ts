@@ -6,7 +6,8 @@ import type Stripe from 'stripe';
 import type { AppContext } from '../../../../app/context';
 import type { Change } from './change';
 import { onCustomerDeleted } from './customer';
-import { onInvoiceEvent } from './invoice';
+import { onDisputeEvent } from './dispute';
+import { onInvoiceActionRequired, onInvoiceEvent } from './invoice';
 import { onChargeRefunded } from './refund';
 import { onCheckoutCompleted, onSubscriptionEvent } from './subscription';
 
@@ -22,7 +23,11 @@ const HANDLERS: Readonly<Record<string, EventHandler>> = {
   'customer.subscription.resumed': onSubscriptionEvent,
   'invoice.paid': onInvoiceEvent,
   'invoice.payment_failed': onInvoiceEvent,
+  'invoice.payment_action_required': onInvoiceActionRequired,
   'charge.refunded': onChargeRefunded,
+  'charge.dispute.created': onDisputeEvent,
+  'charge.dispute.funds_withdrawn': onDisputeEvent,
+  'charge.dispute.closed': onDisputeEvent,
   'customer.deleted': onCustomerDeleted,
 };
 

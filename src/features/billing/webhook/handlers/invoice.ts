@@ -1,9 +1,11 @@
 /**
- * @module Invoice events (`invoice.paid`, `invoice.payment_failed`): the subscription the invoice
- * bills, found in whichever shape the endpoint's API version sends, re-fetched and mapped.
+ * @module Invoice events (`invoice.paid`, `invoice.payment_failed`, `invoice.payment_action_required`):
+ * the subscription the invoice bills, found in whichever shape the endpoint's API version sends, re-fetched and mapped.
  */
 import type Stripe from 'stripe';
 import type { AppContext } from '../../../../app/context';
+import { rfc3339OrNull } from '../../../../domain/time';
+import { mailRow } from '../../../mail';
 import { idOf } from '../../snapshot';
 import { callStripeUnlessMissing } from '../../stripe';
 import { type Change, NO_CHANGE } from './change';
@@ -37,4 +39,34 @@ export async function onInvoiceEvent(ctx: AppContext, event: Stripe.Event): Prom
     customerId: idOf(invoice.customer),
     failedAt: event.type === 'invoice.payment_failed' ? new Date(event.created * 1000) : null,
   });
+}
+
+/**
+ * `invoice.payment_action_required`: a renewal needs the cardholder (3-D Secure) before the bank
+ * pays it. The subscription is mapped as for a failure (past due, grace from now), and the reader
+ * gets the link that completes it: the invoice's hosted page, where Stripe runs the challenge.
+ */
+export async function onInvoiceActionRequired(ctx: AppContext, event: Stripe.Event): Promise<Change> {
+  const invoice = event.data.object as Stripe.Invoice;
+  const subscriptionId = await subscriptionOfInvoice(ctx, invoice);
+  if (!subscriptionId) return NO_CHANGE;
+  const change = await fromSubscription(ctx, event, subscriptionId, {
+    customerId: idOf(invoice.customer),
+    failedAt: new Date(event.created * 1000),
+  });
+  if (!change.target || invoice.status === 'paid') return change;
+  const mail = mailRow(ctx, {
+    dedupeKey: `payment_action_required:${invoice.id}`,
+    readerId: change.target.row.readerId,
+    to: change.target.email,
+    template: 'payment_action_required',
+    payload: {
+      action_url: invoice.hosted_invoice_url ?? null,
+      amount: invoice.amount_due,
+      currency: invoice.currency,
+      grace_until: rfc3339OrNull(change.next?.graceUntil ?? null),
+      manage_url: `${ctx.config.publicUrl}/account`,
+    },
+  });
+  return { ...change, mails: [...(change.mails ?? []), mail] };
 }

@@ -14,9 +14,11 @@ import { callStripe } from '../../stripe';
 import { fetchSubscription, findTarget, governingSubscription } from '../subject';
 import { type Change, notYet } from './change';
 
-/** The subscription whose invoice a charge paid, or null for a charge of no subscription invoice. */
-async function subscriptionOfCharge(ctx: AppContext, charge: Stripe.Charge): Promise<string | null> {
-  const paymentIntent = idOf(charge.payment_intent);
+/** The subscription whose invoice a payment intent paid, or null for one of no subscription invoice. */
+export async function subscriptionOfPaymentIntent(
+  ctx: AppContext,
+  paymentIntent: string | null,
+): Promise<string | null> {
   if (!paymentIntent) return null;
   return callStripe(ctx, 'invoicePayments.list', async (stripe) => {
     const payments = await stripe.invoicePayments.list({
@@ -49,7 +51,9 @@ export async function onChargeRefunded(ctx: AppContext, event: Stripe.Event): Pr
   const charge = event.data.object as Stripe.Charge;
   const customerId = idOf(charge.customer);
   const fullyRefunded = charge.refunded || charge.amount_refunded >= charge.amount;
-  const subscriptionId = fullyRefunded ? await subscriptionOfCharge(ctx, charge) : null;
+  const subscriptionId = fullyRefunded
+    ? await subscriptionOfPaymentIntent(ctx, idOf(charge.payment_intent))
+    : null;
   const target = await findTarget(ctx, { customerId });
   if (!target)
     return fullyRefunded && subscriptionId

@@ -5,10 +5,14 @@
 import type Stripe from 'stripe';
 import type { AppContext } from '../../../../app/context';
 import { toMembership } from '../../../../db/memberships';
-import { membershipAfterCustomerDeleted, membershipFromSubscription } from '../../../../domain/billing';
+import {
+  membershipAfterCustomerDeleted,
+  membershipFromSubscription,
+  membershipUnderDispute,
+} from '../../../../domain/billing';
 import { rfc3339, rfc3339OrNull } from '../../../../domain/time';
 import { mailRow } from '../../../mail';
-import { idOf, toSnapshot } from '../../snapshot';
+import { disputedSince, idOf, toSnapshot } from '../../snapshot';
 import {
   cancelIfReaderDeleted,
   customerDeleted,
@@ -54,11 +58,13 @@ export async function fromSubscription(
   }
   const sub = await governingSubscription(ctx, fetched, target.row.stripeSubscriptionId);
   const snapshot = toSnapshot(ctx.config, sub);
-  const next = membershipFromSubscription(
-    snapshot,
-    current,
-    { refundedThrough: target.row.refundedThrough },
-    { now: ctx.now(), graceDays: ctx.config.graceDays, failedAt: hints.failedAt ?? null },
+  const inputs = { now: ctx.now(), graceDays: ctx.config.graceDays, failedAt: hints.failedAt ?? null };
+  // An open dispute of one of its payments (recorded on the subscription) holds access back.
+  const next = membershipUnderDispute(
+    membershipFromSubscription(snapshot, current, { refundedThrough: target.row.refundedThrough }, inputs),
+    disputedSince(sub),
+    ctx.config.disputePolicy,
+    inputs,
   );
   const mails: ReturnType<typeof mailRow>[] = [];
   if (event.type === 'customer.subscription.trial_will_end' && snapshot.status === 'trialing') {
