@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   webhookMessage: 'whm',
   webhookDelivery: 'whd',
   webhookAttempt: 'wha',
+  gift: 'gft',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

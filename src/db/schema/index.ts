@@ -6,6 +6,7 @@ export * from './accounting';
 export * from './audit';
 export * from './billing';
 export * from './consoles';
+export * from './gifts';
 export * from './limits';
 export * from './pairwise';
 export * from './publishers';
