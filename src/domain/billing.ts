@@ -34,6 +34,16 @@ export function canStillCharge(status: string): boolean {
   return BILLABLE_STATUSES.has(status);
 }
 
+/**
+ * Whether a subscription in this status refuses the reader a new Checkout (manage it in the
+ * portal instead). An `incomplete` one does not: its first payment failed or awaits 3-D Secure,
+ * the portal cannot finish it, and it would lock the reader out for up to 23 hours; a new
+ * Checkout ends it instead.
+ */
+export function blocksCheckout(status: string): boolean {
+  return canStillCharge(status) && status !== 'incomplete';
+}
+
 /** The fields of a Stripe subscription that decide a membership (see features/billing/snapshot.ts). */
 export interface SubscriptionSnapshot {
   id: string;
@@ -120,10 +130,14 @@ export function membershipFromSubscription(
           : new Date((inputs.failedAt ?? inputs.now).getTime() + inputs.graceDays * DAY_MS);
       return { ...base, status: 'past_due', graceUntil };
     }
-    case 'canceled':
-    case 'unpaid':
+    case 'paused':
     case 'incomplete_expired':
-    case 'paused': {
+      // Paused (a trial ended without a payment method, a failed first or final payment) or a first
+      // payment never made: nothing is paid for, so nothing is entitled, whatever the period says.
+      // A free trial of the reader's own that is still running is kept.
+      return withoutSubscription(base, inputs.now);
+    case 'canceled':
+    case 'unpaid': {
       const reason = sub.status === 'unpaid' ? 'payment_failed' : 'canceled';
       // Paid time that remains is honoured, unless Stripe says the subscription has already ended.
       if (
@@ -143,10 +157,45 @@ export function membershipFromSubscription(
   }
 }
 
-/** A deleted Stripe customer: the membership is unlinked and whatever Stripe was paying for ends. */
-export function membershipAfterCustomerDeleted(current: Membership, now: Date): Membership {
+/**
+ * A subscription that entitles to nothing (paused, or its first payment never made): the
+ * reader's own free trial, while it runs, else nothing (reason `payment_failed`: a payment is
+ * what is missing).
+ */
+function withoutSubscription(base: Membership, now: Date): Membership {
+  const ended = { ...base, cancelAtPeriodEnd: false, graceUntil: null };
+  if (base.trialEndsAt !== null && base.trialEndsAt > now) {
+    return { ...ended, status: 'trialing', endedReason: null };
+  }
+  return { ...ended, status: 'expired', endedReason: 'payment_failed' };
+}
+
+/**
+ * A deleted Stripe customer: the membership is unlinked and whatever Stripe was paying for ends.
+ * A Stripe trial still running when its customer was deleted (`stripeTrialEnd`, the trial end of
+ * the subscription the membership followed) is not lost: the reader keeps a trial until it would
+ * have ended, or until their own free trial ends if that is later. A running comp stays too.
+ */
+export function membershipAfterCustomerDeleted(
+  current: Membership,
+  now: Date,
+  stripeTrialEnd: Date | null = null,
+): Membership {
   if (current.status === 'comped' && current.compUntil && current.compUntil > now) return current;
-  if (current.status === 'trialing') return current;
+  const ownTrial = current.trialEndsAt !== null && current.trialEndsAt > now ? current.trialEndsAt : null;
+  const stripeTrial = stripeTrialEnd !== null && stripeTrialEnd > now ? stripeTrialEnd : null;
+  if (current.status === 'trialing' && stripeTrial === null) return current;
+  if (stripeTrial !== null) {
+    const trialEndsAt = ownTrial !== null && ownTrial > stripeTrial ? ownTrial : stripeTrial;
+    return {
+      ...current,
+      status: 'trialing',
+      trialEndsAt,
+      cancelAtPeriodEnd: false,
+      graceUntil: null,
+      endedReason: null,
+    };
+  }
   return {
     ...current,
     status: 'expired',
@@ -174,6 +223,33 @@ export function checkoutTrialEnd(membership: Membership, now: Date): Date | null
   const earliest = now.getTime() + (STRIPE_MIN_TRIAL_SECONDS + STRIPE_TRIAL_MARGIN_SECONDS) * 1000;
   // Whole seconds: Stripe's trial_end is a Unix timestamp.
   return new Date(Math.ceil(Math.max(membership.trialEndsAt.getTime(), earliest) / 1000) * 1000);
+}
+
+/** What {@link subscriptionsToEnd} needs to know of a customer's subscription. */
+export interface SubscriptionFacts {
+  id: string;
+  status: string;
+  /** Stripe's `created`, Unix seconds. */
+  created: number;
+}
+
+/**
+ * A reader pays through one subscription. When a customer has several that Stripe may still
+ * charge (two Checkout sessions both completed, or a stale `incomplete` one beside a new
+ * subscription), the one kept is the oldest that can entitle (ties by id) and every other that
+ * can still charge is ended. With none that can entitle nothing is ended here: an `incomplete`
+ * subscription alone may still be paid (Checkout ends the stale one when the reader tries again).
+ */
+export function subscriptionsToEnd(subs: readonly SubscriptionFacts[]): {
+  keep: SubscriptionFacts | null;
+  end: SubscriptionFacts[];
+} {
+  const entitling = subs
+    .filter((s) => canEntitle(s.status))
+    .sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const keep = entitling[0] ?? null;
+  if (keep === null) return { keep: null, end: [] };
+  return { keep, end: subs.filter((s) => s.id !== keep.id && canStillCharge(s.status)) };
 }
 
 /**

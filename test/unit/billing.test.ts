@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  blocksCheckout,
   canEntitle,
   canStillCharge,
   checkoutTrialEnd,
@@ -8,6 +9,7 @@ import {
   STRIPE_MIN_TRIAL_SECONDS,
   STRIPE_TRIAL_MARGIN_SECONDS,
   type SubscriptionSnapshot,
+  subscriptionsToEnd,
 } from '../../src/domain/billing';
 import { entitlementOf, type Membership } from '../../src/domain/membership';
 
@@ -89,22 +91,58 @@ describe('membershipFromSubscription: every Stripe status', () => {
     expect(m).toMatchObject({ status: 'expired', endedReason: 'canceled' });
   });
 
-  it.each(['canceled', 'paused', 'incomplete_expired'])(
-    '%s with paid time left → canceled until then',
-    (status) => {
-      const m = membershipFromSubscription(sub({ status }), trial, noMemory, inputs);
-      expect(m).toMatchObject({ status: 'canceled', currentPeriodEnd: later(30) });
-    },
-  );
+  it('canceled with paid time left → canceled until then', () => {
+    const m = membershipFromSubscription(sub({ status: 'canceled' }), trial, noMemory, inputs);
+    expect(m).toMatchObject({ status: 'canceled', currentPeriodEnd: later(30) });
+  });
 
-  it.each(['canceled', 'paused', 'incomplete_expired'])('%s with the period over → expired', (status) => {
+  it('canceled with the period over → expired', () => {
     const m = membershipFromSubscription(
-      sub({ status, currentPeriodEnd: later(-1) }),
+      sub({ status: 'canceled', currentPeriodEnd: later(-1) }),
       trial,
       noMemory,
       inputs,
     );
     expect(m).toMatchObject({ status: 'expired', endedReason: 'canceled' });
+  });
+
+  describe.each(['paused', 'incomplete_expired'])('%s is never entitled', (status) => {
+    const paid: Membership = {
+      ...trial,
+      status: 'active',
+      trialEndsAt: later(-20),
+      currentPeriodEnd: later(9),
+    };
+    it('not even while the period runs: expired for a payment that is missing', () => {
+      for (const periodEnd of [later(30), later(-1), null]) {
+        const m = membershipFromSubscription(
+          sub({ status, currentPeriodEnd: periodEnd }),
+          paid,
+          noMemory,
+          inputs,
+        );
+        expect(m).toMatchObject({
+          status: 'expired',
+          endedReason: 'payment_failed',
+          cancelAtPeriodEnd: false,
+        });
+        expect(m && entitlementOf(m, NOW)).toMatchObject({ entitled: false, reason: 'payment_failed' });
+      }
+    });
+    it('the reader’s own free trial, still running, is kept until its end and not after', () => {
+      const m = membershipFromSubscription(sub({ status }), { ...trial, status: 'active' }, noMemory, inputs);
+      expect(m).toMatchObject({ status: 'trialing', trialEndsAt: trial.trialEndsAt, endedReason: null });
+      expect(m && entitlementOf(m, new Date(later(10).getTime() - 1000)).entitled).toBe(true);
+      expect(m && entitlementOf(m, later(10))).toMatchObject({ entitled: false, reason: 'trial_expired' });
+    });
+    it('a free trial that ends this second is over', () => {
+      const m = membershipFromSubscription(sub({ status }), { ...trial, trialEndsAt: NOW }, noMemory, inputs);
+      expect(m?.status).toBe('expired');
+    });
+    it('a running comp is kept', () => {
+      const comped: Membership = { ...paid, status: 'comped', compUntil: later(5) };
+      expect(membershipFromSubscription(sub({ status }), comped, noMemory, inputs)?.status).toBe('comped');
+    });
   });
 
   it('unpaid → expired for a failed payment', () => {
@@ -171,6 +209,68 @@ describe('single-event transitions', () => {
     expect(membershipAfterCustomerDeleted(trial, NOW)).toBe(trial);
     const comped: Membership = { ...trial, status: 'comped', compUntil: later(5) };
     expect(membershipAfterCustomerDeleted(comped, NOW)).toBe(comped);
+    expect(membershipAfterCustomerDeleted(comped, NOW, later(3))).toBe(comped);
+  });
+  it('customer.deleted during a Stripe trial keeps a trial until the Stripe trial would have ended', () => {
+    const checkedOut: Membership = {
+      ...trial,
+      status: 'active',
+      plan: 'monthly',
+      trialEndsAt: later(1),
+      currentPeriodEnd: later(2),
+    };
+    const m = membershipAfterCustomerDeleted(checkedOut, NOW, later(2));
+    expect(m).toMatchObject({ status: 'trialing', trialEndsAt: later(2), endedReason: null });
+    expect(entitlementOf(m, new Date(later(2).getTime() - 1000)).entitled).toBe(true);
+    expect(entitlementOf(m, later(2))).toMatchObject({ entitled: false, reason: 'trial_expired' });
+    // The reader's own free trial, if it ends later, is what is kept.
+    expect(
+      membershipAfterCustomerDeleted({ ...checkedOut, trialEndsAt: later(4) }, NOW, later(2)),
+    ).toMatchObject({ status: 'trialing', trialEndsAt: later(4) });
+    // A trial already over (or ending this second) keeps nothing.
+    for (const end of [later(-1), NOW, null]) {
+      expect(membershipAfterCustomerDeleted({ ...checkedOut, trialEndsAt: later(-5) }, NOW, end).status).toBe(
+        'expired',
+      );
+    }
+    // A reader still on the free trial keeps it, whatever Stripe's trial said.
+    expect(membershipAfterCustomerDeleted(trial, NOW, later(3))).toMatchObject({
+      status: 'trialing',
+      trialEndsAt: later(10),
+    });
+  });
+});
+
+describe('subscriptionsToEnd: one subscription per reader', () => {
+  const s = (id: string, status: string, created: number) => ({ id, status, created });
+  it('two that can entitle (two Checkouts completed): the older is kept, the newer ended', () => {
+    const result = subscriptionsToEnd([s('sub_b', 'trialing', 20), s('sub_a', 'trialing', 10)]);
+    expect(result.keep?.id).toBe('sub_a');
+    expect(result.end.map((x) => x.id)).toEqual(['sub_b']);
+    // Same second: the id decides, so both deliveries agree.
+    const tie = subscriptionsToEnd([s('sub_y', 'active', 10), s('sub_x', 'trialing', 10)]);
+    expect(tie.keep?.id).toBe('sub_x');
+    expect(tie.end.map((x) => x.id)).toEqual(['sub_y']);
+  });
+  it('a stale incomplete (or paused, unpaid) one beside one that entitles is ended, even if newer or older', () => {
+    const result = subscriptionsToEnd([
+      s('sub_old', 'incomplete', 5),
+      s('sub_new', 'active', 10),
+      s('sub_p', 'paused', 1),
+      s('sub_u', 'unpaid', 2),
+    ]);
+    expect(result.keep?.id).toBe('sub_new');
+    expect(result.end.map((x) => x.id).sort()).toEqual(['sub_old', 'sub_p', 'sub_u']);
+  });
+  it('ended ones are left alone; alone, or without one that entitles, nothing is ended', () => {
+    expect(
+      subscriptionsToEnd([s('a', 'active', 1), s('b', 'canceled', 2), s('c', 'incomplete_expired', 3)]).end,
+    ).toEqual([]);
+    expect(subscriptionsToEnd([s('a', 'incomplete', 1), s('b', 'incomplete', 2)])).toEqual({
+      keep: null,
+      end: [],
+    });
+    expect(subscriptionsToEnd([])).toEqual({ keep: null, end: [] });
   });
 });
 
@@ -209,5 +309,13 @@ describe('Stripe subscription statuses', () => {
       expect(canStillCharge(status)).toBe(true);
     }
     for (const status of ['incomplete_expired', 'canceled']) expect(canStillCharge(status)).toBe(false);
+  });
+  it('every status that can still charge blocks a new Checkout, except incomplete', () => {
+    for (const status of ['trialing', 'active', 'past_due', 'unpaid', 'paused']) {
+      expect(blocksCheckout(status)).toBe(true);
+    }
+    for (const status of ['incomplete', 'incomplete_expired', 'canceled', 'new_status']) {
+      expect(blocksCheckout(status)).toBe(false);
+    }
   });
 });

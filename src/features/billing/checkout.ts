@@ -4,14 +4,14 @@ import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { toMembership } from '../../db/memberships';
 import { memberships } from '../../db/schema';
-import { canStillCharge, checkoutTrialEnd } from '../../domain/billing';
+import { blocksCheckout, checkoutTrialEnd } from '../../domain/billing';
 import type { Plan } from '../../domain/membership';
 import { epochSeconds, wholeSeconds } from '../../domain/time';
 import type { Authenticated } from '../readers';
 import { checkoutPricing } from './prices';
 import { assertReturnUrl } from './return-url';
 import { priceOfPlan } from './snapshot';
-import { callStripe, callStripeUnlessMissing, type Stripe } from './stripe';
+import { callStripe, callStripeUnlessMissing, isMissingResource, type Stripe } from './stripe';
 
 export interface CheckoutInput {
   plan: Plan;
@@ -82,6 +82,51 @@ interface SessionRequest {
   currency?: string | undefined;
 }
 
+/** Stripe refused the request as it stands (400: the session or subscription has moved on) or has no such object. */
+function alreadyOver(err: unknown): boolean {
+  const status =
+    typeof err === 'object' && err !== null ? (err as { statusCode?: unknown }).statusCode : null;
+  return status === 400 || isMissingResource(err);
+}
+
+/**
+ * Before a new Checkout Session: the reader's stale `incomplete` subscriptions (a first payment
+ * that failed or waits for 3-D Secure) are ended, and their open sessions expired, so that two
+ * sessions completed cannot make two subscriptions. A session completed meanwhile (Stripe then
+ * refuses to expire it) is left to the webhook, which ends a second subscription at once.
+ */
+async function clearTheWay(
+  ctx: AppContext,
+  readerId: string,
+  customer: string,
+  subscriptions: Stripe.Subscription[],
+): Promise<void> {
+  for (const stale of subscriptions.filter((s) => s.status === 'incomplete')) {
+    await callStripe(ctx, 'subscriptions.cancel', (stripe) =>
+      stripe.subscriptions.cancel(stale.id).catch((err: unknown) => {
+        if (alreadyOver(err)) return null;
+        throw err;
+      }),
+    );
+    ctx.logger.info('stale incomplete subscription ended before a new checkout', {
+      reader_id: readerId,
+      subscription: stale.id,
+    });
+  }
+  const open = await callStripe(ctx, 'checkout.sessions.list', (stripe) =>
+    stripe.checkout.sessions.list({ customer, status: 'open', limit: 10 }),
+  );
+  for (const session of open.data) {
+    await callStripe(ctx, 'checkout.sessions.expire', (stripe) =>
+      stripe.checkout.sessions.expire(session.id).catch((err: unknown) => {
+        // Completed or expired since it was listed: nothing to expire.
+        if (alreadyOver(err)) return null;
+        throw err;
+      }),
+    );
+  }
+}
+
 /** The Checkout Session for `customer`, or which customer Stripe said it does not have. */
 async function checkoutFor(
   ctx: AppContext,
@@ -92,13 +137,14 @@ async function checkoutFor(
     stripe.subscriptions.list({ customer, status: 'all', limit: 20 }),
   );
   if (existing === null) return { missing: customer };
-  if (existing.data.some((s) => canStillCharge(s.status))) {
+  if (existing.data.some((s) => blocksCheckout(s.status))) {
     throw new ApiError(
       'conflict',
       'There is already a subscription on this account: manage it in the billing portal.',
     );
   }
   const readerId = who.reader.id;
+  await clearTheWay(ctx, readerId, customer, existing.data);
   const session = await callStripeUnlessMissing(ctx, 'checkout.sessions.create', (stripe) =>
     stripe.checkout.sessions.create(
       {

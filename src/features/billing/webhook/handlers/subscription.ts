@@ -21,6 +21,12 @@ import {
   governingSubscription,
 } from '../subject';
 import { type Change, NO_CHANGE, notYet } from './change';
+import { endDuplicateSubscriptions, SHOWS_NEW_SUBSCRIPTION } from './subscription-duplicates';
+
+/** The end of the subscription's Stripe trial, if it had one. */
+export function stripeTrialEnd(sub: Stripe.Subscription): Date | null {
+  return typeof sub.trial_end === 'number' ? new Date(sub.trial_end * 1000) : null;
+}
 
 export interface SubscriptionHints {
   readerId?: string | null | undefined;
@@ -49,14 +55,26 @@ export async function fromSubscription(
   if (!current) return { target, next: null };
   // A membership is never linked (again) to a Stripe customer that has been deleted, whatever
   // order the customer's events arrive in: its subscriptions are over with it.
-  if (customerId && customerId !== target.row.stripeCustomerId && (await customerDeleted(ctx, customerId))) {
+  // Deleting a customer cancels its subscriptions first, so the subscription's own deletion is
+  // usually the first word of it: one that ended during its trial asks whether that is why.
+  const trialEnd = stripeTrialEnd(fetched);
+  const endedInTrial = fetched.status === 'canceled' && trialEnd !== null && trialEnd > ctx.now();
+  if (
+    customerId &&
+    (customerId !== target.row.stripeCustomerId || endedInTrial) &&
+    (await customerDeleted(ctx, customerId))
+  ) {
     return {
       target,
-      next: membershipAfterCustomerDeleted(current, ctx.now()),
+      next: membershipAfterCustomerDeleted(current, ctx.now(), trialEnd),
       links: { stripeCustomerId: null, stripeSubscriptionId: null },
     };
   }
-  const sub = await governingSubscription(ctx, fetched, target.row.stripeSubscriptionId);
+  // A second subscription for the reader is ended at once; the membership follows the one kept.
+  const kept = SHOWS_NEW_SUBSCRIPTION.has(event.type)
+    ? await endDuplicateSubscriptions(ctx, target, fetched, event.id)
+    : null;
+  const sub = await governingSubscription(ctx, kept ?? fetched, target.row.stripeSubscriptionId);
   const snapshot = toSnapshot(ctx.config, sub);
   const inputs = { now: ctx.now(), graceDays: ctx.config.graceDays, failedAt: hints.failedAt ?? null };
   // An open dispute of one of its payments (recorded on the subscription) holds access back.
