@@ -183,7 +183,9 @@ export function membershipAfterCustomerDeleted(
 ): Membership {
   if (current.status === 'comped' && current.compUntil && current.compUntil > now) return current;
   const ownTrial = current.trialEndsAt !== null && current.trialEndsAt > now ? current.trialEndsAt : null;
-  const stripeTrial = stripeTrialEnd !== null && stripeTrialEnd > now ? stripeTrialEnd : null;
+  // A membership already over (an admin's cancel now, a refund) is not brought back by it.
+  const stripeTrial =
+    current.status !== 'expired' && stripeTrialEnd !== null && stripeTrialEnd > now ? stripeTrialEnd : null;
   if (current.status === 'trialing' && stripeTrial === null) return current;
   if (stripeTrial !== null) {
     const trialEndsAt = ownTrial !== null && ownTrial > stripeTrial ? ownTrial : stripeTrial;

@@ -333,4 +333,40 @@ describe('item 2b: customer.deleted during a Stripe trial', () => {
     view = await me(email);
     expect(view.entitlement).toMatchObject({ entitled: false, reason: 'trial_expired' });
   });
+  it('the same when customer.deleted arrives before the subscription’s own deletion', async () => {
+    const { email, token, readerId } = await signUp('deleted.first@example.com');
+    const freeTrialEnd = b.emulatorNow() + 30 * HOUR;
+    await setTrialEnd(readerId, freeTrialEnd);
+    expect((await payCheckout(b.control, await checkout(token))).ok).toBe(true);
+    await deliverOk();
+    const { stripe_customer_id: customer, stripe_subscription_id: subId } = await row(readerId);
+    const stripeTrialEnd = (await b.stripe.subscriptions.retrieve(subId ?? '')).trial_end ?? 0;
+
+    await b.stripe.customers.del(customer ?? '');
+    // Stripe does not promise an order: customer.deleted first, then the rest.
+    const pending = await b.control.pendingDeliveries();
+    const ordered = [
+      ...pending.filter((d) => d.type === 'customer.deleted'),
+      ...pending.filter((d) => d.type !== 'customer.deleted'),
+    ];
+    expect(ordered[0]?.type).toBe('customer.deleted');
+    for (const [i, d] of ordered.entries()) {
+      const res = await b.h.app.request('http://127.0.0.1:8787/v1/webhooks/stripe', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': d.signature_header,
+        },
+        body: d.payload,
+      });
+      expect(res.status).toBeLessThan(500);
+      await b.control.reportDelivery(d.id, res.status);
+      // After customer.deleted alone, already: the trial is kept, never an access ended meanwhile.
+      if (i === 0) expect((await me(email)).membership.status).toBe('trialing');
+    }
+    const view = await me(email);
+    expect(view.membership.status).toBe('trialing');
+    expect(Date.parse(view.membership.trial_ends_at as string) / 1000).toBe(stripeTrialEnd);
+    expect(view.entitlement.entitled).toBe(true);
+  });
 });

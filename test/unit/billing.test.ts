@@ -233,6 +233,9 @@ describe('single-event transitions', () => {
         'expired',
       );
     }
+    // A membership already over (canceled now by an admin, refunded) is not brought back.
+    const over: Membership = { ...checkedOut, status: 'expired', endedReason: 'canceled' };
+    expect(membershipAfterCustomerDeleted(over, NOW, later(2))).toMatchObject({ status: 'expired' });
     // A reader still on the free trial keeps it, whatever Stripe's trial said.
     expect(membershipAfterCustomerDeleted(trial, NOW, later(3))).toMatchObject({
       status: 'trialing',
