@@ -190,6 +190,18 @@ describe('checkout without a trial', () => {
     expect((await h.stripe.checkout.sessions.retrieve(session.id)).subscription).toBe(subs[0]?.id);
   });
 
+  it('its open invoice paid through the API (a new card first) makes the incomplete subscription active', async () => {
+    const { session, customer } = await checkoutSession(h.stripe);
+    expect((await h.control.completeCheckout(session.id, MORE_TEST_CARDS.insufficientFunds)).ok).toBe(false);
+    const [sub] = (await h.stripe.subscriptions.list({ status: 'incomplete' })).data;
+    await h.control.replaceCard(customer.id, TEST_CARDS.success);
+    const paid = await h.stripe.invoices.pay(String(sub?.latest_invoice));
+    expect(paid.status).toBe('paid');
+    expect((await h.stripe.subscriptions.retrieve(sub?.id ?? '')).status).toBe('active');
+    const updated = (await h.stripe.events.list({ type: 'customer.subscription.updated', limit: 1 })).data[0];
+    expect(updated?.data.previous_attributes).toMatchObject({ status: 'incomplete' });
+  });
+
   it.each([MORE_TEST_CARDS.authenticate, MORE_TEST_CARDS.authenticate3ds2])(
     '%s: 3-D Secure abandoned leaves it incomplete, with no charge; completed, it pays and renews off session',
     async (number) => {
