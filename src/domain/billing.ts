@@ -35,13 +35,20 @@ export function canStillCharge(status: string): boolean {
 }
 
 /**
- * Whether a subscription in this status refuses the reader a new Checkout (manage it in the
- * portal instead). An `incomplete` one does not: its first payment failed or awaits 3-D Secure,
- * the portal cannot finish it, and it would lock the reader out for up to 23 hours; a new
- * Checkout ends it instead.
+ * Subscriptions that entitle to nothing and that the portal cannot bring back: `incomplete` (its
+ * first payment failed or awaits 3-D Secure; it would lock the reader out for up to 23 hours) and
+ * `paused` (a trial ended without a payment method, or a failed first or final payment; only an
+ * API call resumes it). A new Checkout ends them instead of being refused.
  */
+const REPLACEABLE_STATUSES: ReadonlySet<string> = new Set(['incomplete', 'paused']);
+
+export function replacedByCheckout(status: string): boolean {
+  return REPLACEABLE_STATUSES.has(status);
+}
+
+/** Whether a subscription in this status refuses the reader a new Checkout (manage it in the portal instead). */
 export function blocksCheckout(status: string): boolean {
-  return canStillCharge(status) && status !== 'incomplete';
+  return canStillCharge(status) && !replacedByCheckout(status);
 }
 
 /** The fields of a Stripe subscription that decide a membership (see features/billing/snapshot.ts). */

@@ -284,6 +284,19 @@ describe('item 5: paused and incomplete_expired are not entitled', () => {
     const view = await me(email);
     expect(view.membership.status).toBe('expired');
     expect(view.entitlement).toMatchObject({ entitled: false, reason: 'payment_failed' });
+
+    // Nothing but an API call would resume it: a new Checkout replaces it instead of a 409.
+    const again = await b.h.call('POST', '/v1/me/checkout', {
+      token: await signIn(email),
+      body: { plan: 'monthly' },
+    });
+    expect(again.status, again.text).toBe(200);
+    expect((await b.stripe.subscriptions.retrieve(subId)).status).toBe('canceled');
+    expect((await payCheckout(b.control, again.json.url as string)).ok).toBe(true);
+    await deliverOk();
+    const paid = await me(email);
+    expect(paid.membership.status).toBe('active');
+    expect(paid.entitlement.entitled).toBe(true);
   });
 
   it('paused while the reader’s own free trial still runs: the free trial is kept, then ends', async () => {

@@ -6,6 +6,7 @@ import {
   checkoutTrialEnd,
   membershipAfterCustomerDeleted,
   membershipFromSubscription,
+  replacedByCheckout,
   STRIPE_MIN_TRIAL_SECONDS,
   STRIPE_TRIAL_MARGIN_SECONDS,
   type SubscriptionSnapshot,
@@ -313,12 +314,18 @@ describe('Stripe subscription statuses', () => {
     }
     for (const status of ['incomplete_expired', 'canceled']) expect(canStillCharge(status)).toBe(false);
   });
-  it('every status that can still charge blocks a new Checkout, except incomplete', () => {
-    for (const status of ['trialing', 'active', 'past_due', 'unpaid', 'paused']) {
+  it('every status that can still charge blocks a new Checkout, except incomplete and paused, which it replaces', () => {
+    for (const status of ['trialing', 'active', 'past_due', 'unpaid']) {
       expect(blocksCheckout(status)).toBe(true);
+      expect(replacedByCheckout(status)).toBe(false);
     }
-    for (const status of ['incomplete', 'incomplete_expired', 'canceled', 'new_status']) {
+    for (const status of ['incomplete', 'paused']) {
       expect(blocksCheckout(status)).toBe(false);
+      expect(replacedByCheckout(status)).toBe(true);
+    }
+    for (const status of ['incomplete_expired', 'canceled', 'new_status']) {
+      expect(blocksCheckout(status)).toBe(false);
+      expect(replacedByCheckout(status)).toBe(false);
     }
   });
 });

@@ -4,7 +4,7 @@ import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { toMembership } from '../../db/memberships';
 import { memberships } from '../../db/schema';
-import { blocksCheckout, checkoutTrialEnd } from '../../domain/billing';
+import { blocksCheckout, checkoutTrialEnd, replacedByCheckout } from '../../domain/billing';
 import type { Plan } from '../../domain/membership';
 import { epochSeconds, wholeSeconds } from '../../domain/time';
 import type { Authenticated } from '../readers';
@@ -90,10 +90,11 @@ function alreadyOver(err: unknown): boolean {
 }
 
 /**
- * Before a new Checkout Session: the reader's stale `incomplete` subscriptions (a first payment
- * that failed or waits for 3-D Secure) are ended, and their open sessions expired, so that two
- * sessions completed cannot make two subscriptions. A session completed meanwhile (Stripe then
- * refuses to expire it) is left to the webhook, which ends a second subscription at once.
+ * Before a new Checkout Session: the reader's stale `incomplete` and `paused` subscriptions (a
+ * first payment that failed or waits for 3-D Secure, a trial ended without a card) are ended, and
+ * the open sessions expired, so that two sessions completed cannot make two subscriptions. A
+ * session completed meanwhile (Stripe then refuses to expire it) is left to the webhook, which
+ * ends a second subscription at once.
  */
 async function clearTheWay(
   ctx: AppContext,
@@ -101,16 +102,17 @@ async function clearTheWay(
   customer: string,
   subscriptions: Stripe.Subscription[],
 ): Promise<void> {
-  for (const stale of subscriptions.filter((s) => s.status === 'incomplete')) {
+  for (const stale of subscriptions.filter((s) => replacedByCheckout(s.status))) {
     await callStripe(ctx, 'subscriptions.cancel', (stripe) =>
       stripe.subscriptions.cancel(stale.id).catch((err: unknown) => {
         if (alreadyOver(err)) return null;
         throw err;
       }),
     );
-    ctx.logger.info('stale incomplete subscription ended before a new checkout', {
+    ctx.logger.info('stale subscription ended before a new checkout', {
       reader_id: readerId,
       subscription: stale.id,
+      status: stale.status,
     });
   }
   const open = await callStripe(ctx, 'checkout.sessions.list', (stripe) =>
