@@ -3,7 +3,7 @@
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 import type Stripe from 'stripe';
-import type { CardField, StoredCard } from './cards';
+import { type CardField, MORE_TEST_CARDS, type StoredCard } from './cards';
 import { TEST_CARDS } from './constants';
 
 const STYLE = `
@@ -155,6 +155,15 @@ const TestCards: FC = () => (
       </li>
       <li>
         <code>{TEST_CARDS.declined.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: always declined
+      </li>
+      <li>
+        <code>{MORE_TEST_CARDS.insufficientFunds.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: declined,
+        insufficient funds
+      </li>
+      <li>
+        <code>{MORE_TEST_CARDS.authenticate.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>,{' '}
+        <code>{MORE_TEST_CARDS.authenticate3ds2.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: 3-D Secure
+        (completed on this page)
       </li>
     </ul>
     <p class="muted">Any future expiry date, any 3-digit CVC.</p>
