@@ -184,3 +184,68 @@ describe('item 7: event payloads in the endpoint API version', () => {
     }
   }, 60_000);
 });
+
+describe('item 10: 3-D Secure on renewal', () => {
+  it('with a card that asks on every payment (3184): the reader is mailed the hosted invoice link, which completes it', async () => {
+    const email = 'three-ds@example.com';
+    const { token, readerId } = await signUp(email);
+    const started = await b.h.call('POST', '/v1/me/checkout', { token, body: { plan: 'monthly' } });
+    // The challenge on the Checkout page covers the card's set-up; the trial charges nothing.
+    expect((await payCheckout(b.control, started.json.url as string, '4000002760003184')).ok).toBe(true);
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    const { stripe_subscription_id: subId } = await row(readerId);
+    const sub = await b.stripe.subscriptions.retrieve(subId);
+
+    // The trial ends: the first charge needs the cardholder, off session.
+    await b.control.advance({ to: (sub.trial_end ?? 0) + 60 });
+    const types = (await b.control.pendingDeliveries()).map((d) => d.type);
+    expect(types).toContain('invoice.payment_action_required');
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    const [invoice] = (await b.stripe.invoices.list({ subscription: subId, status: 'open' })).data;
+    if (!invoice?.hosted_invoice_url) throw new Error('no open invoice with a hosted page');
+    const mails = async () =>
+      b.h.ctx.db.all<{ template: string; payload: string }>(
+        sql`SELECT template, payload FROM outbox WHERE reader_id = ${readerId} AND template = 'payment_action_required' ORDER BY rowid`,
+      );
+    const [mail] = await mails();
+    if (!mail) throw new Error('no payment_action_required mail');
+    const payload = JSON.parse(mail.payload) as Record<string, unknown>;
+    expect(payload.action_url).toBe(invoice.hosted_invoice_url);
+    const { renderMail } = await import('../../src/features/mail');
+    const rendered = await renderMail(b.h.ctx.config, {
+      id: 'm',
+      to: email,
+      template: 'payment_action_required',
+      payload,
+    });
+    expect(rendered.subject).toBe('Confirm your OnePass payment');
+    expect(rendered.text).toContain(invoice.hosted_invoice_url);
+    expect(rendered.text).toMatch(/confirm the payment of \$\d+\.\d\d/);
+    expect(rendered.html).toContain(`<a href="${invoice.hosted_invoice_url}`);
+    let view = await entitlement(token);
+    expect(view.membership.status).toBe('past_due');
+    expect(view.entitlement.entitled).toBe(true);
+
+    // The reader opens the link and completes the challenge: paid, active again.
+    const opened = await fetch(invoice.hosted_invoice_url);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('data-status="open"');
+    const paid = await fetch(`${invoice.hosted_invoice_url}/pay`, {
+      method: 'POST',
+      body: new URLSearchParams({ authenticate: 'true' }),
+    });
+    expect(paid.status).toBe(200);
+    expect(await paid.text()).toContain('data-status="paid"');
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    view = await entitlement(token);
+    expect(view.membership.status).toBe('active');
+
+    // The next renewal asks again: a second mail, for the new invoice.
+    const renewed = await b.stripe.subscriptions.retrieve(subId);
+    await b.control.advance({ to: (renewed.items.data[0]?.current_period_end ?? 0) + 60 });
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    const both = await mails();
+    expect(both).toHaveLength(2);
+    expect(JSON.parse(both[1]?.payload ?? '{}').action_url).not.toBe(invoice.hosted_invoice_url);
+  }, 60_000);
+});

@@ -11,6 +11,7 @@ import { controlRoutes } from './routes/control';
 import { customerRoutes } from './routes/customers';
 import { disputeRoutes } from './routes/disputes';
 import { eventRoutes } from './routes/events';
+import { hostedInvoiceRoutes } from './routes/hosted-invoices';
 import { pageRoutes } from './routes/pages';
 import { paymentRoutes } from './routes/payments';
 import { portalRoutes } from './routes/portal';
@@ -47,6 +48,7 @@ export function createEmulatorApp(emulator: Emulator): Hono {
     portalRoutes(ctx),
     eventRoutes(ctx),
     pageRoutes(ctx),
+    hostedInvoiceRoutes(ctx),
     controlRoutes(emulator),
   ]) {
     app.route('/', routes);

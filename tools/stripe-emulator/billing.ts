@@ -4,8 +4,8 @@ import type Stripe from 'stripe';
 import { type CardProblem, DECLINED_MESSAGE, refusal } from './cards';
 import { DAY } from './constants';
 import type { EmulatorContext } from './context';
-import { cardError, invalidRequest, resourceMissing } from './errors';
 import { isDisputedCard, openDispute } from './disputes';
+import { cardError, invalidRequest, resourceMissing } from './errors';
 import { changed, emit } from './events';
 import { newId } from './ids';
 import { buildCharge, buildRefund } from './objects/charge';
@@ -86,12 +86,14 @@ export function publishInvoice(ctx: EmulatorContext, rec: InvoiceRecord): void {
   invoice.status = 'open';
   invoice.effective_at = ctx.state.now;
   invoice.status_transitions.finalized_at = ctx.state.now;
+  // Stripe's hosted page for a finalised invoice: where the customer pays it (3-D Secure included).
+  invoice.hosted_invoice_url = `${ctx.config.baseUrl}/invoice/${invoice.id}`;
   if (invoice.amount_due > 0) invoice.next_payment_attempt = ctx.state.now;
   emit(
     ctx,
     'invoice.finalized',
     invoice,
-    changed(before, ['number', 'status', 'effective_at', 'status_transitions']),
+    changed(before, ['number', 'status', 'effective_at', 'status_transitions', 'hosted_invoice_url']),
   );
 }
 

@@ -10,7 +10,14 @@ import { newId } from './ids';
  * (9995); or asks for 3-D Secure on the first payment or set-up (3155, 3220), then pays (off
  * session too) once the cardholder has authenticated it.
  */
-export type CardBehaviour = 'succeeds' | 'charge_fails' | 'declined' | 'insufficient_funds' | 'authenticate';
+export type CardBehaviour =
+  | 'succeeds'
+  | 'charge_fails'
+  | 'declined'
+  | 'insufficient_funds'
+  | 'authenticate'
+  /** 3184: 3-D Secure on every payment, off session (renewals) too; a challenge covers one use. */
+  | 'authenticate_always';
 
 /** Stripe's test card numbers the emulator knows, beyond the three of `TEST_CARDS`. */
 export const MORE_TEST_CARDS = {
@@ -20,6 +27,8 @@ export const MORE_TEST_CARDS = {
   authenticate: '4000002500003155',
   /** 3-D Secure 2 must be completed for the payment to succeed. */
   authenticate3ds2: '4000000000003220',
+  /** 3-D Secure required on every payment, renewals included (`invoice.payment_action_required`). */
+  authenticateAlways: '4000002760003184',
 } as const;
 
 export interface CardInput {
@@ -69,6 +78,7 @@ const BEHAVIOURS: Record<string, CardBehaviour> = {
   [MORE_TEST_CARDS.insufficientFunds]: 'insufficient_funds',
   [MORE_TEST_CARDS.authenticate]: 'authenticate',
   [MORE_TEST_CARDS.authenticate3ds2]: 'authenticate',
+  [MORE_TEST_CARDS.authenticateAlways]: 'authenticate_always',
 };
 
 function parseExpiry(exp: string): { month: number; year: number } | null {
@@ -132,7 +142,8 @@ export function checkCard(input: CardInput, now: number): { card: StoredCard } |
       name,
       fingerprint: `fp_emulator_${digits.slice(-4)}`,
       created: now,
-      authenticated: behaviour === 'authenticate' && input.authenticate !== false,
+      authenticated:
+        (behaviour === 'authenticate' || behaviour === 'authenticate_always') && input.authenticate !== false,
     },
   };
 }
@@ -145,6 +156,19 @@ export function refusal(card: StoredCard, use: 'attach' | 'charge'): CardProblem
       message: 'Your card has insufficient funds.',
       code: 'card_declined',
       declineCode: 'insufficient_funds',
+    };
+  }
+  if (card.behaviour === 'authenticate_always') {
+    // The challenge completed on a page covers that one use; the next payment asks again.
+    if (card.authenticated) {
+      card.authenticated = false;
+      return null;
+    }
+    return {
+      field: 'number',
+      message: 'Your card was declined. This transaction requires authentication.',
+      code: 'authentication_required',
+      declineCode: 'authentication_required',
     };
   }
   if (card.behaviour === 'authenticate' && !card.authenticated) {
