@@ -45,6 +45,8 @@ export class Emulator {
       maxAttempts: settings.maxAttempts,
       log: settings.log,
       onChange: () => this.changed(),
+      apiVersionOf: (url) =>
+        [...this.ctx.state.webhookEndpoints.values()].find((e) => e.url === url)?.api_version ?? null,
     });
     this.ctx = {
       config: settings,
