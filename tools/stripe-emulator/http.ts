@@ -15,6 +15,7 @@ import {
   parseForm,
 } from './form';
 import { randomToken } from './ids';
+import { refuseUnknownParams } from './params';
 import { snapshot } from './store';
 
 export interface ApiRequest {
@@ -92,6 +93,7 @@ export function apiRoute(ctx: EmulatorContext, handler: ApiHandler) {
       const query = parseForm(new URL(c.req.url).search.slice(1));
       const body = method === 'GET' ? {} : parseForm(await c.req.text());
       const params = { ...query, ...body };
+      refuseUnknownParams(method, c.req.routePath, params);
       fingerprint = canonicalParams(params);
       if (key !== null) {
         const stored = ctx.state.idempotency.get(key);
@@ -183,21 +185,41 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function expandPath(ctx: EmulatorContext, node: unknown, segs: string[]): void {
+/** An object id (`sub_…`, `cs_test_…`), as opposed to a plain string value such as a status. */
+function looksLikeId(value: string): boolean {
+  const m = /^[a-z]+(?:_test)?_([A-Za-z0-9]{8,})$/.exec(value);
+  return m !== null && /[A-Z0-9]/.test(m[1] ?? '');
+}
+
+/** Stripe's answer to an `expand[]` path that names no expandable property. */
+function notExpandable(path: string): EmulatorApiError {
+  return new EmulatorApiError(400, {
+    type: 'invalid_request_error',
+    message: `This property cannot be expanded (${path}).`,
+    param: 'expand',
+  });
+}
+
+function expandPath(ctx: EmulatorContext, node: unknown, segs: string[], path = segs.join('.')): void {
   const [head, ...rest] = segs;
   if (head === undefined) return;
   if (Array.isArray(node)) {
-    for (const item of node) expandPath(ctx, item, segs);
+    for (const item of node) expandPath(ctx, item, segs, path);
     return;
   }
   if (!isRecord(node)) return;
+  // A property the object does not have, or one that holds a plain value, cannot be expanded.
+  if (!(head in node)) throw notExpandable(path);
   const value = node[head];
+  if (value !== null && typeof value !== 'object' && !(typeof value === 'string' && looksLikeId(value))) {
+    throw notExpandable(path);
+  }
   if (typeof value === 'string') {
     const found = lookup(ctx, value);
     // Unknown targets (e.g. payment intents, which the emulator does not model) stay ids.
     if (found !== undefined) node[head] = snapshot(found);
   }
-  expandPath(ctx, node[head], rest);
+  expandPath(ctx, node[head], rest, path);
 }
 
 /** Applies `expand[]` to a wire copy of the answer (stored objects are never modified). */
