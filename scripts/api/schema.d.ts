@@ -593,6 +593,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/gifts/redeem/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a gift link offers */
+        get: operations["previewGift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gifts you bought, newest first (at most 100) */
+        get: operations["listGifts"];
+        put?: never;
+        /**
+         * Buy 1, 3 or 12 months of OnePass for someone
+         * @description Opens a one-time (payment-mode) Checkout Session: months at the monthly price, a year at the annual price, in `currency` (one of `GET /v1/plans` currencies). When Stripe reports it paid, the buyer and the recipient are mailed the redemption link, which `GET /v1/gifts` also shows. A refund before redemption voids the gift.
+         */
+        post: operations["buyGift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gifts/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem a gift link for your account
+         * @description Anyone signed in with the link may redeem it, once: the membership becomes a gift (token claim `membership: "gift"`) until its months after what the reader already has (a running trial or gift). 409 when the gift is not paid, already redeemed or refunded, or while the reader pays a subscription.
+         */
+        post: operations["redeemGift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/access": {
         parameters: {
             query?: never;
@@ -1814,6 +1872,46 @@ export interface components {
              */
             tax: "plus_tax" | "tax_included" | null;
         };
+        GiftPreview: {
+            months: number;
+            /** @enum {string} */
+            status: "pending" | "paid" | "redeemed" | "void";
+            recipient_name: string | null;
+            message: string | null;
+            from: string;
+        };
+        BuyGiftRequest: {
+            months: 1 | 3 | 12;
+            /** Format: email */
+            recipient_email: string;
+            recipient_name?: string;
+            message?: string;
+            currency?: string;
+        };
+        Gift: {
+            /** @example gft_abcdefghijklmnopqrst */
+            id: string;
+            /** @example 3 */
+            months: number;
+            recipient_email: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "redeemed" | "void";
+            /**
+             * @description In the currency's minor unit
+             * @example 2697
+             */
+            amount: number;
+            /** @example eur */
+            currency: string;
+            /** @description The link to pass on, once paid */
+            redeem_url: string | null;
+            ends_at: string | null;
+            created_at: string;
+        };
+        RedeemGiftRequest: {
+            /** @description The token of the gift link */
+            token: string;
+        };
         ExchangedToken: {
             token: string;
             /** Format: date-time */
@@ -2257,6 +2355,17 @@ export interface components {
             churned: number;
             /** @description Members paying now: `active`, or `past_due` within grace. */
             active_paying: number;
+            /** @description Gifts of membership (also counted as `comped` in `members`). */
+            gifts: {
+                /** @description Gifts paid in the period. */
+                sold: number;
+                /** @description Gifts redeemed in the period. */
+                redeemed: number;
+                /** @description Gifts refunded before redemption in the period. */
+                voided: number;
+                /** @description Readers whose membership is a gift now. */
+                live_members: number;
+            };
         };
         AdminUser: {
             email: string;
@@ -4239,6 +4348,221 @@ export interface operations {
             };
             /** @description A dependency failed; safe to retry */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewGift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the gift link */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gift */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GiftPreview"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGifts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gifts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Gift"][];
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    buyGift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BuyGiftRequest"];
+            };
+        };
+        responses: {
+            /** @description The Checkout Session URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency failed; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeemGift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemGiftRequest"];
+            };
+        };
+        responses: {
+            /** @description Redeemed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ends_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

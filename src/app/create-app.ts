@@ -10,6 +10,7 @@ import { accountRoutes } from '../features/account/routes';
 import { adminGate } from '../features/admin';
 import { adminRoutes } from '../features/admin/routes';
 import { auditRoutes } from '../features/audit/routes';
+import { giftPages, giftRoutes } from '../features/gifts';
 import { billingRoutes } from '../features/billing/routes';
 import { consoleApiRoutes, consoleRoutes } from '../features/console';
 import { docsRoutes } from '../features/docs/routes';
@@ -119,6 +120,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', passkeyRoutes)
     .route('/', accountRoutes)
     .route('/', billingRoutes)
+    .route('/', giftRoutes)
     .route('/', accessRoutes)
     .route('/', readRoutes)
     .route('/', publisherRoutes)
@@ -133,6 +135,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', consoleApiRoutes)
     .route('/', importRoutes)
     .route('/', auditRoutes)
+    .route('/', giftPages)
     .route('/', pageRoutes)
     .route('/', consoleRoutes)
     .route('/', docsRoutes);
@@ -181,6 +184,10 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
           'What publisher sites call with their API key (and the browser access flow they send readers through).',
       },
       { name: 'Discovery', description: 'Public documents to verify entitlement tokens with, and liveness.' },
+      {
+        name: 'Gifts',
+        description: 'Months of OnePass bought for someone with a one-time payment, redeemed by a link.',
+      },
       { name: 'Stripe', description: "Stripe's webhook deliveries, accepted only with a valid signature." },
       {
         name: 'Admin',

@@ -21,8 +21,12 @@ export function toMembership(row: MembershipRow | null | undefined): Membership 
     graceUntil: row.graceUntil,
     compUntil: row.compUntil,
     endedReason: row.endedReason,
+    ...(row.status === 'comped' && row.compReason?.startsWith(GIFT_COMP_REASON) ? { gift: true } : {}),
   };
 }
+
+/** The `comp_reason` prefix of a complimentary membership a gift gave (`gift:gft_…`). */
+export const GIFT_COMP_REASON = 'gift:';
 
 /** The row fields a domain Membership writes back. */
 export function membershipColumns(m: Membership) {

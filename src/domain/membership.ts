@@ -47,6 +47,8 @@ export interface Membership {
   graceUntil: Date | null;
   compUntil: Date | null;
   endedReason: EndedReason | null;
+  /** A complimentary membership that a redeemed gift gave: its token claim says `gift`. */
+  gift?: boolean;
 }
 
 /** The kinds of entitlement, as carried by the token's `membership` claim. */
@@ -93,7 +95,7 @@ export function entitlementOf(membership: Membership | null, now: Date): Entitle
     case 'canceled':
       return until('paid', membership.currentPeriodEnd ?? new Date(0), now, 'canceled');
     case 'comped':
-      return until('comp', membership.compUntil ?? new Date(0), now, 'canceled');
+      return until(membership.gift ? 'gift' : 'comp', membership.compUntil ?? new Date(0), now, 'canceled');
     case 'expired':
       return { entitled: false, kind: null, reason: membership.endedReason ?? 'canceled', until: null };
   }

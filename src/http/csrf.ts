@@ -35,6 +35,8 @@ export type FormAction =
   | 'change-email-code'
   | 'change-email-link'
   | 'delete-passkey'
+  | 'gift'
+  | 'gift-redeem'
   /** A console form, by the path it posts to: `console:/admin/members/rdr_…/comp`. */
   | `console:${string}`;
 

@@ -7,6 +7,7 @@ import { settle } from './clock';
 import type { EmulatorContext } from './context';
 import { emit } from './events';
 import { newId } from './ids';
+import { completePayment } from './payment-checkout';
 import { startSubscription, updateSubscription } from './lifecycle';
 import { buildCustomer } from './objects/customer';
 import type { CheckoutRecord, CustomerRecord, InvoiceRecord, SubscriptionRecord } from './store';
@@ -15,7 +16,8 @@ export type CheckoutResult =
   | {
       ok: true;
       session: Stripe.Checkout.Session;
-      subscription: Stripe.Subscription;
+      /** Null for a payment-mode session. */
+      subscription: Stripe.Subscription | null;
       /** `success_url` with `{CHECKOUT_SESSION_ID}` filled in; null when the session has none. */
       redirectUrl: string | null;
     }
@@ -135,6 +137,14 @@ export function completeCheckout(
   if (session.status === 'complete')
     return fail(409, 'This checkout session is already complete.', 'session_complete');
   if (session.status !== 'open') return fail(409, 'This checkout session has expired.', 'session_expired');
+  if (session.mode === 'payment') {
+    const paid = completePayment(ctx, rec, input);
+    if (!paid.ok) {
+      const { message, code, declineCode } = paid.problem;
+      return fail(paid.status, message, code, paid.status === 402 ? 'number' : null, declineCode);
+    }
+    return { ok: true, session, subscription: null, redirectUrl: successRedirect(session) };
+  }
   const price = ctx.state.prices.get(rec.priceId);
   if (price === undefined)
     return fail(409, 'The price of this session no longer exists.', 'resource_missing');

@@ -36,6 +36,8 @@ export interface CheckoutRecord {
   quantity: number;
   trialEnd: number | null;
   subscriptionMetadata: Record<string, string>;
+  /** `payment_intent_data[metadata]` of a payment-mode session: what its charge carries. */
+  paymentIntentMetadata?: Record<string, string>;
   /**
    * The subscription a failed first payment on this session left `incomplete`: a new attempt on
    * the session pays its open invoice rather than starting another.
@@ -75,6 +77,7 @@ export interface State {
   /** Endpoints made through `/v1/webhook_endpoints` (delivery itself follows the emulator's own list). */
   webhookEndpoints: Map<string, Stripe.WebhookEndpoint>;
   disputes: Map<string, Stripe.Dispute>;
+  testClocks: Map<string, Stripe.TestHelpers.TestClock>;
   /** Oldest first; the list endpoint reverses. */
   events: Stripe.Event[];
   eventsById: Map<string, Stripe.Event>;
@@ -102,6 +105,7 @@ export function createState(now: number): State {
     ]),
     webhookEndpoints: new Map(),
     disputes: new Map(),
+    testClocks: new Map(),
     events: [],
     eventsById: new Map(),
     idempotency: new Map(),

@@ -3,6 +3,7 @@
  * members by effective status now, the trial cohort of a period and its conversion, churn, paying
  * members. Definitions are in docs/OPERATIONS.md.
  */
+
 import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
 import { effectiveStatusSql } from '../../db/memberships';
@@ -10,6 +11,7 @@ import { memberships, readers, stripeEvents } from '../../db/schema';
 import { type DayRange, rangeInstants } from '../../domain/days';
 import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../../domain/membership';
 import { epochSeconds } from '../../domain/time';
+import { type GiftMetrics, giftMetrics } from '../gifts';
 import type { AdminPrincipal } from './actors';
 
 /** Statuses a Stripe event leaves behind only when the reader has paid (or started a paid plan). */
@@ -22,6 +24,7 @@ export interface Metrics {
   conversionRate: number | null;
   churned: number;
   activePaying: number;
+  gifts: GiftMetrics;
 }
 
 export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrincipal>): Promise<Metrics> {
@@ -32,7 +35,7 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
   const to = epochSeconds(end);
   const status = effectiveStatusSql(now);
   const everPaid = sql`exists (select 1 from ${stripeEvents} where ${stripeEvents.readerId} = ${memberships.readerId} and ${stripeEvents.statusAfter} in ${PAID_STATUSES})`;
-  const [byStatus, [cohort], [churn], [paying]] = await Promise.all([
+  const [byStatus, [cohort], [churn], [paying], giftFigures] = await Promise.all([
     ctx.db
       .select({ status, n: count() })
       .from(memberships)
@@ -70,6 +73,7 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
         sql`${readers.deletedAt} is null and (${memberships.status} = 'active'
           or (${memberships.status} = 'past_due' and coalesce(${memberships.graceUntil}, 0) > ${t}))`,
       ),
+    giftMetrics(ctx, { start, end }),
   ]);
   const members = Object.fromEntries(MEMBERSHIP_STATUSES.map((s) => [s, 0])) as Record<
     MembershipStatus,
@@ -86,5 +90,6 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
       trialsStarted === 0 ? null : Math.round((trialsConverted / trialsStarted) * 10_000) / 10_000,
     churned: Number(churn?.n ?? 0),
     activePaying: Number(paying?.n ?? 0),
+    gifts: giftFigures,
   };
 }

@@ -150,6 +150,12 @@ export const adminRoutes = new OpenAPIHono<AdminEnv>()
         conversion_rate: m.conversionRate,
         churned: m.churned,
         active_paying: m.activePaying,
+        gifts: {
+          sold: m.gifts.sold,
+          redeemed: m.gifts.redeemed,
+          voided: m.gifts.voided,
+          live_members: m.gifts.liveMembers,
+        },
       },
       200,
     );

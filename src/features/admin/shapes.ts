@@ -26,5 +26,13 @@ export const MetricsSchema = z
     active_paying: count.openapi({
       description: 'Members paying now: `active`, or `past_due` within grace.',
     }),
+    gifts: z
+      .object({
+        sold: count.openapi({ description: 'Gifts paid in the period.' }),
+        redeemed: count.openapi({ description: 'Gifts redeemed in the period.' }),
+        voided: count.openapi({ description: 'Gifts refunded before redemption in the period.' }),
+        live_members: count.openapi({ description: 'Readers whose membership is a gift now.' }),
+      })
+      .openapi({ description: 'Gifts of membership (also counted as `comped` in `members`).' }),
   })
   .openapi('Metrics');

@@ -30,6 +30,7 @@ export interface AuditEntry {
     | 'publisher_staff'
     | 'webhook_endpoint'
     | 'payout'
+    | 'gift'
     | 'stripe';
   targetId: string;
   /** JSON-safe snapshots; never secrets (no keys, hashes or passwords). */

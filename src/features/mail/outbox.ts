@@ -22,7 +22,9 @@ export type MailTemplate =
   | 'email_change'
   | 'email_changed'
   | 'webhook_disabled'
-  | 'console_invite';
+  | 'console_invite'
+  | 'gift_purchased'
+  | 'gift_received';
 
 export interface OutgoingMail {
   id: string;

@@ -198,6 +198,31 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
           `Changed your mind? Subscribe again from your account: ${account}${SIGNATURE}`,
       };
     }
+    case 'gift_purchased': {
+      const months = typeof p.months === 'number' ? p.months : 1;
+      const to = field(p, 'recipient_email') ?? 'your recipient';
+      const paid = money(p.amount, field(p, 'currency'));
+      return {
+        subject: `Your OnePass gift of ${months} ${months === 1 ? 'month' : 'months'}`,
+        text:
+          `Thank you: your gift of ${months} ${months === 1 ? 'month' : 'months'} of OnePass${paid ? ` (${paid})` : ''} is paid, ` +
+          `and we have mailed ${to} the link to redeem it.\n\n` +
+          `Here is the same link, to pass on yourself if you prefer: ${field(p, 'redeem_url') ?? account}\n\n` +
+          `Anyone with the link can redeem the gift once.${SIGNATURE}`,
+      };
+    }
+    case 'gift_received': {
+      const months = typeof p.months === 'number' ? p.months : 1;
+      const from = field(p, 'from') ?? 'Someone';
+      const message = field(p, 'message');
+      return {
+        subject: `${from} gave you ${months} ${months === 1 ? 'month' : 'months'} of OnePass`,
+        text:
+          `${from} gave you ${months} ${months === 1 ? 'month' : 'months'} of OnePass: full articles on every member site.\n\n` +
+          (message ? `Their message: ${message}\n\n` : '') +
+          `Redeem it with a new or an existing account: ${field(p, 'redeem_url') ?? account}${SIGNATURE}`,
+      };
+    }
     case 'webhook_disabled': {
       const name = field(p, 'publisher_name') ?? 'your publication';
       const since = when(field(p, 'failing_since'));

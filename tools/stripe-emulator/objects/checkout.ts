@@ -18,6 +18,8 @@ export interface NewCheckoutSession {
   trial: boolean;
   /** Stripe Tax and what Checkout collects for it. */
   tax: CheckoutTax;
+  /** Default `subscription`. */
+  mode?: 'subscription' | 'payment';
   now: number;
 }
 
@@ -59,7 +61,7 @@ export function buildCheckoutSession(input: NewCheckoutSession): Stripe.Checkout
     },
     customer: input.customer,
     customer_account: null,
-    customer_creation: input.customer === null ? 'always' : null,
+    customer_creation: input.customer === null ? (input.mode === 'payment' ? 'if_required' : 'always') : null,
     customer_details: null,
     customer_email: input.customerEmail,
     discounts: [],
@@ -71,7 +73,7 @@ export function buildCheckoutSession(input: NewCheckoutSession): Stripe.Checkout
     locale: null,
     managed_payments: null,
     metadata: input.metadata,
-    mode: 'subscription',
+    mode: input.mode ?? 'subscription',
     origin_context: null,
     payment_intent: null,
     payment_link: null,

@@ -22,6 +22,7 @@ import { apiRoute, matchesCreated, newestFirst, paginate } from '../http';
 import { newId } from '../ids';
 import { buildCheckoutSession, buildPortalSession } from '../objects/checkout';
 import { DEFAULT_PORTAL_CONFIGURATION } from '../objects/portal';
+import { createPaymentSession } from '../payment-checkout';
 import { sessionCurrency, taxParams } from './checkout-tax';
 
 function optUrl(params: FormObject, name: string): string | null {
@@ -89,6 +90,20 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
     apiRoute(ctx, ({ params }) => {
       const now = ctx.state.now;
       const mode = reqString(params, 'mode');
+      if (mode === 'payment') {
+        const customer = optString(params, 'customer') || null;
+        if (customer !== null && ctx.state.customers.get(customer)?.deleted !== false) {
+          throw missingReference('customer', customer, 'customer');
+        }
+        return createPaymentSession(ctx, params, {
+          customer,
+          customerEmail: customer === null ? optString(params, 'customer_email') || null : null,
+          successUrl: optUrl(params, 'success_url'),
+          cancelUrl: optUrl(params, 'cancel_url'),
+          clientReferenceId: optString(params, 'client_reference_id') || null,
+          lines: optList(params, 'line_items') ?? [],
+        });
+      }
       if (mode !== 'subscription') {
         throw invalidRequest(`The emulator supports only mode=subscription, not ${mode}.`, 'mode');
       }

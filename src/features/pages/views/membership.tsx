@@ -61,7 +61,7 @@ export function describeMembership(stored: Membership | null, now: Date): Member
       };
     case 'comped':
       return {
-        headline: 'Complimentary membership',
+        headline: m.gift ? 'Gift membership' : 'Complimentary membership',
         rows: m.compUntil ? [['Until', formatDay(m.compUntil)]] : [],
         advice: null,
       };

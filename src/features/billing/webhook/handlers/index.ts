@@ -7,14 +7,14 @@ import type { AppContext } from '../../../../app/context';
 import type { Change } from './change';
 import { onCustomerDeleted } from './customer';
 import { onDisputeEvent } from './dispute';
+import { onCheckoutOrGift, onRefundOrGift } from './gift';
 import { onInvoiceActionRequired, onInvoiceEvent } from './invoice';
-import { onChargeRefunded } from './refund';
-import { onCheckoutCompleted, onSubscriptionEvent } from './subscription';
+import { onSubscriptionEvent } from './subscription';
 
 export type EventHandler = (ctx: AppContext, event: Stripe.Event) => Promise<Change>;
 
 const HANDLERS: Readonly<Record<string, EventHandler>> = {
-  'checkout.session.completed': onCheckoutCompleted,
+  'checkout.session.completed': onCheckoutOrGift,
   'customer.subscription.created': onSubscriptionEvent,
   'customer.subscription.updated': onSubscriptionEvent,
   'customer.subscription.deleted': onSubscriptionEvent,
@@ -24,7 +24,7 @@ const HANDLERS: Readonly<Record<string, EventHandler>> = {
   'invoice.paid': onInvoiceEvent,
   'invoice.payment_failed': onInvoiceEvent,
   'invoice.payment_action_required': onInvoiceActionRequired,
-  'charge.refunded': onChargeRefunded,
+  'charge.refunded': onRefundOrGift,
   'charge.dispute.created': onDisputeEvent,
   'charge.dispute.funds_withdrawn': onDisputeEvent,
   'charge.dispute.closed': onDisputeEvent,

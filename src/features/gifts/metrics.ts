@@ -1,0 +1,46 @@
+/** @module Gift figures for the admin metrics: sold, redeemed and voided in a period, and gift members now. */
+import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import type { AppContext } from '../../app/context';
+import { GIFT_COMP_REASON } from '../../db/memberships';
+import { gifts, memberships, readers } from '../../db/schema';
+import { epochSeconds } from '../../domain/time';
+
+export interface GiftMetrics {
+  /** Gifts paid in the period (whatever became of them since). */
+  sold: number;
+  redeemed: number;
+  /** Refunded before redemption, in the period. */
+  voided: number;
+  /** Readers whose membership is a gift now. */
+  liveMembers: number;
+}
+
+export async function giftMetrics(ctx: AppContext, period: { start: Date; end: Date }): Promise<GiftMetrics> {
+  const t = epochSeconds(ctx.now());
+  const within = (column: typeof gifts.paidAt) => and(gte(column, period.start), lt(column, period.end));
+  const [[sold], [redeemed], [voided], [live]] = await Promise.all([
+    ctx.db.select({ n: count() }).from(gifts).where(within(gifts.paidAt)),
+    ctx.db.select({ n: count() }).from(gifts).where(within(gifts.redeemedAt)),
+    ctx.db
+      .select({ n: count() })
+      .from(gifts)
+      .where(and(eq(gifts.status, 'void'), within(gifts.voidedAt))),
+    ctx.db
+      .select({ n: count() })
+      .from(memberships)
+      .innerJoin(readers, eq(readers.id, memberships.readerId))
+      .where(
+        and(
+          isNull(readers.deletedAt),
+          eq(memberships.status, 'comped'),
+          sql`${memberships.compReason} like ${`${GIFT_COMP_REASON}%`} and coalesce(${memberships.compUntil}, 0) > ${t}`,
+        ),
+      ),
+  ]);
+  return {
+    sold: Number(sold?.n ?? 0),
+    redeemed: Number(redeemed?.n ?? 0),
+    voided: Number(voided?.n ?? 0),
+    liveMembers: Number(live?.n ?? 0),
+  };
+}
