@@ -17,7 +17,8 @@ export interface GiftMetrics {
 
 export async function giftMetrics(ctx: AppContext, period: { start: Date; end: Date }): Promise<GiftMetrics> {
   const t = epochSeconds(ctx.now());
-  const within = (column: typeof gifts.paidAt) => and(gte(column, period.start), lt(column, period.end));
+  const within = (column: typeof gifts.paidAt | typeof gifts.redeemedAt | typeof gifts.voidedAt) =>
+    and(gte(column, period.start), lt(column, period.end));
   const [[sold], [redeemed], [voided], [live]] = await Promise.all([
     ctx.db.select({ n: count() }).from(gifts).where(within(gifts.paidAt)),
     ctx.db.select({ n: count() }).from(gifts).where(within(gifts.redeemedAt)),
