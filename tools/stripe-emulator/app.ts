@@ -16,6 +16,7 @@ import { pageRoutes } from './routes/pages';
 import { paymentRoutes } from './routes/payments';
 import { portalRoutes } from './routes/portal';
 import { subscriptionRoutes } from './routes/subscriptions';
+import { testClockRoutes } from './routes/test-clocks';
 
 export function createEmulatorApp(emulator: Emulator): Hono {
   const { ctx } = emulator;
@@ -45,6 +46,7 @@ export function createEmulatorApp(emulator: Emulator): Hono {
     subscriptionRoutes(ctx),
     paymentRoutes(ctx),
     disputeRoutes(ctx),
+    testClockRoutes(ctx),
     portalRoutes(ctx),
     eventRoutes(ctx),
     pageRoutes(ctx),

@@ -29,6 +29,7 @@ const MAP_KEYS = [
   'portalConfigurations',
   'webhookEndpoints',
   'disputes',
+  'testClocks',
 ] as const satisfies readonly (keyof State)[];
 
 type MapKey = (typeof MAP_KEYS)[number];
@@ -40,6 +41,7 @@ const LATER_KEYS = new Set<MapKey>([
   'portalConfigurations',
   'webhookEndpoints',
   'disputes',
+  'testClocks',
 ]);
 
 /** The file's text: Maps as entry lists; events once (their index is rebuilt on load). */

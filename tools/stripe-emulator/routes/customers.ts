@@ -11,6 +11,7 @@ import { apiRoute, matchesCreated, newestFirst, paginate } from '../http';
 import { newId } from '../ids';
 import { cancelNow, isLive } from '../lifecycle';
 import { buildCustomer } from '../objects/customer';
+import { requireTestClock } from './test-clocks';
 
 /** Nullable text fields: an empty string clears them, as in Stripe. */
 function optText(params: FormObject, name: string): string | null | undefined {
@@ -43,6 +44,9 @@ export function customerRoutes(ctx: EmulatorContext): Hono {
         },
         ctx.state.now,
       );
+      // Stripe's test clocks: the customer (and what it buys) follows the clock, here the emulator's one.
+      const testClock = optString(params, 'test_clock');
+      if (testClock) customer.test_clock = requireTestClock(ctx, testClock).id;
       ctx.state.customers.set(customer.id, { customer, deleted: false, card: null });
       emit(ctx, 'customer.created', customer);
       return customer;
