@@ -235,13 +235,14 @@ export class WebhookDispatcher {
     return false;
   }
 
-  /** Forgets deliveries and held events and cancels anything in flight; endpoints stay, the mode returns to its start value. */
+  /** Forgets deliveries and held events and cancels anything in flight; endpoints stay, the mode returns to its start value, the pull queue to the pinned API version. */
   reset(): void {
     this.cancelAll();
     this.held = [];
     this.deliveries.clear();
     this.chains.clear();
     this.mode = this.initialMode;
+    this.pullApiVersion = null;
     this.changed();
   }
 
