@@ -196,8 +196,16 @@ export const CheckoutPage: FC<CheckoutView> = ({
   values,
   error,
 }) => {
-  const name = `${product?.name ?? 'Subscription'} (${price.nickname ?? price.recurring?.interval ?? ''})`;
-  const total = (price.unit_amount ?? 0) * quantity;
+  const oneTime = price.type === 'one_time';
+  const name = oneTime
+    ? (product?.name ?? 'Payment')
+    : `${product?.name ?? 'Subscription'} (${price.nickname ?? price.recurring?.interval ?? ''})`;
+  // The session's own figures: a currency option's amount, in its currency.
+  const currency = session.currency ?? price.currency;
+  const total =
+    trialEnd === null && session.amount_total !== null
+      ? session.amount_total
+      : (price.unit_amount ?? 0) * quantity;
   if (session.status !== 'open') {
     return (
       <Layout title="Checkout">
@@ -214,18 +222,22 @@ export const CheckoutPage: FC<CheckoutView> = ({
     );
   }
   return (
-    <Layout title={`Subscribe to ${name}`}>
+    <Layout title={oneTime ? `Pay for ${name}` : `Subscribe to ${name}`}>
       {session.cancel_url === null ? null : (
         <p>
           <a href={session.cancel_url}>← Back</a>
         </p>
       )}
       <section class="panel" aria-labelledby="summary">
-        <h1 id="summary">Subscribe to {name}</h1>
-        <p class="price">{per(price)}</p>
+        <h1 id="summary">{oneTime ? `Pay for ${name}` : `Subscribe to ${name}`}</h1>
+        <p class="price">
+          {oneTime || trialEnd === null
+            ? `${money(total / quantity, currency)}${oneTime ? '' : ` per ${price.recurring?.interval ?? 'month'}`}`
+            : per(price)}
+        </p>
         {quantity > 1 ? <p class="muted">Quantity: {quantity}</p> : null}
         {trialEnd === null ? (
-          <p>Due today: {money(total, price.currency)}</p>
+          <p>Due today: {money(total, currency)}</p>
         ) : (
           <p>
             Free trial until <strong>{day(trialEnd)}</strong> (UTC), then {money(total, price.currency)} per{' '}
@@ -240,7 +252,11 @@ export const CheckoutPage: FC<CheckoutView> = ({
         <form method="post" action={`/checkout/${session.id}`}>
           <CardFields values={values} error={error} />
           <button type="submit" class="full">
-            {trialEnd === null ? `Pay ${money(total, price.currency)} and subscribe` : 'Start trial'}
+            {oneTime
+              ? `Pay ${money(total, currency)}`
+              : trialEnd === null
+                ? `Pay ${money(total, currency)} and subscribe`
+                : 'Start trial'}
           </button>
         </form>
         <TestCards />

@@ -18,6 +18,9 @@ import { GiftBuyView, type GiftOption, GiftRedeemView, GiftThanksView } from './
 
 export const giftPages = new OpenAPIHono<AppEnv>();
 
+const THANKS_WAIT_MS = 8000;
+const THANKS_POLL_MS = 400;
+
 /** The pages' form size limit, looked up per request: billing's webhook handlers import this feature, and billing is imported by the pages. */
 const limitForm: MiddlewareHandler<AppEnv> = (c, next) => formLimit(c, next);
 
@@ -106,11 +109,14 @@ giftPages.get('/gift/thanks', async (c) => {
   const who = await optionalReader(c);
   if (!who) return c.redirect(loginFor('/account'), 303);
   const ctx = c.get('ctx');
-  const [gift] = await ctx.db
-    .select()
-    .from(gifts)
-    .where(and(eq(gifts.id, c.req.query('gift') ?? ''), eq(gifts.buyerReaderId, who.reader.id)))
-    .limit(1);
+  const mine = and(eq(gifts.id, c.req.query('gift') ?? ''), eq(gifts.buyerReaderId, who.reader.id));
+  // Stripe's webhook follows the redirect closely: wait for it briefly, as the subscribe success page does.
+  const deadline = Date.now() + THANKS_WAIT_MS;
+  let [gift] = await ctx.db.select().from(gifts).where(mine).limit(1);
+  while (gift?.status === 'pending' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, THANKS_POLL_MS));
+    [gift] = await ctx.db.select().from(gifts).where(mine).limit(1);
+  }
   if (!gift) return showError(c, 404, { title: 'No such gift', message: 'This gift is not one of yours.' });
   const link =
     gift.status === 'paid' || gift.status === 'redeemed' ? await redeemUrl(ctx.config, gift.id) : null;
