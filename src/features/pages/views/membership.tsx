@@ -124,6 +124,9 @@ export const AccountView: FC<AccountViewProps> = (p) => (
             Subscribe
           </a>
         ) : null}
+        <a class="btn secondary" href="/gift">
+          Give OnePass
+        </a>
         {p.portalCsrf ? (
           <form method="post" action="/account/billing-portal">
             <FormState csrf={p.portalCsrf} />
