@@ -125,6 +125,19 @@ describe('Checkout in a currency, with Stripe Tax', () => {
     expect(refused.param).toBe('currency');
   });
 
+  it('a subscription started in a currency option bills in it', async () => {
+    const customer = await h.stripe.customers.create({ email: 'eur@example.com' });
+    const eur = await session({ currency: 'eur' }, customer.id);
+    expect((await h.control.completeCheckout(eur.id, '4242424242424242')).ok).toBe(true);
+    const [sub] = (await h.stripe.subscriptions.list({ customer: customer.id })).data;
+    expect(sub).toMatchObject({ currency: 'eur', status: 'active' });
+    const [invoice] = (await h.stripe.invoices.list({ customer: customer.id })).data;
+    expect(invoice).toMatchObject({ currency: 'eur', amount_paid: 899 });
+    expect(invoice?.lines.data[0]?.currency).toBe('eur');
+    const [charge] = (await h.stripe.charges.list({ customer: customer.id })).data;
+    expect(charge).toMatchObject({ currency: 'eur', amount: 899 });
+  });
+
   it('automatic tax and tax ids for an existing customer need customer_update, as Stripe demands', async () => {
     const customer = await h.stripe.customers.create({ email: 'tax@example.com' });
     const noAddress = await refusal(session({ automatic_tax: { enabled: true } }, customer.id));

@@ -8,6 +8,7 @@ import { isDisputedCard, openDispute } from './disputes';
 import { cardError, invalidRequest, resourceMissing } from './errors';
 import { changed, emit } from './events';
 import { newId } from './ids';
+import { priceIn } from './objects/catalog';
 import { buildCharge, buildRefund } from './objects/charge';
 import { buildInvoice } from './objects/invoice';
 import { type CustomerRecord, firstItem, type InvoiceRecord, type SubscriptionRecord } from './store';
@@ -38,8 +39,14 @@ export function periodEndAfter(subscription: Stripe.Subscription, periodsSinceAn
   return addInterval(subscription.billing_cycle_anchor, interval, count);
 }
 
-export function itemAmount(item: Stripe.SubscriptionItem): number {
-  return (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
+/** What a period of the subscription's first item costs, in the subscription's currency (a currency option when not the price's own). */
+export function itemAmount(ctx: EmulatorContext, subscription: Stripe.Subscription): number {
+  const item = firstItem(subscription);
+  const unit =
+    priceIn(ctx.state.currencyOptions.get(item.price.id), item.price, subscription.currency)?.amount ??
+    item.price.unit_amount ??
+    0;
+  return unit * (item.quantity ?? 1);
 }
 
 export interface InvoicePlan {

@@ -7,9 +7,9 @@ import { settle } from './clock';
 import type { EmulatorContext } from './context';
 import { emit } from './events';
 import { newId } from './ids';
-import { completePayment } from './payment-checkout';
 import { startSubscription, updateSubscription } from './lifecycle';
 import { buildCustomer } from './objects/customer';
+import { completePayment } from './payment-checkout';
 import type { CheckoutRecord, CustomerRecord, InvoiceRecord, SubscriptionRecord } from './store';
 
 export type CheckoutResult =
@@ -39,6 +39,12 @@ function fail(
   declineCode?: string,
 ): CheckoutResult {
   return { ok: false, status, message, code, field, ...(declineCode === undefined ? {} : { declineCode }) };
+}
+
+/** The session's currency for the subscription, when it is a currency option rather than the price's own. */
+function sessionCurrency(rec: CheckoutRecord, price: Stripe.Price): { currency?: string } {
+  const currency = rec.session.currency;
+  return currency && currency !== price.currency ? { currency } : {};
 }
 
 export function successRedirect(session: Stripe.Checkout.Session): string | null {
@@ -97,6 +103,7 @@ function payFirstInvoice(
     customer: customerRec,
     price,
     quantity: rec.quantity,
+    ...sessionCurrency(rec, price),
     metadata: rec.subscriptionMetadata,
     trialEnd: null,
   });
@@ -166,6 +173,7 @@ export function completeCheckout(
       customer: customerRec,
       price,
       quantity: rec.quantity,
+      ...sessionCurrency(rec, price),
       metadata: rec.subscriptionMetadata,
       trialEnd: rec.trialEnd,
       ...(rec.missingPaymentMethod === undefined ? {} : { missingPaymentMethod: rec.missingPaymentMethod }),

@@ -66,6 +66,8 @@ export interface StartInput {
   quantity: number;
   metadata: Record<string, string>;
   trialEnd: number | null;
+  /** The Checkout Session's currency when it is one of the price's currency options. */
+  currency?: string;
   /** `trial_settings.end_behavior.missing_payment_method`: what a trial ending without a card does. */
   missingPaymentMethod?: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
 }
@@ -85,6 +87,7 @@ export function startSubscription(ctx: EmulatorContext, input: StartInput) {
     id: newId('sub'),
     customer: input.customer.customer.id,
     price: input.price,
+    ...(input.currency === undefined ? {} : { currency: input.currency }),
     quantity: input.quantity,
     metadata: input.metadata,
     status: trial ? 'trialing' : 'incomplete',
@@ -112,7 +115,7 @@ export function startSubscription(ctx: EmulatorContext, input: StartInput) {
     lineEnd: periodEnd,
     periodStart: now,
     periodEnd: now,
-    amount: trial ? 0 : itemAmount(firstItem(subscription)),
+    amount: trial ? 0 : itemAmount(ctx, subscription),
   });
   subscription.latest_invoice = invoice.invoice.id;
   emit(ctx, 'customer.subscription.created', subscription);
@@ -151,7 +154,7 @@ export function renew(
     lineEnd: item.current_period_end,
     periodStart: oldStart,
     periodEnd: oldEnd,
-    amount: itemAmount(item),
+    amount: itemAmount(ctx, subscription),
   });
   subscription.latest_invoice = invoice.invoice.id;
   publishInvoice(ctx, invoice);

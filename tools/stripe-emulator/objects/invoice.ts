@@ -28,7 +28,7 @@ function buildLine(input: NewInvoice): Stripe.InvoiceLineItem {
     id: newId('il'),
     object: 'line_item',
     amount: input.amount,
-    currency: price.currency,
+    currency: input.subscription.currency,
     description:
       input.amount === 0
         ? `Trial period for ${price.nickname ?? 'Membership'}`
@@ -65,14 +65,20 @@ function buildLine(input: NewInvoice): Stripe.InvoiceLineItem {
   };
 }
 
-export function buildInvoicePayment(invoice: string, amount: number, paymentIntent: string, now: number) {
+export function buildInvoicePayment(
+  invoice: string,
+  amount: number,
+  paymentIntent: string,
+  now: number,
+  currency = 'usd',
+) {
   const payment: Stripe.InvoicePayment = {
     id: newId('inpay'),
     object: 'invoice_payment',
     amount_paid: null,
     amount_requested: amount,
     created: now,
-    currency: 'usd',
+    currency,
     invoice,
     is_default: true,
     livemode: false,
@@ -154,7 +160,15 @@ export function buildInvoice(input: NewInvoice): Stripe.Invoice {
       data:
         input.amount === 0
           ? []
-          : [buildInvoicePayment(input.id, input.amount, input.paymentIntent, input.now)],
+          : [
+              buildInvoicePayment(
+                input.id,
+                input.amount,
+                input.paymentIntent,
+                input.now,
+                input.subscription.currency,
+              ),
+            ],
       has_more: false,
       url: `/v1/invoice_payments?invoice=${input.id}`,
     },

@@ -8,6 +8,8 @@ export interface NewSubscription {
   id: string;
   customer: string;
   price: Stripe.Price;
+  /** Default: the price's own; a Checkout in one of its currency options bills in that. */
+  currency?: string;
   quantity: number;
   metadata: Record<string, string>;
   status: Stripe.Subscription.Status;
@@ -71,7 +73,7 @@ export function buildSubscription(input: NewSubscription): Stripe.Subscription {
     cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: 'charge_automatically',
     created: input.now,
-    currency: input.price.currency,
+    currency: input.currency ?? input.price.currency,
     customer: input.customer,
     customer_account: null,
     days_until_due: null,
