@@ -105,8 +105,11 @@ describe('secure headers', () => {
     const summary = answers
       .map((a) => `${a.what} ${a.status} ${a.headers.get('content-security-policy')}`)
       .join('\n');
+    // The plans' prices come from Stripe, which this world does not run (STRIPE_API_BASE points at a
+    // closed port): that answer is the documented 503, still with every secure header.
+    const fromStripe = new Set(['GET /v1/plans']);
     for (const a of answers) {
-      expect(a.status, `${a.what}\n${summary}`).toBeLessThan(500);
+      expect(a.status, `${a.what}\n${summary}`).toBeLessThan(fromStripe.has(a.what) ? 504 : 500);
       expectSecure(a.headers, a.what, false);
     }
   });
