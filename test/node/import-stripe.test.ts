@@ -72,6 +72,11 @@ describe('importing a Stripe account’s subscriptions', () => {
     expect(['trialing', 'active']).toContain(member.json.membership.status);
     expect(member.json.reader.email).toBe('second@example.com');
 
+    const unknown = await importPage({ starting_after: 'sub_doesnotexist1' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.errors[0].path).toBe('starting_after');
+    expect((await importPage({ starting_after: "' OR '1'='1" })).status).toBe(400);
+
     const again = await importPage({ limit: 100 });
     expect(again.json.summary).toMatchObject({ created: 0, linked: 0, skipped: 2 });
     for (const r of again.json.results) expect(r.reason).toMatch(/already imported/);

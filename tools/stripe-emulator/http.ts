@@ -267,8 +267,13 @@ export function paginate<T extends { id: string }>(
   const cursor = after || before;
   if (cursor) {
     const at = items.findIndex((item) => item.id === cursor);
+    // Stripe: a 400 `resource_missing` naming the cursor parameter.
     if (at < 0)
-      throw invalidRequest(`No such object: '${cursor}'`, after ? 'starting_after' : 'ending_before');
+      throw invalidRequest(
+        `No such object: '${cursor}'`,
+        after ? 'starting_after' : 'ending_before',
+        'resource_missing',
+      );
     if (after) {
       const rest = items.slice(at + 1);
       return { object: 'list', data: rest.slice(0, limit), has_more: rest.length > limit, url };

@@ -101,7 +101,12 @@ const stripeRoute = createRoute({
     body: jsonBody(
       z
         .object({
-          starting_after: z.string().max(255).optional(),
+          starting_after: z
+            .string()
+            .regex(/^sub_[A-Za-z0-9]{1,250}$/, {
+              error: 'Must be a Stripe subscription id (sub_…), as `next` gave it',
+            })
+            .optional(),
           limit: z.number().int().min(1).max(100).default(100),
           dry_run: z.boolean().default(false),
         })

@@ -5,9 +5,10 @@
  */
 import type Stripe from 'stripe';
 import type { UseCase } from '../../app/context';
+import { invalidRequest } from '../../app/errors';
 import { rowFromSubscription } from '../../domain/member-import';
 import type { AdminPrincipal } from '../admin';
-import { callStripe, toSnapshot } from '../billing';
+import { callStripe, isMissingResource, toSnapshot } from '../billing';
 import { type ImportResult, importMembers } from './members';
 
 export interface StripeImportPage {
@@ -30,14 +31,23 @@ export async function importStripePage({
   { startingAfter?: string | undefined; limit: number; dryRun: boolean },
   AdminPrincipal
 >): Promise<StripeImportPage> {
-  const page = await callStripe(ctx, 'subscriptions.list', (stripe) =>
-    stripe.subscriptions.list({
-      status: 'all',
-      limit: input.limit,
-      expand: ['data.customer'],
-      ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
-    }),
-  );
+  const page = await callStripe(ctx, 'subscriptions.list', async (stripe) => {
+    try {
+      return await stripe.subscriptions.list({
+        status: 'all',
+        limit: input.limit,
+        expand: ['data.customer'],
+        ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
+      });
+    } catch (err) {
+      // A cursor Stripe does not know is the caller's mistake, not Stripe being down.
+      if (input.startingAfter && isMissingResource(err)) return null;
+      throw err;
+    }
+  });
+  if (!page) {
+    throw invalidRequest([{ path: 'starting_after', message: 'Stripe has no subscription with this id' }]);
+  }
   const skipped: ImportResult[] = [];
   const rows = [];
   for (const sub of page.data) {
