@@ -61,7 +61,8 @@ describe('unknown parameters and expand paths', () => {
     const sub = await h.stripe.subscriptions.retrieve(id, { expand: ['latest_invoice', 'customer'] });
     expect((sub.latest_invoice as Stripe.Invoice).object).toBe('invoice');
     const list = await h.stripe.subscriptions.list({ expand: ['data.customer'] });
-    expect((list.data[0]?.customer as Stripe.Customer).object).toBe('customer');
+    const [first] = list.data;
+    expect((first?.customer as Stripe.Customer | undefined)?.object).toBe('customer');
   });
 });
 
