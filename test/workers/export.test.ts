@@ -19,6 +19,7 @@ const EXCLUDED: Record<string, string[]> = {
   passkeys: ['public_key'],
   webauthn_challenges: ['challenge_hash'],
   email_changes: ['token_hash', 'code_hash'],
+  gifts: ['token_hash'], // the redemption link's hash: the link itself is the buyer's to share
 };
 
 /** Every table of the schema that links rows to a reader, and the column that does. */
@@ -85,6 +86,14 @@ async function seededReader() {
     (await call('POST', '/v1/me/email', { token: reader.token, body: { email: `moving.${id}@example.com` } }))
       .status,
   ).toBe(202);
+  await sqlRun(
+    "INSERT INTO gifts (id, buyer_reader_id, buyer_email, recipient_email, months, amount, currency, status, token_hash, created_at) VALUES (?, ?, ?, 'friend@example.com', 3, 2997, 'eur', 'pending', ?, ?)",
+    `gft_export${id.slice(4)}`,
+    id,
+    reader.email,
+    `gift-hash-${id}`,
+    now,
+  );
   await sqlRun(
     'INSERT INTO meter_articles (reader_id, month, publisher_id, article_id, created_at) VALUES (?, ?, ?, ?, ?)',
     id,

@@ -2,13 +2,14 @@
  * @module The reader's export (`GET /v1/me/export`): every row the database holds about them,
  * table by table and column by column (SQL names), secrets withheld but said to exist.
  */
-import { and, desc, eq, getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, getTableName, or, type Table } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import {
   accessCodes,
   auditLog,
   emailChanges,
+  gifts,
   memberships,
   meterArticles,
   outbox,
@@ -40,6 +41,7 @@ export const WITHHELD_COLUMNS = {
   },
   passkeys: { public_key: 'The public key of each passkey (its private key never left your device).' },
   webauthn_challenges: { challenge_hash: 'The SHA-256 of a passkey challenge waiting to be answered.' },
+  gifts: { token_hash: 'The SHA-256 of each gift’s redemption link token.' },
   trial_claims: {
     identity_hash: 'A keyed hash of your normalised email, kept after deletion so a trial is taken once.',
   },
@@ -95,6 +97,7 @@ export async function exportOwnData({
     challengeRows,
     changeRows,
     meterRows,
+    giftRows,
   ] = await db.batch([
     db.select().from(readers).where(eq(readers.id, readerId)).limit(1),
     db.select().from(memberships).where(eq(memberships.readerId, readerId)),
@@ -130,6 +133,12 @@ export async function exportOwnData({
     db.select().from(webauthnChallenges).where(eq(webauthnChallenges.readerId, readerId)).limit(MAX_ROWS),
     db.select().from(emailChanges).where(eq(emailChanges.readerId, readerId)).limit(MAX_ROWS),
     db.select().from(meterArticles).where(eq(meterArticles.readerId, readerId)).limit(MAX_ROWS),
+    // Gifts the reader bought or redeemed.
+    db
+      .select()
+      .from(gifts)
+      .where(or(eq(gifts.buyerReaderId, readerId), eq(gifts.redeemedBy, readerId)))
+      .limit(MAX_ROWS),
   ]);
   const reader = readerRows[0];
   if (!reader || reader.deletedAt !== null) throw new ApiError('not_found', 'No account has this id.');
@@ -161,6 +170,7 @@ export async function exportOwnData({
       webauthn_challenges: rows(webauthnChallenges, challengeRows),
       email_changes: rows(emailChanges, changeRows),
       meter_articles: rows(meterArticles, meterRows),
+      gifts: rows(gifts, giftRows),
       trial_claims: rows(trialClaims, claims),
     },
     withheld: WITHHELD_COLUMNS,
