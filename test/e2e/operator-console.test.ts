@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launch, screenshot, seriousViolations, watchConsole } from './browser';
 import { seedConsoleData } from './console-seed';
+import { signInByMail as signInByMailAt } from './sign-in';
 import { type Stack, startStack } from './stack';
 
 const executable = chromiumPath();
@@ -40,19 +41,9 @@ describe.runIf(runnable)('the operator console in a browser', () => {
     expect(await seriousViolations(on), `axe on ${on.url()}`).toEqual([]);
   }
 
-  /** Signs in by mail (which confirms the address), then opens `next`. */
+  /** Signs in by mail (which confirms the address), then waits to land on `next`. */
   async function signInByMail(ctxOf: BrowserContext, on: Page, email: string, next: string) {
-    await on.goto(`${stack.serviceUrl}/sign-in/email?next=${encodeURIComponent(next)}`);
-    await on.getByLabel('Email address').fill(email);
-    await on.getByRole('button', { name: 'Email me a link and code' }).click();
-    await on.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const inbox = await ctxOf.newPage();
-    await inbox.goto(`${stack.serviceUrl}/dev/inbox`);
-    const mail = inbox.locator('article.mail', { hasText: `To ${email}` }).first();
-    const subject = (await mail.getByRole('heading').textContent()) ?? '';
-    await inbox.close();
-    await on.getByLabel('6-digit code').fill(subject.slice(0, 6));
-    await on.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInByMailAt(stack.serviceUrl, ctxOf, on, email, next);
     await on.waitForURL(`${stack.serviceUrl}${next}`);
   }
 

@@ -11,6 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launch, screenshot, seriousViolations, watchConsole } from './browser';
 import { seedConsoleData } from './console-seed';
+import { signInByMail as signInByMailAt } from './sign-in';
 import { type Stack, startStack } from './stack';
 
 const executable = chromiumPath();
@@ -55,23 +56,8 @@ describe.runIf(runnable)('the publisher console in a browser', () => {
     expect(await seriousViolations(on), `axe on ${on.url()}`).toEqual([]);
   }
 
-  async function signInByMail(ctxOf: BrowserContext, on: Page, email: string, next: string) {
-    await on.goto(`${stack.serviceUrl}/sign-in/email?next=${encodeURIComponent(next)}`);
-    await on.getByLabel('Email address').fill(email);
-    await on.getByRole('button', { name: 'Email me a link and code' }).click();
-    await on.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const inbox = await ctxOf.newPage();
-    await inbox.goto(`${stack.serviceUrl}/dev/inbox`);
-    const subject =
-      (await inbox
-        .locator('article.mail', { hasText: `To ${email}` })
-        .first()
-        .getByRole('heading')
-        .textContent()) ?? '';
-    await inbox.close();
-    await on.getByLabel('6-digit code').fill(subject.slice(0, 6));
-    await on.getByRole('button', { name: 'Sign in', exact: true }).click();
-  }
+  const signInByMail = (ctxOf: BrowserContext, on: Page, email: string, next: string) =>
+    signInByMailAt(stack.serviceUrl, ctxOf, on, email, next);
 
   beforeAll(async () => {
     stack = await startStack();

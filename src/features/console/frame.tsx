@@ -171,3 +171,27 @@ export const Tiles: FC<{ items: readonly { label: string; value: string }[] }> =
     ))}
   </div>
 );
+
+/** What a page says after its form: a notice, an error, or a secret made now and shown this once. */
+export interface Shown {
+  notice?: string;
+  error?: string;
+  secret?: string;
+}
+
+/** A key or secret just made, in a card, shown this once; nothing when there is none. */
+export const SecretCard: FC<{ secret?: string | undefined; title: string; id: string; children?: Child }> = ({
+  secret,
+  title,
+  id,
+  children,
+}) =>
+  secret ? (
+    <div class="card">
+      <h2>{title}</h2>
+      <p>{children}</p>
+      <code class="secret" id={id}>
+        {secret}
+      </code>
+    </div>
+  ) : null;

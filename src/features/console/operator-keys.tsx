@@ -4,19 +4,13 @@ import type { AppEnv } from '../../app/env';
 import { ADMIN_ROLES, type AdminRole } from '../../db/schema';
 import { createAdminKey, listAdminKeys, revokeAdminKey } from '../admin';
 import { attempt, showFailure } from '../pages';
-import { Input, PostButton, Select } from './frame';
+import { Input, PostButton, SecretCard, Select, type Shown } from './frame';
 import { formToken, type OperatorSession, type PageContext, postedForm } from './gate';
 import { grantAdminUser, listAdminUsers, revokeAdminUser } from './grants';
 import { operatorPage, withOperator } from './operator-frame';
 
 export const operatorKeys = new OpenAPIHono<AppEnv>();
 operatorKeys.onError(showFailure);
-
-interface Shown {
-  notice?: string;
-  error?: string;
-  secret?: string;
-}
 
 async function showKeys(c: PageContext, s: OperatorSession, shown: Shown = {}) {
   const ctx = c.get('ctx');
@@ -33,15 +27,9 @@ async function showKeys(c: PageContext, s: OperatorSession, shown: Shown = {}) {
     status: shown.error ? 400 : shown.secret ? 201 : 200,
     children: (
       <>
-        {shown.secret ? (
-          <div class="card">
-            <h2>The new admin key</h2>
-            <p>Copy it now: it is shown this once.</p>
-            <code class="secret" id="new-key">
-              {shown.secret}
-            </code>
-          </div>
-        ) : null}
+        <SecretCard secret={shown.secret} title="The new admin key" id="new-key">
+          Copy it now: it is shown this once.
+        </SecretCard>
         <h2>Operator users</h2>
         <table>
           <thead>

@@ -9,19 +9,13 @@ import { listAuditLog } from '../audit';
 import { attempt, showFailure } from '../pages';
 import { createStatement, getStatement, listStatements } from '../payouts';
 import { webhookHealth } from '../webhooks';
-import { Input, money, Pager, when } from './frame';
+import { Input, money, Pager, type Shown, when } from './frame';
 import { formToken, type OperatorSession, type PageContext, postedForm } from './gate';
 import { operatorPage, withOperator } from './operator-frame';
 import { AuditRows } from './operator-members';
 
 export const operatorPages = new OpenAPIHono<AppEnv>();
 operatorPages.onError(showFailure);
-
-interface Shown {
-  notice?: string;
-  error?: string;
-  secret?: string;
-}
 
 async function showPayouts(c: PageContext, s: OperatorSession, shown: Shown = {}) {
   const page = await listStatements({

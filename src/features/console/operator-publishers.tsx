@@ -7,7 +7,7 @@ import type { AppEnv } from '../../app/env';
 import { STAFF_ROLES, type StaffRole } from '../../db/schema';
 import { attempt, showFailure } from '../pages';
 import { getPublisher, listPublishers, OriginSchema, onboardPublisher, rotateKey } from '../publishers';
-import { Input, Pager, PostButton, Select, when } from './frame';
+import { Input, Pager, PostButton, SecretCard, Select, type Shown, when } from './frame';
 import { formToken, type OperatorSession, type PageContext, postedForm } from './gate';
 import { inviteStaff, listStaff, removeStaff } from './grants';
 import { operatorPage, withOperator } from './operator-frame';
@@ -15,22 +15,11 @@ import { operatorPage, withOperator } from './operator-frame';
 export const operatorPublishers = new OpenAPIHono<AppEnv>();
 operatorPublishers.onError(showFailure);
 
-interface Shown {
-  notice?: string;
-  error?: string;
-  secret?: string;
-}
-
-const SecretCard = ({ secret }: { secret?: string | undefined }) =>
-  secret ? (
-    <div class="card">
-      <h2>The publisher’s API key</h2>
-      <p>Give it to the publisher now: it is shown this once.</p>
-      <code class="secret" id="new-key">
-        {secret}
-      </code>
-    </div>
-  ) : null;
+const KeyCard = ({ secret }: { secret?: string | undefined }) => (
+  <SecretCard secret={secret} title="The publisher’s API key" id="new-key">
+    Give it to the publisher now: it is shown this once.
+  </SecretCard>
+);
 
 async function showList(c: PageContext, s: OperatorSession, shown: Shown = {}) {
   const page = await listPublishers({
@@ -44,7 +33,7 @@ async function showList(c: PageContext, s: OperatorSession, shown: Shown = {}) {
     status: shown.error ? 400 : shown.secret ? 201 : 200,
     children: (
       <>
-        <SecretCard secret={shown.secret} />
+        <KeyCard secret={shown.secret} />
         <table>
           <thead>
             <tr>
@@ -121,7 +110,7 @@ async function showPublisher(c: PageContext, s: OperatorSession, shown: Shown = 
     status: shown.error ? 400 : 200,
     children: (
       <>
-        <SecretCard secret={shown.secret} />
+        <KeyCard secret={shown.secret} />
         <dl class="status card">
           <dt>Id</dt>
           <dd>

@@ -3,19 +3,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
 import { attempt, showFailure } from '../pages';
 import { createPublisherKey, listPublisherKeys, MAX_LIVE_KEYS, revokePublisherKey } from '../publishers';
-import { Input, PostButton, when } from './frame';
+import { Input, PostButton, SecretCard, type Shown, when } from './frame';
 import { formToken, type PageContext, type PublisherSession, postedForm } from './gate';
 import { publisherPage, withPublisher } from './publisher-frame';
 
 export const publisherKeyPages = new OpenAPIHono<AppEnv>();
 publisherKeyPages.onError(showFailure);
-
-interface Shown {
-  notice?: string;
-  error?: string;
-  /** A key just made, shown this once. */
-  secret?: string;
-}
 
 async function showKeys(c: PageContext, s: PublisherSession, shown: Shown = {}) {
   const path = `/publisher/${s.publisher.id}/keys`;
@@ -29,15 +22,9 @@ async function showKeys(c: PageContext, s: PublisherSession, shown: Shown = {}) 
     status: shown.error ? 400 : shown.secret ? 201 : 200,
     children: (
       <>
-        {shown.secret ? (
-          <div class="card">
-            <h2>Your new key</h2>
-            <p>Copy it now: it is shown this once and cannot be recovered.</p>
-            <code class="secret" id="new-key">
-              {shown.secret}
-            </code>
-          </div>
-        ) : null}
+        <SecretCard secret={shown.secret} title="Your new key" id="new-key">
+          Copy it now: it is shown this once and cannot be recovered.
+        </SecretCard>
         <p class="muted">
           Up to {MAX_LIVE_KEYS} keys may be live at once. To replace a key without downtime, create a new one,
           deploy it, then revoke the old one; “Rotate” does both at once.

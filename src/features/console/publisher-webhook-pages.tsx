@@ -19,31 +19,18 @@ import {
   sendTest,
   updateEndpoint,
 } from '../webhooks';
-import { Input, Pager, PostButton } from './frame';
+import { Input, Pager, PostButton, SecretCard, type Shown } from './frame';
 import { formToken, type PageContext, type PublisherSession, postedForm } from './gate';
 import { publisherPage, withPublisher } from './publisher-frame';
 
 export const publisherWebhookPages = new OpenAPIHono<AppEnv>();
 publisherWebhookPages.onError(showFailure);
 
-interface Shown {
-  notice?: string;
-  error?: string;
-  secret?: string;
-}
-
-const SecretCard = ({ secret }: { secret?: string | undefined }) =>
-  secret ? (
-    <div class="card">
-      <h2>The signing secret</h2>
-      <p>
-        Copy it into your receiver now: it is shown this once. Verify deliveries with it (docs/WEBHOOKS.md).
-      </p>
-      <code class="secret" id="new-secret">
-        {secret}
-      </code>
-    </div>
-  ) : null;
+const SigningSecret = ({ secret }: { secret?: string | undefined }) => (
+  <SecretCard secret={secret} title="The signing secret" id="new-secret">
+    Copy it into your receiver now: it is shown this once. Verify deliveries with it (docs/WEBHOOKS.md).
+  </SecretCard>
+);
 
 const State = ({ e }: { e: Endpoint }) =>
   e.enabled ? (
@@ -66,7 +53,7 @@ async function showEndpoints(c: PageContext, s: PublisherSession, shown: Shown =
     status: shown.error ? 400 : shown.secret ? 201 : 200,
     children: (
       <>
-        <SecretCard secret={shown.secret} />
+        <SigningSecret secret={shown.secret} />
         <p class="muted">
           OnePass tells your servers when something happens: a reader’s access ends, a statement is published,
           a new signing key appears. Deliveries follow Standard Webhooks and are retried for 3 days.
@@ -165,7 +152,7 @@ async function showEndpoint(c: PageContext, s: PublisherSession, shown: Shown = 
     status: shown.error ? 400 : 200,
     children: (
       <>
-        <SecretCard secret={shown.secret} />
+        <SigningSecret secret={shown.secret} />
         <dl class="status card">
           <dt>State</dt>
           <dd>
