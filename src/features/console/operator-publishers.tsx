@@ -4,13 +4,13 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
-import { STAFF_ROLES, type StaffRole } from '../../db/schema';
 import { attempt, showFailure } from '../pages';
 import { getPublisher, listPublishers, OriginSchema, onboardPublisher, rotateKey } from '../publishers';
-import { Input, Pager, PostButton, SecretCard, Select, type Shown, when } from './frame';
+import { Input, Pager, PostButton, SecretCard, type Shown, when } from './frame';
 import { formToken, type OperatorSession, type PageContext, postedForm } from './gate';
 import { inviteStaff, listStaff, removeStaff } from './grants';
 import { operatorPage, withOperator } from './operator-frame';
+import { InviteForm, StaffTable, staffRoleOf } from './staff-view';
 
 export const operatorPublishers = new OpenAPIHono<AppEnv>();
 operatorPublishers.onError(showFailure);
@@ -124,53 +124,23 @@ async function showPublisher(c: PageContext, s: OperatorSession, shown: Shown = 
           <dd>{when(publisher.createdAt)}</dd>
         </dl>
         <h2>Staff</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Role</th>
-              <th scope="col">Invited by</th>
-              {admin ? <th scope="col">Remove</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {
-              await Promise.all(
-                staff.map(async (m) => (
-                  <tr>
-                    <td>{m.email}</td>
-                    <td>{m.role}</td>
-                    <td>
-                      <code>{m.invitedBy}</code>
-                    </td>
-                    {admin ? (
-                      <td>
-                        <PostButton
-                          action={`${base}/staff/remove`}
-                          csrf={await formToken(c, `${base}/staff/remove`, s.who)}
-                          label="Remove"
-                          danger
-                          fields={{ email: m.email }}
-                        />
-                      </td>
-                    ) : null}
-                  </tr>
-                )),
-              )
-            }
-          </tbody>
-        </table>
+        <StaffTable
+          staff={staff}
+          column="invited_by"
+          remove={
+            admin
+              ? { action: `${base}/staff/remove`, csrf: await formToken(c, `${base}/staff/remove`, s.who) }
+              : undefined
+          }
+        />
         {staff.length === 0 ? <p class="muted">Nobody is invited yet.</p> : null}
         {admin ? (
           <>
-            <form method="post" action={`${base}/staff`} class="card inline">
-              <input type="hidden" name="csrf" value={await formToken(c, `${base}/staff`, s.who)} />
-              <Input id="email" label="Invite by address" type="email" required />
-              <Select id="role" label="Role" options={STAFF_ROLES} value="owner" />
-              <button class="btn" type="submit">
-                Invite
-              </button>
-            </form>
+            <InviteForm
+              action={`${base}/staff`}
+              csrf={await formToken(c, `${base}/staff`, s.who)}
+              defaultRole="owner"
+            />
             <div class="card">
               <h2>Replace every key</h2>
               <p>
@@ -197,9 +167,7 @@ operatorPublishers.post('/admin/publishers/:id/staff', (c) =>
   withOperator(c, async (s) => {
     const fields = await postedForm(c, s);
     if (fields instanceof Response) return fields;
-    const role = (STAFF_ROLES as readonly string[]).includes(fields.role ?? '')
-      ? (fields.role as StaffRole)
-      : 'viewer';
+    const role = staffRoleOf(fields.role);
     const done = await attempt(c, () =>
       inviteStaff({
         ctx: c.get('ctx'),

@@ -4,17 +4,17 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
-import { STAFF_ROLES, type StaffRole } from '../../db/schema';
 import { resolveDayRange } from '../../domain/days';
 import { attempt, renderPage, showFailure } from '../pages';
 import { OriginSchema, TitleFieldsSchema, titleFieldsOf, updatePublisherProfile } from '../publishers';
 import { optionalReader } from '../readers';
 import { publisherReads, topArticles } from '../reads';
 import { BarChart, LineChart } from './charts';
-import { ConsoleFrame, Input, PostButton, RangeForm, Select, Tiles, when } from './frame';
+import { ConsoleFrame, Input, RangeForm, Tiles } from './frame';
 import { formToken, type PageContext, type PublisherSession, postedForm } from './gate';
 import { consoleAccess, inviteStaff, listStaff, removeStaff } from './grants';
 import { publisherPage, withPublisher } from './publisher-frame';
+import { InviteForm, StaffTable, staffRoleOf } from './staff-view';
 
 export const publisherPages = new OpenAPIHono<AppEnv>();
 publisherPages.onError(showFailure);
@@ -219,49 +219,17 @@ async function showStaff(c: PageContext, s: PublisherSession, notice?: string, e
     status: error ? 400 : 200,
     children: (
       <>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Role</th>
-              <th scope="col">Since</th>
-              {owner ? <th scope="col">Remove</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {
-              await Promise.all(
-                staff.map(async (m) => (
-                  <tr>
-                    <td>{m.email}</td>
-                    <td>{m.role}</td>
-                    <td>{when(m.createdAt)}</td>
-                    {owner ? (
-                      <td>
-                        <PostButton
-                          action={`${path}/remove`}
-                          csrf={await formToken(c, `${path}/remove`, s.who)}
-                          label="Remove"
-                          danger
-                          fields={{ email: m.email }}
-                        />
-                      </td>
-                    ) : null}
-                  </tr>
-                )),
-              )
-            }
-          </tbody>
-        </table>
+        <StaffTable
+          staff={staff}
+          column="since"
+          remove={
+            owner
+              ? { action: `${path}/remove`, csrf: await formToken(c, `${path}/remove`, s.who) }
+              : undefined
+          }
+        />
         {owner ? (
-          <form method="post" action={path} class="card inline">
-            <input type="hidden" name="csrf" value={await formToken(c, path, s.who)} />
-            <Input id="email" label="Invite by address" type="email" required />
-            <Select id="role" label="Role" options={STAFF_ROLES} value="viewer" />
-            <button class="btn" type="submit">
-              Invite
-            </button>
-          </form>
+          <InviteForm action={path} csrf={await formToken(c, path, s.who)} defaultRole="viewer" />
         ) : null}
       </>
     ),
@@ -274,9 +242,7 @@ publisherPages.post('/publisher/:pid/staff', (c) =>
   withPublisher(c, async (s) => {
     const fields = await postedForm(c, s);
     if (fields instanceof Response) return fields;
-    const role = (STAFF_ROLES as readonly string[]).includes(fields.role ?? '')
-      ? (fields.role as StaffRole)
-      : 'viewer';
+    const role = staffRoleOf(fields.role);
     const result = await attempt(c, () =>
       inviteStaff({
         ctx: c.get('ctx'),
