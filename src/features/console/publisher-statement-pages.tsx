@@ -7,8 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
 import { rfc3339 } from '../../domain/time';
 import { showFailure } from '../pages';
-import { getPublisherStatement, listPublisherStatements, verifyStatement } from '../payouts';
-import { jwks } from '../tokens';
+import { getPublisherStatement, listPublisherStatements, verifyPublisherStatement } from '../payouts';
 import { money, Pager, when } from './frame';
 import type { PageContext, PublisherSession } from './gate';
 import { publisherPage, withPublisher } from './publisher-frame';
@@ -99,18 +98,13 @@ async function wholeStatement(c: PageContext, s: PublisherSession) {
 publisherStatementPages.get('/publisher/:pid/statements/:month', (c) =>
   withPublisher(c, async (s) => {
     const ctx = c.get('ctx');
-    const found = await wholeStatement(c, s);
-    const { payout, lines } = found;
     const path = `/publisher/${s.publisher.id}/statements`;
-    const statement = payout.statement ?? '';
-    const result = await verifyStatement({
-      statement,
-      leaves: found.leaves,
-      publisherId: s.publisher.id,
-      jwks: jwks(ctx.config),
-      issuer: ctx.config.publicUrl,
-    });
+    const month = c.req.param('month') ?? '';
+    const currency = c.req.query('currency') || undefined;
     if (c.req.query('format') === 'json') {
+      // The file the command checks offline: the statement and every one of the publisher's reads.
+      const whole = await wholeStatement(c, s);
+      const { payout } = whole;
       c.header(
         'Content-Disposition',
         `attachment; filename="statement-${payout.month}-${payout.currency}.json"`,
@@ -122,11 +116,19 @@ publisherStatementPages.get('/publisher/:pid/statements/:month', (c) =>
         currency: payout.currency,
         publisher_id: s.publisher.id,
         created_at: rfc3339(payout.createdAt),
-        statement,
-        leaves: found.leaves,
+        statement: payout.statement ?? '',
+        leaves: whole.leaves,
         next_cursor: null,
       });
     }
+    // The page: the SDK's check over the reads as they stream from the store, a page at a time.
+    const result = await verifyPublisherStatement({
+      ctx,
+      principal: s.principal,
+      input: { month, currency },
+    });
+    const found = result.statement;
+    const { payout, lines } = found;
     return publisherPage(c, s, {
       title: `Statement ${payout.month} ${payout.currency}`,
       current: path,
@@ -192,7 +194,7 @@ publisherStatementPages.get('/publisher/:pid/statements/:month', (c) =>
             </h2>
             <p class="muted">
               Checked now with <code>verifyStatement()</code> from <code>@onepass/verify</code> over your{' '}
-              {found.leaves.length} reads and the published keys. Check it yourself, offline:{' '}
+              {found.line.reads} reads and the published keys. Check it yourself, offline:{' '}
               <a href={`?currency=${payout.currency}&format=json`}>download the statement and your reads</a>,
               then run{' '}
               <code>{`npx @onepass/verify statement statement-${payout.month}-${payout.currency}.json --issuer ${ctx.config.publicUrl}`}</code>
