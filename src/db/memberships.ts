@@ -3,10 +3,11 @@
  * status as an SQL expression for lists and counts (the same rule as `effectiveMembership`).
  */
 
-import { type SQL, sql } from 'drizzle-orm';
+import { type Column, eq, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Membership, MembershipStatus } from '../domain/membership';
 import { epochSeconds } from '../domain/time';
-import { memberships } from './schema';
+import { memberships, seats } from './schema';
 
 export type MembershipRow = typeof memberships.$inferSelect;
 
@@ -54,4 +55,23 @@ export function effectiveStatusSql(now: Date): SQL<MembershipStatus> {
     when ${memberships.status} = 'canceled' and coalesce(${memberships.currentPeriodEnd}, 0) <= ${t} then 'expired'
     when ${memberships.status} = 'comped' and coalesce(${memberships.compUntil}, 0) <= ${t} then 'expired'
     else ${memberships.status} end)`;
+}
+
+/** The membership of the owner whose seat a reader holds, joined as `owner_membership`. */
+export const ownerMemberships = alias(memberships, 'owner_membership');
+
+/**
+ * Left joins that bring a reader's seat and its owner's membership (`ownerMemberships`) into a
+ * query over `readerId`: `query.leftJoin(...seatJoin(x)).leftJoin(...ownerJoin)`.
+ */
+export function seatJoins(readerId: SQL | Column) {
+  return {
+    seat: [seats, eq(seats.memberReaderId, readerId)] as const,
+    owner: [ownerMemberships, eq(ownerMemberships.readerId, seats.ownerReaderId)] as const,
+  };
+}
+
+/** What a seat grants its member: the owner's membership, while a Stripe subscription pays for it. */
+export function seatMembership(ownerRow: MembershipRow | null | undefined): Membership | null {
+  return ownerRow?.stripeSubscriptionId ? toMembership(ownerRow) : null;
 }

@@ -129,20 +129,32 @@ export function verificationRequiredFrom(reader: ReaderFacts, entitlement: Entit
 /**
  * A reader's entitlement: a deleted reader has none, whatever the membership row says, and a free
  * trial on an unverified address ends after its first day (until the address is confirmed).
+ * `seat` is the membership of the subscription whose seat the reader holds, if any.
  */
 export function readerEntitlement(
   reader: ReaderFacts,
   membership: Membership | null,
   now: Date,
+  seat: Membership | null = null,
 ): Entitlement {
   if (reader.deletedAt !== null) return { entitled: false, kind: null, reason: 'deleted', until: null };
-  const entitlement = entitlementOf(membership, now);
+  const own = entitlementOf(membership, now);
+  // A seat on someone else's subscription: what the owner's membership grants, when the reader's own grants nothing.
+  const entitlement = own.entitled || seat === null ? own : seatEntitlement(own, entitlementOf(seat, now));
   const cutoff = verificationRequiredFrom(reader, entitlement);
   if (cutoff === null || !entitlement.entitled) return entitlement;
   if (now.getTime() >= cutoff.getTime())
     return { entitled: false, kind: null, reason: 'email_unverified', until: null };
   const until = entitlement.until === null || entitlement.until > cutoff ? cutoff : entitlement.until;
   return { ...entitlement, until };
+}
+
+/**
+ * A seat member's entitlement: the owner's (a paid period, its grace, the owner's Stripe trial),
+ * else the member's own reason for having none. The day-one rule is the member's own.
+ */
+function seatEntitlement(own: Entitlement, owner: Entitlement): Entitlement {
+  return owner.entitled ? owner : own;
 }
 
 /**

@@ -11,4 +11,5 @@ export * from './limits';
 export * from './pairwise';
 export * from './publishers';
 export * from './readers';
+export * from './seats';
 export * from './webhooks';

@@ -4,8 +4,6 @@ import type { Context } from 'hono';
 import type { AppEnv, PublisherEnv } from '../../app/env';
 import { problem, toApiError } from '../../app/errors';
 import { isId } from '../../db/ids';
-import { toMembership } from '../../db/memberships';
-import { readerEntitlement } from '../../domain/membership';
 import { meterApplies } from '../../domain/meter';
 import { parseReturnTo, withPaywallParam } from '../../domain/redirects';
 import { hasControlChars } from '../../domain/text';
@@ -15,7 +13,7 @@ import { enforce } from '../limits';
 import { meterWouldGrant } from '../meter';
 import { showError, showFailure, showLogin, showSignup, showSubscribe } from '../pages';
 import { getPublisher, requirePublisher } from '../publishers';
-import { optionalReader } from '../readers';
+import { entitlementOfReader, optionalReader } from '../readers';
 import { accessPath, exchangeAccessCode, issueAccessCode } from './codes';
 
 // Printable text without control characters: an article id is echoed into pages and tokens.
@@ -152,7 +150,7 @@ accessRoutes
       const next = accessPath({ publisher: publisher.id, returnTo: returnTo.href, article: query.article });
       const who = await optionalReader(c);
       if (who) {
-        const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), ctx.now());
+        const entitlement = entitlementOfReader(who, ctx.now());
         // Without an entitlement, one article may still be free on the meter; the exchange counts it.
         const metered =
           !entitlement.entitled &&

@@ -14,14 +14,13 @@ import {
   entitlementOf,
   type Plan,
   paysThroughStripe,
-  readerEntitlement,
   verificationRequiredFrom,
 } from '../../domain/membership';
 import { csrfToken } from '../../http/csrf';
 import { listDevices, type ReadingEntry, readingHistory } from '../account';
 import { listPasskeys } from '../passkeys';
 import { getPublisher } from '../publishers';
-import { type Authenticated, optionalReader } from '../readers';
+import { type Authenticated, entitlementOfReader, optionalReader } from '../readers';
 import { notEntitled } from '../tokens';
 import { subscribePrices } from './plan-prices';
 import { renderPage, stripeOrigins } from './render';
@@ -115,7 +114,7 @@ export async function showSubscribe(
       <AlreadyMemberView summary={describeMembership(membership, now())} continueHref={s.next} />,
     );
   }
-  const entitlement = readerEntitlement(who.reader, membership, now());
+  const entitlement = entitlementOfReader(who, now());
   const reason = entitlement.entitled ? null : notEntitled(config, entitlement).detail;
   let trialNote: string | null = null;
   if (membership?.status === 'trialing' && entitlement.entitled) {

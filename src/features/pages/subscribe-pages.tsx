@@ -1,10 +1,9 @@
 /** @module Subscribing: the plan page, Stripe Checkout, and Checkout's success and cancel return pages. */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
-import { toMembership } from '../../db/memberships';
-import { paysThroughStripe, readerEntitlement } from '../../domain/membership';
+import { paysThroughStripe } from '../../domain/membership';
 import { startCheckout } from '../billing';
-import { type Authenticated, optionalReader } from '../readers';
+import { type Authenticated, entitlementOfReader, optionalReader } from '../readers';
 import { attempt, formLimit, submitted } from './forms';
 import { loginFor, nextOf, type PageContext, withNext } from './navigation';
 import { submittedCurrency } from './plan-prices';
@@ -21,8 +20,7 @@ async function entitledSoon(c: PageContext, who: Authenticated): Promise<Authent
   const deadline = Date.now() + SUCCESS_WAIT_MS;
   let current = who;
   for (;;) {
-    const membership = toMembership(current.membershipRow);
-    if (readerEntitlement(current.reader, membership, c.get('ctx').now()).entitled) return current;
+    if (entitlementOfReader(current, c.get('ctx').now()).entitled) return current;
     if (Date.now() >= deadline) return current;
     await new Promise((resolve) => setTimeout(resolve, SUCCESS_POLL_MS));
     current = (await optionalReader(c, true)) ?? current;
@@ -97,11 +95,7 @@ subscribePages.get('/subscribe/success', async (c) => {
     );
   }
   const now = await entitledSoon(c, who);
-  const entitled = readerEntitlement(
-    now.reader,
-    toMembership(now.membershipRow),
-    c.get('ctx').now(),
-  ).entitled;
+  const entitled = entitlementOfReader(now, c.get('ctx').now()).entitled;
   // Back to the article through /access, which hands the publisher a fresh code.
   if (entitled && next) return c.redirect(next, 303);
   return renderPage(

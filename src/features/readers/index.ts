@@ -14,6 +14,7 @@ export {
   type Authenticated,
   authenticateSession,
   endSession,
+  entitlementOfReader,
   newSession,
   standingSession,
 } from './sessions';

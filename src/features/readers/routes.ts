@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv, ReaderEnv } from '../../app/env';
 import { toMembership } from '../../db/memberships';
-import { entitlementOf, readerEntitlement, verificationRequiredFrom } from '../../domain/membership';
+import { entitlementOf, verificationRequiredFrom } from '../../domain/membership';
 import { rfc3339OrNull } from '../../domain/time';
 import { clearSessionCookie, setSessionCookie } from '../../http/cookies';
 import { jsonBody, problemResponses, publicSecurity, readerSecurity } from '../../http/openapi';
@@ -20,7 +20,7 @@ import { MeterSchema, meterStatus, presentMeter } from '../meter';
 import { emailSignInRoutes } from './email-routes';
 import { requireReader } from './middleware';
 import { presentSignedIn, SignedInSchema } from './present';
-import { endSession } from './sessions';
+import { endSession, entitlementOfReader } from './sessions';
 import { signIn } from './sign-in';
 import { signUp } from './sign-up';
 
@@ -139,9 +139,10 @@ const ownRoutes = new OpenAPIHono<ReaderEnv>()
   })
   .openapi(meRoute, async (c) => {
     const now = c.get('ctx').now();
-    const { reader, membershipRow } = c.get('reader');
+    const who = c.get('reader');
+    const { reader, membershipRow } = who;
     const membership = toMembership(membershipRow);
-    const entitlement = readerEntitlement(reader, membership, now);
+    const entitlement = entitlementOfReader(who, now);
     const meter = await meterStatus(c.get('ctx'), reader.id);
     return c.json(
       {

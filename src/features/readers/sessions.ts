@@ -3,8 +3,15 @@ import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { type Db, preparedPerDatabase } from '../../db/client';
 import { newId } from '../../db/ids';
-import type { MembershipRow } from '../../db/memberships';
+import {
+  type MembershipRow,
+  ownerMemberships,
+  seatJoins,
+  seatMembership,
+  toMembership,
+} from '../../db/memberships';
 import { memberships, type ReaderRow, readers, sessions } from '../../db/schema';
+import { type Entitlement, readerEntitlement } from '../../domain/membership';
 import { SESSION_TTL_SECONDS, sessionStands } from '../../domain/session';
 import { wholeSeconds } from '../../domain/time';
 import { randomToken, sha256Hex } from '../../lib/crypto';
@@ -38,16 +45,31 @@ export async function newSession(ctx: AppContext, readerId: string): Promise<New
 export interface Authenticated {
   reader: ReaderRow;
   membershipRow: MembershipRow | null;
+  /** The membership of the owner whose seat the reader holds (family and group plans), if any. */
+  seatMembershipRow: MembershipRow | null;
   sessionId: string;
 }
 
-/** The session with its reader and membership, by one indexed column; prepared once per database. */
+/** What a signed-in reader is entitled to at `now`: their own membership, or the seat they hold. */
+export function entitlementOfReader(who: Authenticated, now: Date): Entitlement {
+  return readerEntitlement(
+    who.reader,
+    toMembership(who.membershipRow),
+    now,
+    seatMembership(who.seatMembershipRow),
+  );
+}
+
+/** The session with its reader, membership and seat, by one indexed column; prepared once per database. */
 function sessionBy(db: Db, column: 'tokenHash' | 'id') {
+  const joins = seatJoins(sessions.readerId);
   return db
-    .select({ session: sessions, reader: readers, membership: memberships })
+    .select({ session: sessions, reader: readers, membership: memberships, seat: ownerMemberships })
     .from(sessions)
     .innerJoin(readers, eq(readers.id, sessions.readerId))
     .leftJoin(memberships, eq(memberships.readerId, sessions.readerId))
+    .leftJoin(...joins.seat)
+    .leftJoin(...joins.owner)
     .where(eq(sessions[column], sql.placeholder('key')))
     .limit(1)
     .prepare();
@@ -59,7 +81,12 @@ type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionByHash>['all']>>[n
 
 function standing(ctx: AppContext, row: SessionRow | undefined): Authenticated | null {
   if (!row || !sessionStands(row.session, row.reader, ctx.now())) return null;
-  return { reader: row.reader, membershipRow: row.membership, sessionId: row.session.id };
+  return {
+    reader: row.reader,
+    membershipRow: row.membership,
+    seatMembershipRow: row.seat,
+    sessionId: row.session.id,
+  };
 }
 
 /** The reader behind a session token, with their membership, in one indexed query; null if none. */

@@ -7,7 +7,7 @@ import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../../app/config';
 import type { AppContext, UseCase } from '../../app/context';
-import { toMembership } from '../../db/memberships';
+import { ownerMemberships, seatJoins, seatMembership, toMembership } from '../../db/memberships';
 import { memberships, type PublisherRow, pairwiseSubjects, readers } from '../../db/schema';
 import { ENTITLEMENT_KINDS, readerEntitlement } from '../../domain/membership';
 import { tokenRevoked } from '../../domain/session';
@@ -87,6 +87,7 @@ export async function inspectToken({
   if (!claims) return { active: false, reason: 'invalid' };
   const audiences = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
   if (!audiences.includes(publisherId)) return { active: false, reason: 'other_publisher' };
+  const seat = seatJoins(pairwiseSubjects.readerId);
   const [row] = await ctx.db
     .select({
       readerId: readers.id,
@@ -95,16 +96,19 @@ export async function inspectToken({
       emailVerifiedAt: readers.emailVerifiedAt,
       revokedBefore: readers.revokedBefore,
       membership: memberships,
+      seat: ownerMemberships,
     })
     .from(pairwiseSubjects)
     .innerJoin(readers, eq(readers.id, pairwiseSubjects.readerId))
     .leftJoin(memberships, eq(memberships.readerId, pairwiseSubjects.readerId))
+    .leftJoin(...seat.seat)
+    .leftJoin(...seat.owner)
     .where(and(eq(pairwiseSubjects.publisherId, publisherId), eq(pairwiseSubjects.subject, claims.sub)))
     .limit(1);
   if (!row) return { active: false, reason: 'unknown_subject' };
   if (row.deletedAt !== null) return { active: false, reason: 'deleted' };
   if (tokenRevoked(claims.iat, row)) return { active: false, reason: 'revoked' };
-  const entitlement = readerEntitlement(row, toMembership(row.membership), ctx.now());
+  const entitlement = readerEntitlement(row, toMembership(row.membership), ctx.now(), seatMembership(row.seat));
   // A metered article was granted on its own, not by the membership: it stays readable until the
   // token expires unless the account is deleted or revoked (both checked above).
   if (!entitlement.entitled && claims.membership !== 'meter')

@@ -5,16 +5,15 @@ import type { AppContext, UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { type Db, preparedPerDatabase } from '../../db/client';
 import { newId } from '../../db/ids';
-import { toMembership } from '../../db/memberships';
 import { type PublisherRow, pairwiseSubjects, publishers } from '../../db/schema';
-import { type Entitlement, readerEntitlement, tokenLifetime } from '../../domain/membership';
+import { type Entitlement, tokenLifetime } from '../../domain/membership';
 import { meterApplies } from '../../domain/meter';
 import { epochSeconds, rfc3339, wholeSeconds } from '../../domain/time';
 import { hmacSha256 } from '../../lib/crypto';
 import { signEs256 } from '../../lib/jws';
 import { oncePer } from '../../lib/once-per';
 import { type MeterStatus, takeMeteredArticle } from '../meter';
-import type { Authenticated } from '../readers';
+import { type Authenticated, entitlementOfReader } from '../readers';
 
 export const TOKEN_TYPE = 'entitlement+jwt';
 
@@ -138,7 +137,7 @@ export async function issueEntitlementToken({
   input,
 }: UseCase<TokenRequest, Authenticated>): Promise<IssuedToken> {
   const now = ctx.now();
-  const entitlement = readerEntitlement(who.reader, toMembership(who.membershipRow), now);
+  const entitlement = entitlementOfReader(who, now);
   // Without an entitlement, an article may still be read on the meter (METER_FREE_ARTICLES).
   const meterable =
     !entitlement.entitled &&
