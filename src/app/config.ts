@@ -170,6 +170,7 @@ const rawSchema = z.object({
   MAIL_FROM: optionalText,
   READS_UNBOUND_DAILY: intInRange('READS_UNBOUND_DAILY', 0, 10_000, 20),
   METER_FREE_ARTICLES: intInRange('METER_FREE_ARTICLES', 0, 1000, 0),
+  SEAT_LIMIT: intInRange('SEAT_LIMIT', 1, 50, 5),
   PORT: intInRange('PORT', 0, 65_535, 8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   TRUST_PROXY: z
@@ -342,6 +343,7 @@ async function buildConfig(raw: RawConfig) {
      */
     readsUnboundDaily: raw.READS_UNBOUND_DAILY,
     meterFreeArticles: raw.METER_FREE_ARTICLES,
+    seatLimit: raw.SEAT_LIMIT,
     /** The HTTP email API; null: no provider, see `senderFor` in features/mail. */
     mail: mailConfig(raw, environment),
     /** Node door only (`npm start`): where it listens, whether to believe X-Forwarded-For, the jobs timer. */

@@ -26,6 +26,7 @@ import { publisherAdminRoutes } from '../features/publishers/admin-routes';
 import { publisherRoutes } from '../features/publishers/routes';
 import { readerRoutes } from '../features/readers/routes';
 import { readRoutes } from '../features/reads/routes';
+import { seatPages, seatRoutes } from '../features/seats';
 import { tokenRoutes } from '../features/tokens/routes';
 import { webhookRoutes } from '../features/webhooks';
 import { JSON_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from '../http/body-limit';
@@ -96,8 +97,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     c.set('logger', logger);
     c.set('publicUrl', ctx.config.publicUrl);
     await next();
-    c.res.headers.set('X-Request-Id', requestId);
-    securityHeaders(c);
+    securityHeaders(c, requestId);
     logger.info('request', {
       method: c.req.method,
       path: c.req.path,
@@ -121,6 +121,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', accountRoutes)
     .route('/', billingRoutes)
     .route('/', giftRoutes)
+    .route('/', seatRoutes)
     .route('/', accessRoutes)
     .route('/', readRoutes)
     .route('/', publisherRoutes)
@@ -136,6 +137,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', importRoutes)
     .route('/', auditRoutes)
     .route('/', giftPages)
+    .route('/', seatPages)
     .route('/', pageRoutes)
     .route('/', consoleRoutes)
     .route('/', docsRoutes);
@@ -187,6 +189,11 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
       {
         name: 'Gifts',
         description: 'Months of OnePass bought for someone with a one-time payment, redeemed by a link.',
+      },
+      {
+        name: 'Seats',
+        description:
+          'Family and group plans: the people an owner’s subscription also covers, invited by email (SEAT_LIMIT).',
       },
       { name: 'Stripe', description: "Stripe's webhook deliveries, accepted only with a valid signature." },
       {

@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   webhookDelivery: 'whd',
   webhookAttempt: 'wha',
   gift: 'gft',
+  seat: 'sea',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

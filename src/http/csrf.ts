@@ -37,6 +37,10 @@ export type FormAction =
   | 'delete-passkey'
   | 'gift'
   | 'gift-redeem'
+  | 'seat-invite'
+  | 'seat-remove'
+  | 'seat-leave'
+  | 'seat-join'
   /** A console form, by the path it posts to: `console:/admin/members/rdr_…/comp`. */
   | `console:${string}`;
 

@@ -88,6 +88,8 @@ function idsFor(op: Operation): string[] {
   if (op.path.includes('/passkeys/')) return ['AAAAAAAAAAAAAAAAAAAAAA'];
   // Nor a webhook endpoint: every `{id}` of /v1/publisher/webhooks answers 404 and changes nothing.
   if (op.path.includes('/webhooks/')) return ['whe_aaaaaaaaaaaaaaaaaaaa'];
+  // Nor a seat: its removal answers 404, and changes nothing.
+  if (op.path.includes('/seats/')) return ['sea_aaaaaaaaaaaaaaaaaaaa'];
   return [];
 }
 

@@ -10,7 +10,7 @@ import { type NodeDoor, serveNodeDoor, startNodeDoor } from '../support/node-doo
  */
 const NOT_API = [
   /^\/$/,
-  /^\/(signup|login|logout|account|subscribe|gift|reset-password|sign-in\/email)(\/.*)?$/,
+  /^\/(signup|login|logout|account|subscribe|gift|seats|reset-password|sign-in\/email)(\/.*)?$/,
   /^\/dev\/inbox(\/\{id\}\/html)?$/,
   /^\/account\/.*$/,
   /^\/docs(\/errors|\/viewer\.js)?$/,

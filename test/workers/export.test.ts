@@ -20,6 +20,7 @@ const EXCLUDED: Record<string, string[]> = {
   webauthn_challenges: ['challenge_hash'],
   email_changes: ['token_hash', 'code_hash'],
   gifts: ['token_hash'], // the redemption link's hash: the link itself is the buyer's to share
+  seats: ['token_hash'], // an open invitation link's hash: the link is the invitee's
 };
 
 /** Every table of the schema that links rows to a reader, and the column that does. */
@@ -93,6 +94,14 @@ async function seededReader() {
     reader.email,
     `gift-hash-${id}`,
     now,
+  );
+  await sqlRun(
+    "INSERT INTO seats (id, owner_reader_id, email, token_hash, invited_at, expires_at) VALUES (?, ?, 'family@example.com', ?, ?, ?)",
+    `sea_export${id.slice(4)}`,
+    id,
+    `seat-hash-${id}`,
+    now,
+    now + 86_400,
   );
   await sqlRun(
     'INSERT INTO meter_articles (reader_id, month, publisher_id, article_id, created_at) VALUES (?, ?, ?, ?, ?)',

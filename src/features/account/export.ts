@@ -18,6 +18,7 @@ import {
   passwordResets,
   readers,
   reads,
+  seats,
   sessions,
   stripeEvents,
   trialClaims,
@@ -42,6 +43,7 @@ export const WITHHELD_COLUMNS = {
   passkeys: { public_key: 'The public key of each passkey (its private key never left your device).' },
   webauthn_challenges: { challenge_hash: 'The SHA-256 of a passkey challenge waiting to be answered.' },
   gifts: { token_hash: 'The SHA-256 of each gift’s redemption link token.' },
+  seats: { token_hash: 'The SHA-256 of each open seat invitation’s link token.' },
   trial_claims: {
     identity_hash: 'A keyed hash of your normalised email, kept after deletion so a trial is taken once.',
   },
@@ -98,6 +100,7 @@ export async function exportOwnData({
     changeRows,
     meterRows,
     giftRows,
+    seatRows,
   ] = await db.batch([
     db.select().from(readers).where(eq(readers.id, readerId)).limit(1),
     db.select().from(memberships).where(eq(memberships.readerId, readerId)),
@@ -139,6 +142,12 @@ export async function exportOwnData({
       .from(gifts)
       .where(or(eq(gifts.buyerReaderId, readerId), eq(gifts.redeemedBy, readerId)))
       .limit(MAX_ROWS),
+    // The seats the reader gives and the one they hold.
+    db
+      .select()
+      .from(seats)
+      .where(or(eq(seats.ownerReaderId, readerId), eq(seats.memberReaderId, readerId)))
+      .limit(MAX_ROWS),
   ]);
   const reader = readerRows[0];
   if (!reader || reader.deletedAt !== null) throw new ApiError('not_found', 'No account has this id.');
@@ -171,6 +180,7 @@ export async function exportOwnData({
       email_changes: rows(emailChanges, changeRows),
       meter_articles: rows(meterArticles, meterRows),
       gifts: rows(gifts, giftRows),
+      seats: rows(seats, seatRows),
       trial_claims: rows(trialClaims, claims),
     },
     withheld: WITHHELD_COLUMNS,

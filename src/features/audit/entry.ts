@@ -31,6 +31,7 @@ export interface AuditEntry {
     | 'webhook_endpoint'
     | 'payout'
     | 'gift'
+    | 'seat'
     | 'stripe';
   targetId: string;
   /** JSON-safe snapshots; never secrets (no keys, hashes or passwords). */

@@ -24,7 +24,8 @@ export type MailTemplate =
   | 'webhook_disabled'
   | 'console_invite'
   | 'gift_purchased'
-  | 'gift_received';
+  | 'gift_received'
+  | 'seat_invite';
 
 export interface OutgoingMail {
   id: string;

@@ -223,6 +223,18 @@ async function renderText(config: Config, mail: OutgoingMail): Promise<Omit<Rend
           `Redeem it with a new or an existing account: ${field(p, 'redeem_url') ?? account}${SIGNATURE}`,
       };
     }
+    case 'seat_invite': {
+      const from = field(p, 'from') ?? 'Someone';
+      const expires = when(field(p, 'expires_at'));
+      return {
+        subject: `${from} shares their OnePass membership with you`,
+        text:
+          `${from} invited you to a seat on their OnePass membership: full articles on every member site, ` +
+          'for as long as their subscription runs.\n\n' +
+          `Accept it with this address, with a new or an existing account: ${field(p, 'join_url') ?? account}\n\n` +
+          `The link works${expires ? ` until ${expires}` : ' for 7 days'}. If you do not want it, ignore this mail.${SIGNATURE}`,
+      };
+    }
     case 'webhook_disabled': {
       const name = field(p, 'publisher_name') ?? 'your publication';
       const since = when(field(p, 'failing_since'));

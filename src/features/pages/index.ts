@@ -1,5 +1,5 @@
 /** @module Reader pages, and the parts other page-rendering features (the `/access` entry, the consoles) build on. */
-export { attempt, formLimit, formStrings, submitted } from './forms';
+export { attempt, emailError, formLimit, formStrings, submitted } from './forms';
 export { loginFor } from './navigation';
 export { renderPage, stripeOrigins } from './render';
 export { showError, showFailure, showForbiddenForm, showLogin, showSignup, showSubscribe } from './screens';

@@ -39,6 +39,7 @@ import {
   AccountView,
   AlreadyMemberView,
   describeMembership,
+  describeSeat,
   formatDay,
   SubscribeView,
 } from './views/membership';
@@ -174,7 +175,12 @@ export async function showAccount(
     c,
     <AccountView
       email={who.reader.email ?? ''}
-      summary={describeMembership(toMembership(who.membershipRow), now())}
+      summary={
+        entitlementOfReader(who, now()).entitled &&
+        !entitlementOf(toMembership(who.membershipRow), now()).entitled
+          ? describeSeat()
+          : describeMembership(toMembership(who.membershipRow), now())
+      }
       logoutCsrf={await csrfToken(c, 'logout', who.sessionId)}
       portalCsrf={canManageBilling ? await csrfToken(c, 'billing-portal', who.sessionId) : null}
       canSubscribe={!paysThroughStripe(who.membershipRow)}

@@ -6,7 +6,7 @@
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { newId } from '../../db/ids';
-import { pairwiseSubjects, publishers, webhookEndpoints, webhookMessages } from '../../db/schema';
+import { pairwiseSubjects, publishers, seats, webhookEndpoints, webhookMessages } from '../../db/schema';
 import { entitlementOf, type Membership } from '../../domain/membership';
 import { epochSeconds, rfc3339, wholeSeconds } from '../../domain/time';
 import type { EntitlementEndedReason, WebhookEventType } from '../../domain/webhooks';
@@ -23,7 +23,8 @@ function sqlBody(type: WebhookEventType, now: Date, data: SQL): SQL {
 }
 
 /**
- * `entitlement.ended` for a reader, to each publisher that knows them by a pairwise `sub`. Put it
+ * `entitlement.ended` for a reader (and the members of the seats they pay for), to each publisher
+ * that knows them by a pairwise `sub`. Put it
  * BEFORE anything in the batch that deletes `pairwise_subjects` (an account deletion). `cause`
  * makes the dedupe key (one announcement per cause: an event id, an audit id, an end time); the
  * reader id is not kept with the message. `condition` makes it conditional, like `insertIf`.
@@ -33,7 +34,14 @@ export function entitlementEndedRows(
   input: { readerId: string; reason: EntitlementEndedReason; cause: string; condition?: SQL },
 ) {
   const now = wholeSeconds(ctx.now());
-  const data = sql`json_object('sub', ${pairwiseSubjects.subject}, 'reason', ${input.reason})`;
+  // The owner's seat members lose access with the owner (their own sessions and tokens are theirs:
+  // a revocation is not passed on); to their publishers the seat was cancelled.
+  const members =
+    input.reason === 'revoked'
+      ? sql`0`
+      : sql`${pairwiseSubjects.readerId} in (select ${seats.memberReaderId} from ${seats} where ${seats.ownerReaderId} = ${input.readerId})`;
+  const reason = sql`case when ${pairwiseSubjects.readerId} = ${input.readerId} then ${input.reason} else 'canceled' end`;
+  const data = sql`json_object('sub', ${pairwiseSubjects.subject}, 'reason', ${reason})`;
   return ctx.db
     .insert(webhookMessages)
     .select(
@@ -41,7 +49,7 @@ export function entitlementEndedRows(
         'entitlement.ended:' || ${pairwiseSubjects.publisherId} || ':' || ${pairwiseSubjects.subject} || ':' || ${input.cause},
         0, ${epochSeconds(now)}
       from ${pairwiseSubjects}
-      where ${pairwiseSubjects.readerId} = ${input.readerId} and ${hasEndpoint(pairwiseSubjects.publisherId)}
+      where (${pairwiseSubjects.readerId} = ${input.readerId} or ${members}) and ${hasEndpoint(pairwiseSubjects.publisherId)}
       ${input.condition ? sql`and ${input.condition}` : sql``}`,
     )
     .onConflictDoNothing();

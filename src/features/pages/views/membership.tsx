@@ -23,6 +23,15 @@ export interface MembershipSummary {
   advice: string | null;
 }
 
+/** A seat on someone else's subscription, as its member is told: theirs to read, the owner's to pay. */
+export function describeSeat(): MembershipSummary {
+  return {
+    headline: 'Shared membership',
+    rows: [['Through', 'A seat on another reader’s subscription']],
+    advice: 'Full articles for as long as their subscription runs. See Seats to leave it.',
+  };
+}
+
 /** The membership as a reader would say it: what they have, until when, what to do. */
 export function describeMembership(stored: Membership | null, now: Date): MembershipSummary {
   if (stored === null) return { headline: 'No membership', rows: [], advice: 'Subscribe to start reading.' };
@@ -126,6 +135,9 @@ export const AccountView: FC<AccountViewProps> = (p) => (
         ) : null}
         <a class="btn secondary" href="/gift">
           Give OnePass
+        </a>
+        <a class="btn secondary" href="/account/seats">
+          Seats
         </a>
         {p.portalCsrf ? (
           <form method="post" action="/account/billing-portal">
