@@ -108,7 +108,12 @@ export async function inspectToken({
   if (!row) return { active: false, reason: 'unknown_subject' };
   if (row.deletedAt !== null) return { active: false, reason: 'deleted' };
   if (tokenRevoked(claims.iat, row)) return { active: false, reason: 'revoked' };
-  const entitlement = readerEntitlement(row, toMembership(row.membership), ctx.now(), seatMembership(row.seat));
+  const entitlement = readerEntitlement(
+    row,
+    toMembership(row.membership),
+    ctx.now(),
+    seatMembership(row.seat),
+  );
   // A metered article was granted on its own, not by the membership: it stays readable until the
   // token expires unless the account is deleted or revoked (both checked above).
   if (!entitlement.entitled && claims.membership !== 'meter')

@@ -118,7 +118,10 @@ export function subscriptionRoutes(ctx: EmulatorContext): Hono {
       if (proration !== undefined && !['none', 'create_prorations', 'always_invoice'].includes(proration))
         throw invalidRequest(`Invalid proration_behavior: ${proration}`, 'proration_behavior');
       if (proration !== undefined && proration !== 'none')
-        throw invalidRequest('The emulator does not prorate: pass proration_behavior=none.', 'proration_behavior');
+        throw invalidRequest(
+          'The emulator does not prorate: pass proration_behavior=none.',
+          'proration_behavior',
+        );
       const trialText = optString(params, 'trial_end');
       const trialEnd = trialText === 'now' ? 'now' : optInt(params, 'trial_end');
       if (atPeriodEnd !== undefined || cancelAtGiven || itemChange !== undefined || trialEnd !== undefined) {
