@@ -1,8 +1,9 @@
 /**
- * @module Token issuance (`POST /v1/me/entitlement-token`) against a bare health route on the same
- * Node server and runtime, with autocannon; then the same pair of routes on the bare floor server
- * (`bench/floor/issuance-server.ts`, only the mandated work, no framework) on the same database
- * file; also prints the query plan of the one indexed read.
+ * @module Token issuance (`POST /v1/me/entitlement-token`) on the Node door with autocannon, against
+ * the floor measured in the same run: the bare `node:http` server of `bench/floor/issuance-server.ts`
+ * (only the mandated work, no framework) on the same database file. Target: the service issues at
+ * ≥ 0.8× the floor's rate (issue 16). Both health routes are printed too, for what the per-request
+ * machinery costs on an empty request; also prints the query plan of the one indexed read.
  */
 import { createClient } from '@libsql/client';
 import type autocannon from 'autocannon';
@@ -66,24 +67,29 @@ process.stdout.write(', then the bare node:http floor\n');
 const bare = await measure(floorUrl);
 await floor.stop();
 
+const ratio = service.tokenRps / bare.tokenRps;
 console.log(
-  `\nToken issuance vs health route (Node door, libSQL file, 16 connections, ${DURATION}s × 2 rounds)`,
+  `\nToken issuance (Node door, libSQL file, 16 connections, ${DURATION}s × 2 rounds), against the bare floor of the same run`,
 );
 console.log(
-  `  GET /health                      ${rps(service.healthRps)} req/s  p99 ${service.healthP99.toFixed(1)} ms`,
+  '                                     service                    floor (bare node:http)   service/floor',
 );
-console.log(
-  `  POST /v1/me/entitlement-token    ${rps(service.tokenRps)} req/s  p99 ${service.tokenP99.toFixed(1)} ms  ${(service.tokenRps / service.healthRps).toFixed(2)}×`,
-);
+const line = (label: string, s: number, sp99: number, f: number, fp99: number) =>
+  console.log(
+    `  ${label.padEnd(33)}${rps(s)} req/s  p99 ${sp99.toFixed(1).padStart(5)} ms  ${rps(f)} req/s  p99 ${fp99.toFixed(1).padStart(5)} ms   ${(s / f).toFixed(2)}×`,
+  );
+line('POST /v1/me/entitlement-token', service.tokenRps, service.tokenP99, bare.tokenRps, bare.tokenP99);
+line('GET /health', service.healthRps, service.healthP99, bare.healthRps, bare.healthP99);
 console.log(`  errors or non-2xx answers: ${service.errors + bare.errors}`);
 console.log(
-  '  Floor: a bare node:http server doing only the mandated work (token hash, the same indexed read, one ES256 signature):',
+  '  (the floor does only the mandated work: token hash, the same indexed read, one ES256 signature, one JSON answer)',
 );
-console.log(`    its GET /health                ${rps(bare.healthRps)} req/s`);
-console.log(
-  `    its token route                ${rps(bare.tokenRps)} req/s  ${(bare.tokenRps / bare.healthRps).toFixed(2)}×  (service token route: ${(service.tokenRps / bare.tokenRps).toFixed(2)}× the floor's)`,
+target(
+  'issuance / floor',
+  ratio,
+  0.8,
+  `${rps(service.tokenRps).trim()} vs ${rps(bare.tokenRps).trim()} req/s; p99 ${service.tokenP99.toFixed(1)} ms vs ${bare.tokenP99.toFixed(1)} ms`,
 );
-target('issuance / health', service.tokenRps / service.healthRps, 0.5, bare.tokenRps / bare.healthRps);
 
 const db = createClient({ url: `file:${server.dbFile}` });
 const plan = await db.execute(
