@@ -15,6 +15,13 @@ export interface AppContext {
   rateLimitBindings?: Partial<Record<keyof Config['limits'], RateLimitBinding>>;
   /** The client's IP address for per-IP limits: each door knows where to find it. */
   clientIp?: (c: Context) => string | undefined;
+  /**
+   * Where the door can write the headers every answer carries (src/http/security-headers.ts) more
+   * cheaply than through the Response: the Node door sets them on its outgoing message, under the
+   * answer's own headers. Returns false when it cannot (in-process requests), and the app adds them
+   * to the Response instead.
+   */
+  stampHeaders?: (c: Context, headers: Record<string, string>) => boolean;
   /** Set per request by the app from `clientIp`: the caller's address, for per-IP limits. */
   clientAddress?: string;
   /** Set per request by the app: the caller's User-Agent (cut short), kept with a new session. */

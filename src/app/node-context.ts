@@ -4,6 +4,7 @@
  * socket or, behind a proxy, from X-Forwarded-For. Tests build the Node app through here too.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -63,6 +64,14 @@ export async function createNodeContext(env: Record<string, string | undefined>)
       // In-process requests (app.request in tests and tools) have no socket to ask.
       if (!(c.env && typeof c.env === 'object' && 'incoming' in c.env)) return undefined;
       return getConnInfo(c).remote.address;
+    },
+    stampHeaders: (c, headers) => {
+      // @hono/node-server hands the app its outgoing message; writeHead, after the app has
+      // answered, lays the answer's own headers over these.
+      const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+      if (!(outgoing instanceof ServerResponse) || outgoing.headersSent) return false;
+      for (const name in headers) outgoing.setHeader(name, headers[name] as string);
+      return true;
     },
   };
 }

@@ -71,9 +71,15 @@ function bindable(params: unknown[]): unknown[] {
  * answers `get` on a statement that last ran `all` with a stale row, or none (test/node/driver.test.ts).
  */
 interface Prepared {
-  rows?: Statement;
-  row?: Statement;
+  rows?: Ready;
+  row?: Ready;
   lastUsed: number;
+}
+
+/** A prepared statement and whether it returns rows (fixed by its SQL; asking libsql is a native call). */
+interface Ready {
+  statement: Statement;
+  reader: boolean;
 }
 
 /** One connection at a time, with its prepared statements; sqlite-proxy's callbacks call in here. */
@@ -106,8 +112,8 @@ export class LocalDriver {
   async objects(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
     return this.#guard((engine) => {
       const args = bindable(params);
-      const statement = this.#statement(engine, this.#prepared(sql), 'rows', sql);
-      if (!statement.reader) {
+      const { statement, reader } = this.#statement(engine, this.#prepared(sql), 'rows', sql);
+      if (!reader) {
         statement.run(args);
         return [];
       }
@@ -229,14 +235,16 @@ export class LocalDriver {
     return prepared;
   }
 
-  #statement(engine: Engine, prepared: Prepared, kind: 'rows' | 'row', sql: string): Statement {
-    let statement = prepared[kind];
-    if (statement === undefined) {
-      statement = engine.prepare(sql);
-      if (statement.reader) statement.raw(true);
-      prepared[kind] = statement;
+  #statement(engine: Engine, prepared: Prepared, kind: 'rows' | 'row', sql: string): Ready {
+    let ready = prepared[kind];
+    if (ready === undefined) {
+      const statement = engine.prepare(sql);
+      const reader = statement.reader;
+      if (reader) statement.raw(true);
+      ready = { statement, reader };
+      prepared[kind] = ready;
     }
-    return statement;
+    return ready;
   }
 
   #query(engine: Engine, sql: string, params: unknown[], method: Method): Answer {
@@ -244,8 +252,8 @@ export class LocalDriver {
     const prepared = this.#prepared(sql);
     // drizzle says when it wants one row (`.get()`): the engine's single-row read, cheaper than a list.
     const single = method === 'get';
-    const statement = this.#statement(engine, prepared, single ? 'row' : 'rows', sql);
-    if (!statement.reader) {
+    const { statement, reader } = this.#statement(engine, prepared, single ? 'row' : 'rows', sql);
+    if (!reader) {
       statement.run(args);
       return { rows: method === 'get' ? (undefined as unknown as unknown[]) : [] };
     }
