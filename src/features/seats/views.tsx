@@ -87,7 +87,7 @@ export const SeatsView: FC<{
       </section>
     ) : null}
     {o.inviteRefusal === null ? (
-      <form class="card" method="post" action="/account/seats">
+      <form class="card" method="post" action="/account/seats" novalidate>
         <h2>Invite someone</h2>
         <FormState csrf={csrf.invite} />
         <Field
