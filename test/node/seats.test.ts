@@ -254,4 +254,40 @@ describe('seats', () => {
     expect(res.status).toBe(409);
     expect(res.json.detail).toMatch(/subscription of your own/);
   });
+  it('deleting an account frees the seat it held (the quantity follows) and ends the seats it gave', async () => {
+    const owner = await subscriber('seat-delete-owner@example.com');
+    for (const who of ['gone-member@example.com', 'stays-member@example.com']) {
+      await b.h.call('POST', '/v1/me/seats', { token: owner.token, body: { email: who } });
+    }
+    const gone = await reader('gone-member@example.com');
+    const stays = await reader('stays-member@example.com');
+    for (const [m, email] of [
+      [gone, 'gone-member@example.com'],
+      [stays, 'stays-member@example.com'],
+    ] as const) {
+      const res = await b.h.call('POST', '/v1/seats/join', {
+        token: m.token,
+        body: { token: await invitationTo(email) },
+      });
+      expect(res.status, res.text).toBe(200);
+    }
+    expect(await quantity(owner.subscriptionId)).toBe(3);
+    const del = await b.h.call('DELETE', '/v1/me', {
+      token: gone.token,
+      body: { password: 'pass phrase 1' },
+    });
+    expect(del.status, del.text).toBe(204);
+    expect(await b.h.ctx.db.select().from(seats).where(eq(seats.memberReaderId, gone.id))).toEqual([]);
+    expect(await quantity(owner.subscriptionId)).toBe(2);
+
+    const publisher = await createPublisher(b.h, 'Seat Ledger');
+    expect((await tokenFor(stays.token, publisher.publisher.id)).status).toBe(200);
+    const delOwner = await b.h.call('DELETE', '/v1/me', {
+      token: owner.token,
+      body: { password: 'pass phrase 1' },
+    });
+    expect(delOwner.status, delOwner.text).toBe(204);
+    expect((await tokenFor(stays.token, publisher.publisher.id)).status).toBe(402);
+    expect(await b.h.ctx.db.select().from(seats).where(eq(seats.ownerReaderId, owner.id))).toEqual([]);
+  });
 });

@@ -15,6 +15,7 @@ import {
   passwordResets,
   readers,
   reads,
+  seats,
   sessions,
   webauthnChallenges,
 } from '../../db/schema';
@@ -22,7 +23,7 @@ import { canStillCharge } from '../../domain/billing';
 import { rfc3339, wholeSeconds } from '../../domain/time';
 import type { AdminPrincipal } from '../admin';
 import { auditEntry } from '../audit';
-import { callStripe, isMissingResource } from '../billing';
+import { callStripe, isMissingResource, syncSeatQuantity } from '../billing';
 import { type Authenticated, checkPassword, spendMailedCode } from '../readers';
 import { entitlementEndedRows, sendWebhooksSoon } from '../webhooks';
 
@@ -76,6 +77,13 @@ async function deleteReader(ctx: AppContext, readerId: string, audit: AdminPrinc
   const { reader, membership } = row;
 
   const canceled = await cancelAtStripe(ctx, membership);
+  // A seat the reader held on someone else's subscription: its quantity goes down after.
+  const [held] = await ctx.db
+    .select({ owner: seats.ownerReaderId, subscriptionId: memberships.stripeSubscriptionId })
+    .from(seats)
+    .leftJoin(memberships, eq(memberships.readerId, seats.ownerReaderId))
+    .where(eq(seats.memberReaderId, readerId))
+    .limit(1);
 
   const now = wholeSeconds(ctx.now());
   const statements = [
@@ -106,6 +114,8 @@ async function deleteReader(ctx: AppContext, readerId: string, audit: AdminPrinc
           : or(eq(outbox.readerId, readerId), eq(outbox.toAddress, reader.email)),
       ),
     ctx.db.update(reads).set({ readerId: null }).where(eq(reads.readerId, readerId)),
+    // The seats it gave (their members lost access with it, announced above) and the one it held.
+    ctx.db.delete(seats).where(or(eq(seats.ownerReaderId, readerId), eq(seats.memberReaderId, readerId))),
     ctx.db
       .update(memberships)
       .set({
@@ -148,6 +158,12 @@ async function deleteReader(ctx: AppContext, readerId: string, audit: AdminPrinc
     await ctx.db.batch(statements);
   }
   sendWebhooksSoon(ctx);
+  if (held?.subscriptionId) {
+    // The seat is gone either way; a quantity Stripe did not take now is set by the owner's next change.
+    await syncSeatQuantity(ctx, held.owner, held.subscriptionId).catch((err: unknown) => {
+      ctx.logger.warn('seat quantity not set', { owner: held.owner, error: String(err) });
+    });
+  }
   ctx.logger.info('account deleted', {
     reader_id: readerId,
     by: audit ? audit.actor.keyId : 'reader',

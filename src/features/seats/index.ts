@@ -2,5 +2,4 @@
 export { joinSeat, previewSeat, type SeatInvitation } from './join';
 export { inviteSeat, leaveSeat, listSeats, removeSeat, type SeatsOverview, type SeatView } from './manage';
 export { seatPages } from './pages';
-export { syncSeatQuantity } from './quantity';
 export { seatRoutes } from './routes';

@@ -20,11 +20,11 @@ import {
 } from '../../domain/seats';
 import { wholeSeconds } from '../../domain/time';
 import { auditEntry, auditEntryIf } from '../audit';
+import { seatsOf, syncSeatQuantity } from '../billing';
 import { mailRow, senderFor, sendSoon } from '../mail';
 import type { Authenticated } from '../readers';
 import { entitlementEndedRows } from '../webhooks';
 import { joinUrl, newSeatToken, seatTokenHash } from './links';
-import { seatsOf, syncSeatQuantity } from './quantity';
 
 type Who = Authenticated & { requestId: string };
 

@@ -7,7 +7,7 @@ import { count, eq } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { seats } from '../../db/schema';
 import { seatQuantity } from '../../domain/seats';
-import { callStripe } from '../billing';
+import { callStripe } from './stripe';
 
 export async function seatsOf(ctx: AppContext, ownerReaderId: string): Promise<number> {
   const [row] = await ctx.db.select({ n: count() }).from(seats).where(eq(seats.ownerReaderId, ownerReaderId));
