@@ -10,10 +10,16 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
-import { SQLiteRemoteSession, SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import {
+  type AsyncRemoteCallback,
+  RemotePreparedQuery,
+  SQLiteRemoteSession,
+  SqliteRemoteDatabase,
+} from 'drizzle-orm/sqlite-proxy';
 import { migrate } from 'drizzle-orm/sqlite-proxy/migrator';
 import { type Db, type Schema, schema } from './client';
 import { LocalDriver, type LocalDriverOptions } from './driver';
+import { compileRowMapper, type RowMapper, type SelectedField } from './row-mapper';
 
 export interface LocalDatabase {
   readonly db: Db;
@@ -27,7 +33,38 @@ export interface LocalDatabase {
 type Tables = ExtractTablesWithRelations<Schema>;
 
 /**
- * drizzle's sqlite-proxy session with two differences. Raw `db.all`/`db.get` answer objects keyed by
+ * sqlite-proxy's prepared query with its row mapping compiled once (src/db/row-mapper.ts), on the
+ * first rows it maps: drizzle sets `joinsNotNullableMap` only after preparing.
+ */
+class MappedPreparedQuery extends RemotePreparedQuery {
+  #mapper: RowMapper | undefined;
+  declare joinsNotNullableMap?: Record<string, boolean>;
+
+  #mapperOf(): RowMapper | undefined {
+    const self = this as unknown as { fields?: SelectedField[]; customResultMapper?: unknown };
+    if (!self.fields || self.customResultMapper) return undefined;
+    this.#mapper ??= compileRowMapper(self.fields, this.joinsNotNullableMap);
+    return this.#mapper;
+  }
+
+  override mapAllResult(rows: unknown, isFromBatch?: boolean): unknown {
+    const mapper = this.#mapperOf();
+    if (!mapper) return super.mapAllResult(rows, isFromBatch);
+    const list = (isFromBatch ? (rows as { rows: unknown[][] }).rows : rows) as unknown[][];
+    return list.map(mapper);
+  }
+
+  override mapGetResult(rows: unknown, isFromBatch?: boolean): unknown {
+    const mapper = this.#mapperOf();
+    if (!mapper) return super.mapGetResult(rows, isFromBatch);
+    const row = (isFromBatch ? (rows as { rows: unknown }).rows : rows) as unknown[] | undefined;
+    return row ? mapper(row) : undefined;
+  }
+}
+
+/**
+ * drizzle's sqlite-proxy session with three differences: prepared queries map rows through a
+ * mapper compiled once (above). Raw `db.all`/`db.get` answer objects keyed by
  * column name, as drizzle's D1 and libSQL drivers do and callers of `Db` expect (sqlite-proxy would
  * pass the driver's array rows through). And no interactive transactions: they would interleave
  * with other callers on the one connection, and D1 has none either.
@@ -36,15 +73,42 @@ class LocalSession extends SQLiteRemoteSession<Schema, Tables> {
   readonly #driver: LocalDriver;
   readonly #dialect: SQLiteAsyncDialect;
 
+  readonly #client: AsyncRemoteCallback;
+
   constructor(driver: LocalDriver, dialect: SQLiteAsyncDialect, relations: RelationalSchemaConfig<Tables>) {
-    super(
-      (sql, params, method) => driver.query(sql, params, method),
-      dialect,
-      relations,
-      (queries) => driver.batch(queries),
-    );
+    const client: AsyncRemoteCallback = (sql, params, method) => driver.query(sql, params, method);
+    super(client, dialect, relations, (queries) => driver.batch(queries));
+    this.#client = client;
     this.#driver = driver;
     this.#dialect = dialect;
+  }
+
+  override prepareQuery(
+    ...[
+      query,
+      fields,
+      executeMethod,
+      isResponseInArrayMode,
+      customResultMapper,
+      queryMetadata,
+      cacheConfig,
+    ]: Parameters<SQLiteRemoteSession<Schema, Tables>['prepareQuery']>
+  ) {
+    // sqlite-proxy's own prepareQuery, with the subclass (its logger and cache are private in the types).
+    type Args = ConstructorParameters<typeof RemotePreparedQuery>;
+    const own = this as unknown as { logger: Args[2]; cache: Args[3] };
+    return new MappedPreparedQuery(
+      this.#client,
+      query,
+      own.logger,
+      own.cache,
+      queryMetadata,
+      cacheConfig,
+      fields,
+      executeMethod,
+      isResponseInArrayMode,
+      customResultMapper,
+    );
   }
 
   override async all<T = unknown>(query: SQL): Promise<T[]> {
