@@ -94,8 +94,11 @@ target(
 const db = createClient({ url: `file:${server.dbFile}` });
 const plan = await db.execute(
   `EXPLAIN QUERY PLAN SELECT * FROM sessions INNER JOIN readers ON readers.id = sessions.reader_id
-   LEFT JOIN memberships ON memberships.reader_id = sessions.reader_id WHERE sessions.token_hash = ? AND sessions.expires_at > ?`,
-  ['x', 0],
+   LEFT JOIN memberships ON memberships.reader_id = sessions.reader_id
+   LEFT JOIN seats ON seats.member_reader_id = sessions.reader_id
+   LEFT JOIN memberships owner_membership ON owner_membership.reader_id = seats.owner_reader_id
+   WHERE sessions.token_hash = ? LIMIT 1`,
+  ['x'],
 );
 console.log('\n  Query plan of the session lookup (one indexed read per request):');
 for (const row of plan.rows) console.log(`    ${String(row.detail)}`);
