@@ -42,6 +42,45 @@ describe('unknown parameters and expand paths', () => {
     expect(made.email).toBe('a@example.com');
   });
 
+  it('refuses an unknown nested parameter at any depth, by the SDK’s nested types', async () => {
+    const { session } = await checkoutSession(h.stripe);
+    const done = await h.control.completeCheckout(session.id);
+    if (!done.ok) throw new Error('checkout failed');
+    const sub = done.subscription;
+    const item = sub.items.data[0]?.id ?? '';
+    await expect(
+      h.stripe.subscriptions.update(sub.id, {
+        items: [{ id: item, quantty: 2 }],
+      } as unknown as Stripe.SubscriptionUpdateParams),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_unknown', param: 'items[0][quantty]' });
+    await expect(
+      h.stripe.subscriptions.update(sub.id, {
+        cancellation_details: { coment: 'x' },
+      } as unknown as Stripe.SubscriptionUpdateParams),
+    ).rejects.toMatchObject({ message: 'Received unknown parameter: cancellation_details[coment]' });
+    await expect(
+      h.stripe.checkout.sessions.create({
+        mode: 'subscription',
+        line_items: [{ price: EMULATOR_PRICE_MONTHLY, quantity: 1 }],
+        success_url: 'http://127.0.0.1/ok',
+        subscription_data: {
+          trial_period_days: 3,
+          trial_settings: { end_behavior: { missing_payment_methd: 'pause' } },
+        },
+      } as unknown as Stripe.Checkout.SessionCreateParams),
+    ).rejects.toMatchObject({
+      param: 'subscription_data[trial_settings][end_behavior][missing_payment_methd]',
+    });
+    // Nothing changed; the same calls spelled right pass (metadata keys are free).
+    expect((await h.stripe.subscriptions.retrieve(sub.id)).items.data[0]?.quantity).toBe(1);
+    const updated = await h.stripe.subscriptions.update(sub.id, {
+      items: [{ id: item, quantity: 2 }],
+      proration_behavior: 'none',
+      metadata: { anything_at_all: 'yes' },
+    });
+    expect(updated.items.data[0]?.quantity).toBe(2);
+  });
+
   it('refuses an expand path that names no expandable property; expands the real ones', async () => {
     const { session } = await checkoutSession(h.stripe);
     const done = await h.control.completeCheckout(session.id);

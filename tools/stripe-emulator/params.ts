@@ -3,7 +3,7 @@
  * unknown parameter: x"): each route's top-level parameters are those of the SDK's own parameter
  * type for the call (`CustomerCreateParams`, …, read from the installed `stripe` package's type
  * definitions), so the list is Stripe's, not a guess. A route without an entry is not checked.
- * Nested parameters are checked by the routes that read them.
+ * Keys inside object parameters are checked against the nested types (`nested-params.ts`).
  */
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { invalidRequest } from './errors';
 import type { FormObject } from './form';
+import { refuseUnknownNested } from './nested-params';
 
 /** `METHOD /v1/route/:pattern` → the SDK's resource file and parameter type. */
 const PARAM_TYPES: Readonly<Record<string, readonly [string, string]>> = {
@@ -100,15 +101,20 @@ export function interfaceShape(
   return null;
 }
 
-/** The SDK's type definitions of a resource (`Customers`, `Checkout/Sessions`, …), or null. */
+const sources = new Map<string, string | null>();
+
+/** The SDK's type definitions of a resource (`Customers`, `Checkout/Sessions`, …), or null; read once. */
 export function sdkTypes(resource: string): string | null {
+  if (sources.has(resource)) return sources.get(resource) ?? null;
   const dir = resources();
-  if (dir === null) return null;
+  let source: string | null = null;
   try {
-    return readFileSync(join(dir, `${resource}.d.ts`), 'utf8');
+    source = dir === null ? null : readFileSync(join(dir, `${resource}.d.ts`), 'utf8');
   } catch {
-    return null;
+    source = null;
   }
+  sources.set(resource, source);
+  return source;
 }
 
 const known = new Map<string, Set<string> | null>();
@@ -124,12 +130,16 @@ function allowedFor(route: string): Set<string> | null {
   return allowed;
 }
 
-/** Throws Stripe's `parameter_unknown` for a top-level parameter the call does not take. */
+/** Throws Stripe's `parameter_unknown` for a parameter, at any depth, that the call does not take. */
 export function refuseUnknownParams(method: string, routePath: string, params: FormObject): void {
-  const allowed = allowedFor(`${method} ${routePath}`);
+  const route = `${method} ${routePath}`;
+  const allowed = allowedFor(route);
   if (allowed === null) return;
   for (const key of Object.keys(params)) {
     if (!allowed.has(key))
       throw invalidRequest(`Received unknown parameter: ${key}`, key, 'parameter_unknown');
   }
+  const entry = PARAM_TYPES[route];
+  const source = entry === undefined ? null : sdkTypes(entry[0]);
+  if (entry !== undefined && source !== null) refuseUnknownNested(source, entry[1], params);
 }
