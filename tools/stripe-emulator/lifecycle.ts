@@ -12,6 +12,7 @@ import {
 } from './billing';
 import type { StoredCard } from './cards';
 import type { EmulatorContext } from './context';
+import { markDiscount, takeDiscount } from './discounts';
 import { invalidRequest } from './errors';
 import { diff, emit } from './events';
 import { newId } from './ids';
@@ -148,14 +149,17 @@ export function renew(
   item.current_period_start = oldEnd;
   item.current_period_end = periodEndAfter(subscription, k);
   rec.periodsSinceAnchor = k;
+  const full = itemAmount(ctx, subscription);
+  const discount = takeDiscount(rec, full, item.current_period_start);
   const invoice = draftInvoice(ctx, rec, {
     billingReason: reason,
     lineStart: item.current_period_start,
     lineEnd: item.current_period_end,
     periodStart: oldStart,
     periodEnd: oldEnd,
-    amount: itemAmount(ctx, subscription),
+    amount: full - discount.off,
   });
+  markDiscount(invoice.invoice, discount);
   subscription.latest_invoice = invoice.invoice.id;
   publishInvoice(ctx, invoice);
   const outcome = attemptPayment(ctx, invoice, rec);

@@ -50,7 +50,7 @@ function per(price: Stripe.Price): string {
   return `${money(price.unit_amount ?? 0, price.currency)} per ${price.recurring?.interval ?? 'month'}`;
 }
 
-const Layout: FC<{ title: string; children?: Child }> = ({ title, children }) => (
+export const Layout: FC<{ title: string; children?: Child }> = ({ title, children }) => (
   <>
     {raw('<!DOCTYPE html>')}
     <html lang="en">

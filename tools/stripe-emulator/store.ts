@@ -21,6 +21,18 @@ export interface SubscriptionRecord {
   pastDueSince: number | null;
   /** Whole billing periods since the anchor, so that month lengths do not drift the day of month. */
   periodsSinceAnchor: number;
+  /** A coupon applied to the subscription (a portal retention offer): what its invoices take off. */
+  discount?: AppliedDiscount;
+}
+
+export interface AppliedDiscount {
+  id: string;
+  coupon: Stripe.Coupon;
+  start: number;
+  /** When a `repeating` coupon stops applying; null for `once` (one invoice) and `forever`. */
+  end: number | null;
+  /** Invoices it still applies to: 1 for `once`, null otherwise. */
+  invoicesLeft: number | null;
 }
 
 export interface InvoiceRecord {

@@ -23,6 +23,7 @@ import { newId } from '../ids';
 import { buildCheckoutSession, buildPortalSession } from '../objects/checkout';
 import { DEFAULT_PORTAL_CONFIGURATION } from '../objects/portal';
 import { createPaymentSession } from '../payment-checkout';
+import { portalFlow } from '../portal-flow';
 import { sessionCurrency, taxParams } from './checkout-tax';
 
 function optUrl(params: FormObject, name: string): string | null {
@@ -284,6 +285,7 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
           'configuration',
         );
       }
+      const flow = portalFlow(ctx, customerId, params);
       const id = newId('bps');
       const session = buildPortalSession(
         id,
@@ -293,6 +295,7 @@ export function checkoutRoutes(ctx: EmulatorContext): Hono {
         `${ctx.config.baseUrl}/portal/${id}`,
         ctx.state.now,
       );
+      session.flow = flow;
       ctx.state.portalSessions.set(id, session);
       return session;
     }),

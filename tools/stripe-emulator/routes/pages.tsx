@@ -2,14 +2,17 @@
 
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type Stripe from 'stripe';
 import { payInvoice, requireCustomer } from '../billing';
 import { checkCard, refusal } from '../cards';
 import { completeCheckout } from '../checkout';
 import type { EmulatorContext } from '../context';
+import { applyCoupon } from '../discounts';
 import { EmulatorApiError } from '../errors';
 import { cancelNow, isLive, replaceCard, setCancelAtPeriodEnd, updateSubscription } from '../lifecycle';
-import { type CardValues, CheckoutPage, type FormError, PortalPage } from '../pages';
-import type { SubscriptionRecord } from '../store';
+import { type CardValues, CheckoutPage, day, type FormError, PortalPage } from '../pages';
+import { CancelFlowPage } from '../portal-cancel';
+import { firstItem, type SubscriptionRecord } from '../store';
 
 const EMPTY: CardValues = { number: '', exp: '', cvc: '', name: '' };
 
@@ -28,6 +31,7 @@ const NOTICES: Record<string, string> = {
   'cancel-now': 'Your subscription has been canceled.',
   card: 'Your card has been replaced.',
   pay: 'Thank you, the invoice is paid.',
+  offer: 'The offer is applied to your next invoices.',
 };
 
 function notFound(c: Context, what: string): Response {
@@ -123,7 +127,79 @@ export function pageRoutes(ctx: EmulatorContext): Hono {
     );
   };
 
-  app.get('/portal/:id', (c) => renderPortal(c, c.req.param('id'), null, EMPTY, 200));
+  app.get('/portal/:id', (c) => {
+    const id = c.req.param('id');
+    const flow = portal(id)?.session.flow;
+    if (flow?.type === 'subscription_cancel' && c.req.query('done') === undefined)
+      return renderCancelFlow(c, id);
+    return renderPortal(c, id, null, EMPTY, 200);
+  });
+
+  /** The cancellation flow a session was opened for: the configuration's reasons, the retention offer. */
+  const renderCancelFlow = (c: Context, id: string) => {
+    const found = portal(id);
+    const flow = found?.session.flow?.subscription_cancel;
+    const rec = flow ? ctx.state.subscriptions.get(flow.subscription) : undefined;
+    if (found === undefined || flow == null || rec === undefined) return notFound(c, 'Portal session');
+    const configId = found.session.configuration;
+    const config = ctx.state.portalConfigurations.get(typeof configId === 'string' ? configId : configId.id);
+    const reason = config?.features.subscription_cancel.cancellation_reason;
+    const coupon = flow.retention?.coupon_offer?.coupon;
+    return c.html(
+      <CancelFlowPage
+        base={`/portal/${id}`}
+        subscription={rec.subscription}
+        periodEnd={day(firstItem(rec.subscription).current_period_end)}
+        reasons={reason?.enabled ? reason.options : []}
+        offer={
+          coupon === undefined || rec.discount !== undefined ? null : (ctx.state.coupons.get(coupon) ?? null)
+        }
+      />,
+    );
+  };
+
+  /** Where a completed flow goes: the redirect it was opened with, else the portal's page with a notice. */
+  const afterFlow = (c: Context, id: string, done: string) => {
+    const after = portal(id)?.session.flow?.after_completion;
+    if (after?.type === 'redirect' && after.redirect) return c.redirect(after.redirect.return_url, 303);
+    return c.redirect(`/portal/${id}?done=${done}`, 303);
+  };
+
+  /** A flow's own subscription, posted from its page; undefined for any other. */
+  const flowSubscription = async (c: Context, id: string) => {
+    const body = await c.req.parseBody();
+    const flow = portal(id)?.session.flow?.subscription_cancel;
+    if (!flow || body.subscription !== flow.subscription) return undefined;
+    const rec = ctx.state.subscriptions.get(flow.subscription);
+    return rec === undefined ? undefined : { rec, flow, body };
+  };
+
+  app.post('/portal/:id/flow-cancel', async (c) => {
+    const id = c.req.param('id');
+    const found = await flowSubscription(c, id);
+    if (found === undefined) return notFound(c, 'Subscription');
+    const reason = typeof found.body.reason === 'string' ? found.body.reason : null;
+    const { rec } = found;
+    if (!rec.subscription.cancel_at_period_end && isLive(rec.subscription)) {
+      updateSubscription(ctx, rec, () => {
+        setCancelAtPeriodEnd(ctx, rec, true);
+        const details = rec.subscription.cancellation_details;
+        if (details && reason) details.feedback = reason as Stripe.Subscription.CancellationDetails.Feedback;
+      });
+    }
+    return afterFlow(c, id, 'cancel-at-period-end');
+  });
+
+  app.post('/portal/:id/flow-accept-offer', async (c) => {
+    const id = c.req.param('id');
+    const found = await flowSubscription(c, id);
+    const coupon = found?.flow.retention?.coupon_offer?.coupon;
+    const offered = coupon === undefined ? undefined : ctx.state.coupons.get(coupon);
+    if (found === undefined || offered === undefined) return notFound(c, 'Offer');
+    const { rec } = found;
+    if (rec.discount === undefined) updateSubscription(ctx, rec, () => applyCoupon(ctx, rec, offered));
+    return afterFlow(c, id, 'offer');
+  });
 
   /** An action on one of the session customer's subscriptions, then back to the portal page. */
   const subscriptionAction = (name: string, act: (rec: SubscriptionRecord) => void) =>
