@@ -184,6 +184,8 @@ describe.runIf(runnable)('the publisher console in a browser', () => {
     expect(secret).toMatch(/^whsec_/);
     await page.getByRole('link', { name: receiverUrl }).click();
     await page.getByRole('button', { name: 'Send a test event' }).click();
+    // The post's own answer first: a reload while its navigation is still under way loses the page.
+    await page.getByRole('status').filter({ hasText: 'A test event is on its way' }).waitFor();
     await expect.poll(() => received.filter((r) => r.type === 'test' && r.verified).length).toBe(1);
     await page.reload();
     await page.locator('[data-status="delivered"]').first().waitFor();
