@@ -31,8 +31,11 @@ const floor = await startScript(
   `${floorUrl}/health`,
 );
 
-/** Health and issuance against one server, in 2 interleaved rounds of DURATION seconds each. */
-async function measure(base: string) {
+/**
+ * Health and issuance against one server, in 2 interleaved rounds of DURATION seconds each, with
+ * the server's CPU time per request (`cpu`: its process's CPU µs so far, where the OS tells).
+ */
+async function measure(base: string, cpu: () => number | null) {
   const health: autocannon.Options = { url: `${base}/health`, connections: 16, duration: DURATION };
   const issuance: autocannon.Options = {
     url: `${base}/v1/me/entitlement-token`,
@@ -45,10 +48,21 @@ async function measure(base: string) {
   await runAutocannon({ ...health, duration: 1 }); // warm-up
   await runAutocannon({ ...issuance, duration: 1 });
   const rounds: Array<{ health: autocannon.Result; token: autocannon.Result }> = [];
+  const cpuPer = { health: [] as number[], token: [] as number[] };
+  /** One run, and the server's CPU µs per request over it. */
+  const run = async (options: autocannon.Options, into: number[]) => {
+    const before = cpu();
+    const result = await runAutocannon(options);
+    const after = cpu();
+    if (before !== null && after !== null) into.push((after - before) / Math.max(1, result.requests.total));
+    return result;
+  };
   for (let i = 0; i < 2; i++)
-    rounds.push({ health: await runAutocannon(health), token: await runAutocannon(issuance) });
+    rounds.push({ health: await run(health, cpuPer.health), token: await run(issuance, cpuPer.token) });
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
+    healthCpu: cpuPer.health.length > 0 ? mean(cpuPer.health) : null,
+    tokenCpu: cpuPer.token.length > 0 ? mean(cpuPer.token) : null,
     healthRps: mean(rounds.map((r) => r.health.requests.average)),
     healthP99: mean(rounds.map((r) => r.health.latency.p99)),
     tokenRps: mean(rounds.map((r) => r.token.requests.average)),
@@ -62,9 +76,9 @@ async function measure(base: string) {
 
 const rps = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
 process.stdout.write('  measuring the service');
-const service = await measure(server.url);
+const service = await measure(server.url, server.cpuMicros);
 process.stdout.write(', then the bare node:http floor\n');
-const bare = await measure(floorUrl);
+const bare = await measure(floorUrl, floor.cpuMicros);
 await floor.stop();
 
 const ratio = service.tokenRps / bare.tokenRps;
@@ -80,6 +94,14 @@ const line = (label: string, s: number, sp99: number, f: number, fp99: number) =
   );
 line('POST /v1/me/entitlement-token', service.tokenRps, service.tokenP99, bare.tokenRps, bare.tokenP99);
 line('GET /health', service.healthRps, service.healthP99, bare.healthRps, bare.healthP99);
+const cpuLine = (label: string, s: number | null, f: number | null) =>
+  s !== null && f !== null
+    ? console.log(
+        `  ${label.padEnd(33)}${s.toFixed(0).padStart(8)} µs CPU/req           ${f.toFixed(0).padStart(8)} µs CPU/req            ${(f / s).toFixed(2)}×`,
+      )
+    : undefined;
+cpuLine('  server CPU per issuance', service.tokenCpu, bare.tokenCpu);
+cpuLine('  server CPU per health', service.healthCpu, bare.healthCpu);
 console.log(`  errors or non-2xx answers: ${service.errors + bare.errors}`);
 console.log(
   '  (the floor does only the mandated work: token hash, the same indexed read, one ES256 signature, one JSON answer)',

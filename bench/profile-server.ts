@@ -2,10 +2,12 @@
  * @module CPU profile of the Node door itself under HTTP load (the adapter, middleware, routing,
  * validation, the database and the Response, as `npm start` runs them): starts `src/doors/node.ts`
  * with `--cpu-prof`, warms up, loads one route with autocannon, stops the server and summarises.
- *   npx tsx bench/profile-server.ts [issuance|health|webhook-duplicates]
- * writes bench/results/server-<route>.cpuprofile (summary: bench/profile-summary.ts).
+ *   npx tsx bench/profile-server.ts [issuance|health]
+ * writes bench/results/server-<route>.cpuprofile, then profiles the bare floor
+ * (bench/floor/issuance-server.ts) under the same load on the same database into
+ * bench/results/floor-<route>.cpuprofile (summaries: bench/profile-summary.ts <file> <seconds>).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,15 +59,41 @@ const options =
         headers: { authorization: `Bearer ${reader.session_token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ publisher: publisher.publisher.id }),
       };
-await runAutocannon({ ...options, connections: 16, duration: 2 });
-const result = await runAutocannon({ ...options, connections: 16, duration: SECONDS });
-console.log(`${route}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`);
-child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
-const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-if (!file) throw new Error('no profile written');
 const out = path.join(import.meta.dirname, 'results');
 mkdirSync(out, { recursive: true });
-const target = path.join(out, `server-${route}.cpuprofile`);
-renameSync(path.join(dir, file), target);
-console.log(`profile: ${path.relative(process.cwd(), target)}`);
+
+/** Loads `base` (warm-up, then SECONDS), stops `server` and moves its profile to results/<name>-<route>. */
+async function profile(name: string, base: string, server: ChildProcess, profileDir: string) {
+  const load = { ...options, url: options.url.replace(url, base) };
+  await runAutocannon({ ...load, connections: 16, duration: 2 });
+  const result = await runAutocannon({ ...load, connections: 16, duration: SECONDS });
+  console.log(`${name} ${route}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`);
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no profile written');
+  const target = path.join(out, `${name}-${route}.cpuprofile`);
+  renameSync(path.join(profileDir, file), target);
+  console.log(`profile: ${path.relative(process.cwd(), target)}`);
+}
+
+await profile('server', url, child, dir);
+const floorDir = mkdtempSync(path.join(tmpdir(), 'onepass-prof-floor-'));
+const floorPort = await freePort();
+const floor = spawn(
+  process.execPath,
+  [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    floorDir,
+    '--import',
+    'tsx',
+    'bench/floor/issuance-server.ts',
+    `${dir}/p.db`,
+    String(floorPort),
+  ],
+  { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+);
+const floorUrl = `http://127.0.0.1:${floorPort}`;
+await waitUntilUp(`${floorUrl}/health`);
+await profile('floor', floorUrl, floor, floorDir);

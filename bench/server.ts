@@ -1,6 +1,6 @@
 /** @module Starts the Node door (`npm start`'s entry) as a child process on a temp file database, for benchmarks. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDevSecrets } from '../src/lib/dev-secrets';
@@ -12,7 +12,22 @@ export interface BenchServer {
   url: string;
   adminKey: string;
   dbFile: string;
+  /** CPU time the server process has used so far, in µs (Linux; null elsewhere). */
+  cpuMicros(): number | null;
   stop(): Promise<void>;
+}
+
+/**
+ * CPU time (user + system, every thread) of process `pid` so far, in µs, from /proc (null where there
+ * is none). On a shared machine the CPU a server spends per request is a steadier figure than its
+ * rate, which also depends on what else runs meanwhile.
+ */
+export function cpuMicrosOf(pid: number | undefined): number | null {
+  const file = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(file)) return null;
+  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per s).
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
@@ -36,6 +51,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
     url,
     adminKey: secrets.ADMIN_API_KEY,
     dbFile,
+    cpuMicros: child.cpuMicros,
     async stop() {
       await child.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -65,7 +81,7 @@ export async function startScript(
   args: string[],
   upUrl: string,
   options: { env?: Record<string, string>; init?: RequestInit } = {},
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ cpuMicros(): number | null; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...options.env },
@@ -73,6 +89,7 @@ export async function startScript(
   });
   await waitUntilUp(upUrl, options.init);
   return {
+    cpuMicros: () => cpuMicrosOf(child.pid),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
