@@ -30,6 +30,7 @@ export interface SetupResult {
     STRIPE_PRICE_MONTHLY: string;
     STRIPE_PRICE_ANNUAL: string;
     STRIPE_PORTAL_CONFIGURATION: string;
+    STRIPE_RETENTION_COUPON: string;
     STRIPE_WEBHOOK_SECRET: string | null;
   };
   /** What this run created or updated, one line each; empty when the account was already set up. */
@@ -190,6 +191,7 @@ export async function setupStripe(stripe: Stripe, publicUrl: string): Promise<Se
       STRIPE_PRICE_MONTHLY: monthly.id,
       STRIPE_PRICE_ANNUAL: annual.id,
       STRIPE_PORTAL_CONFIGURATION: portal.id,
+      STRIPE_RETENTION_COUPON: coupon.id,
       STRIPE_WEBHOOK_SECRET: secret,
     },
     changes,
@@ -225,6 +227,7 @@ export function formatResult(result: SetupResult): string {
     `STRIPE_PRICE_MONTHLY=${result.vars.STRIPE_PRICE_MONTHLY}`,
     `STRIPE_PRICE_ANNUAL=${result.vars.STRIPE_PRICE_ANNUAL}`,
     `STRIPE_PORTAL_CONFIGURATION=${result.vars.STRIPE_PORTAL_CONFIGURATION}`,
+    `STRIPE_RETENTION_COUPON=${result.vars.STRIPE_RETENTION_COUPON}`,
     result.vars.STRIPE_WEBHOOK_SECRET
       ? `STRIPE_WEBHOOK_SECRET=${result.vars.STRIPE_WEBHOOK_SECRET}`
       : `# STRIPE_WEBHOOK_SECRET: unchanged (${result.webhookEndpoint} existed; Stripe shows a secret only at creation, roll it in the Dashboard if lost)`,

@@ -4276,6 +4276,11 @@ export interface operations {
                 "application/json": {
                     /** Format: uri */
                     return_url?: string;
+                    /**
+                     * @description `cancel` opens the portal straight in the cancellation of the subscription (its reasons and, with STRIPE_RETENTION_COUPON, a coupon offered to stay), then returns to `return_url`; 409 when there is none to cancel. Default `home`.
+                     * @enum {string}
+                     */
+                    flow?: "home" | "cancel";
                 };
             };
         };

@@ -146,6 +146,10 @@ const rawSchema = z.object({
     .string()
     .regex(/^bpc_\w+$/, { error: 'must be a billing portal configuration id (bpc_…)' })
     .optional(),
+  STRIPE_RETENTION_COUPON: z
+    .string()
+    .regex(/^[\w-]{1,200}$/, { error: 'must be a Stripe coupon id' })
+    .optional(),
   DEFAULT_CURRENCY: z
     .string()
     .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO currency code' })
@@ -314,6 +318,8 @@ async function buildConfig(raw: RawConfig) {
       automaticTax: raw.STRIPE_AUTOMATIC_TAX,
       /** The billing portal configuration portal sessions use (`npm run stripe:setup` prints it). */
       portalConfiguration: raw.STRIPE_PORTAL_CONFIGURATION,
+      /** The coupon the portal's cancellation flow offers before a reader cancels; none when unset. */
+      retentionCoupon: raw.STRIPE_RETENTION_COUPON,
       /** The currency when the reader's country says none the prices offer; else the prices' own. */
       defaultCurrency: raw.DEFAULT_CURRENCY,
     },

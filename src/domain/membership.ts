@@ -110,6 +110,17 @@ export function paysThroughStripe(membership: Pick<Membership, 'status'> | null)
   return status === 'active' || status === 'past_due' || status === 'canceled';
 }
 
+/**
+ * Whether the member has a Stripe subscription the reader can still cancel (a Stripe trial, paid or
+ * past due, and not already set to end): the account page offers the portal's cancellation flow.
+ */
+export function canCancelSubscription(
+  membership: (Pick<Membership, 'status' | 'cancelAtPeriodEnd'> & { stripeSubscriptionId: string | null }) | null,
+): boolean {
+  if (!membership?.stripeSubscriptionId || membership.cancelAtPeriodEnd) return false;
+  return membership.status === 'trialing' || membership.status === 'active' || membership.status === 'past_due';
+}
+
 /** What the day-one rule needs of a reader. */
 export interface ReaderFacts {
   deletedAt: Date | null;

@@ -4,7 +4,10 @@
  * page checked by axe-core and a screenshot of each step in test/e2e/screenshots/.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RETENTION_COUPON } from '../../scripts/stripe-setup';
+import { EMULATOR_SECRET_KEY } from '../../tools/stripe-emulator/constants';
 import { chromiumPath, launch, screenshot, seriousViolations, watchConsole } from './browser';
 import { type Stack, startStack } from './stack';
 
@@ -25,7 +28,19 @@ describe.runIf(runnable)("the reader's journey in a browser", () => {
   let consoleMessages: string[];
 
   beforeAll(async () => {
-    stack = await startStack();
+    // The retention offer of the portal's cancellation flow, as `npm run stripe:setup` makes it.
+    stack = await startStack({ STRIPE_RETENTION_COUPON: RETENTION_COUPON });
+    await new Stripe(EMULATOR_SECRET_KEY, {
+      httpClient: Stripe.createFetchHttpClient(),
+      host: '127.0.0.1',
+      port: Number(new URL(stack.emulator.url).port),
+      protocol: 'http',
+    }).coupons.create({
+      id: RETENTION_COUPON,
+      percent_off: 25,
+      duration: 'repeating',
+      duration_in_months: 3,
+    });
     browser = await launch(executable ?? '/usr/bin/chromium');
     context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
     page = await context.newPage();
@@ -211,13 +226,23 @@ describe.runIf(runnable)("the reader's journey in a browser", () => {
     await inbox.close();
   }
 
-  it('mails a receipt for the payment, and confirms a cancellation made in the portal', async () => {
+  it('mails a receipt; "Cancel subscription" offers a coupon to stay, then cancels at period end', async () => {
     await mailAsHtml(/Your OnePass receipt/, 'Thank you: we received', 'mail-receipt');
-    await page.getByRole('button', { name: 'Cancel at period end' }).click();
-    await page
-      .getByText(/Cancels on/)
-      .first()
-      .waitFor();
+    await page.goto(`${stack.serviceUrl}/account`);
+    await page.getByRole('button', { name: 'Cancel subscription' }).click();
+    await page.waitForURL(`${stack.emulator.url}/portal/**`);
+    expect(await text(page.getByRole('heading', { level: 2 }))).toBe('Before you go: 25% off for 3 months');
+    await screenshot(page, 'portal-cancel-flow');
+    await page.getByRole('button', { name: 'Cancel subscription' }).click();
+    // Back on the account page; Stripe's webhook then says when access ends.
+    await page.waitForURL(`${stack.serviceUrl}/account`);
+    for (let i = 0; i < 50 && !(await page.getByText('Membership ending').count()); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await page.reload();
+    }
+    expect(await text(page.locator('dl.status'))).toMatch(/Membership ending, monthly planAccess until/);
+    expect(await page.getByRole('button', { name: 'Cancel subscription' }).count()).toBe(0);
+    await step('account-cancelled');
     await mailAsHtml(
       /Your OnePass membership is cancelled/,
       'Your membership is cancelled',

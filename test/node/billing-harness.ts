@@ -1,10 +1,12 @@
 import Stripe from 'stripe';
-import { startStripeEmulator } from '../../tools/stripe-emulator';
+import { type RunningStripeEmulator, startStripeEmulator } from '../../tools/stripe-emulator';
 import { EmulatorControl } from '../../tools/stripe-emulator/client';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 export interface BillingHarness {
   h: NodeDoor;
+  /** The emulator itself, for what Stripe's API cannot be asked (e.g. the portal sessions made). */
+  emu: RunningStripeEmulator;
   control: EmulatorControl;
   stripe: Stripe;
   emulatorNow(): number;
@@ -29,6 +31,7 @@ export async function startBillingHarness(extraEnv: Record<string, string> = {})
   });
   return {
     h,
+    emu,
     control,
     stripe,
     emulatorNow: () => emu.emulator.now,

@@ -43,6 +43,7 @@ describe('stripe:setup', () => {
     vars = first.vars;
     expect(vars.STRIPE_WEBHOOK_SECRET).toMatch(/^whsec_/);
     expect(formatResult(first)).toContain(`STRIPE_PORTAL_CONFIGURATION=${vars.STRIPE_PORTAL_CONFIGURATION}`);
+    expect(formatResult(first)).toContain('STRIPE_RETENTION_COUPON=onepass_retention');
 
     const monthly = await stripe.prices.retrieve(vars.STRIPE_PRICE_MONTHLY, { expand: ['currency_options'] });
     expect(monthly).toMatchObject({

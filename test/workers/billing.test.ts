@@ -124,6 +124,33 @@ describe('billing in workerd through the Stripe emulator', () => {
     expect(me.json.entitlement).toMatchObject({ entitled: false, reason: 'canceled' });
   });
 
+  it('"Cancel subscription" opens the portal in its cancellation flow; cancelling there ends access at period end', async () => {
+    const { token, reader } = await signUp();
+    await subscribe(token);
+    const { stripe_subscription_id: subId } = await membershipRow(reader.id);
+    const opened = await call('POST', '/v1/me/billing-portal', { token, body: { flow: 'cancel' } });
+    expect(opened.status, opened.text).toBe(200);
+    const url = String(opened.json.url);
+    // No STRIPE_RETENTION_COUPON in this configuration: the flow asks for a reason, offers nothing.
+    const page = await (await fetch(url)).text();
+    expect(page).toContain('Cancel your subscription');
+    expect(page).not.toContain('Before you go');
+    const done = await fetch(`${url}/flow-cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ subscription: subId, reason: 'unused' }).toString(),
+      redirect: 'manual',
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${BASE}/account`);
+    expect((await deliver()).filter((s) => s >= 500)).toEqual([]);
+    const me = await call('GET', '/v1/me', { token });
+    expect(me.json.membership).toMatchObject({ status: 'canceled', cancel_at_period_end: true });
+    expect(me.json.entitlement.entitled).toBe(true);
+    const again = await call('POST', '/v1/me/billing-portal', { token, body: { flow: 'cancel' } });
+    expect(again.status).toBe(409);
+  });
+
   it('a refund ends the entitlement at once', async () => {
     const { token, reader } = await signUp();
     await call('POST', `/v1/admin/members/${reader.id}/trial`, {

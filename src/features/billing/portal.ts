@@ -1,21 +1,38 @@
-/** @module The Stripe billing portal: a session for the reader's Stripe customer, back to an allowed page. */
+/**
+ * @module The Stripe billing portal: a session for the reader's Stripe customer, back to an allowed
+ * page; or straight into the portal's cancellation flow, with the retention offer when configured.
+ */
+import type Stripe from 'stripe';
 import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
+import { canCancelSubscription } from '../../domain/membership';
 import type { Authenticated } from '../readers';
 import { forgetMissingCustomer } from './checkout';
 import { assertReturnUrl } from './return-url';
 import { callStripeUnlessMissing } from './stripe';
 
-/** Creates a Stripe billing portal session; 409 when the reader has never checked out. */
+/** Where the portal opens: its home page, or the cancellation of the reader's subscription. */
+export type PortalFlow = 'home' | 'cancel';
+
+/** Creates a Stripe billing portal session; 409 when there is no billing account or nothing to cancel. */
 export async function openBillingPortal({
   ctx,
   principal: who,
   input,
-}: UseCase<{ returnUrl?: string | undefined }, Authenticated>): Promise<{ url: string }> {
-  const customer = who.membershipRow?.stripeCustomerId;
+}: UseCase<{ returnUrl?: string | undefined; flow?: PortalFlow | undefined }, Authenticated>): Promise<{
+  url: string;
+}> {
+  const row = who.membershipRow;
+  const customer = row?.stripeCustomerId;
   if (!customer) throw new ApiError('conflict', 'There is no billing account yet: subscribe first.');
   const returnUrl = input.returnUrl ?? `${ctx.config.publicUrl}/account`;
   await assertReturnUrl(ctx, returnUrl, 'return_url');
+  let flowData: Stripe.BillingPortal.SessionCreateParams.FlowData | undefined;
+  if (input.flow === 'cancel') {
+    if (!canCancelSubscription(row) || !row.stripeSubscriptionId)
+      throw new ApiError('conflict', 'There is no subscription to cancel: it has ended or is set to end.');
+    flowData = cancelFlow(row.stripeSubscriptionId, returnUrl, ctx.config.stripe.retentionCoupon);
+  }
   const session = await callStripeUnlessMissing(ctx, 'billingPortal.sessions.create', (stripe) =>
     stripe.billingPortal.sessions.create(
       {
@@ -25,6 +42,7 @@ export async function openBillingPortal({
         ...(ctx.config.stripe.portalConfiguration
           ? { configuration: ctx.config.stripe.portalConfiguration }
           : {}),
+        ...(flowData ? { flow_data: flowData } : {}),
       },
       { idempotencyKey: `portal-${who.reader.id}-${crypto.randomUUID()}` },
     ),
@@ -38,4 +56,23 @@ export async function openBillingPortal({
     );
   }
   return { url: session.url };
+}
+
+/**
+ * The portal's `subscription_cancel` flow: the configuration's cancellation reasons, a coupon
+ * offered to stay (Stripe applies it to the subscription if accepted), then back to `returnUrl`.
+ */
+function cancelFlow(
+  subscription: string,
+  returnUrl: string,
+  coupon: string | undefined,
+): Stripe.BillingPortal.SessionCreateParams.FlowData {
+  return {
+    type: 'subscription_cancel',
+    subscription_cancel: {
+      subscription,
+      ...(coupon ? { retention: { type: 'coupon_offer', coupon_offer: { coupon } } } : {}),
+    },
+    after_completion: { type: 'redirect', redirect: { return_url: returnUrl } },
+  };
 }

@@ -70,7 +70,17 @@ const portalRoute = createRoute({
   request: {
     body: {
       required: false,
-      content: { 'application/json': { schema: z.object({ return_url: z.url().max(2048).optional() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({
+            return_url: z.url().max(2048).optional(),
+            flow: z.enum(['home', 'cancel']).optional().openapi({
+              description:
+                '`cancel` opens the portal straight in the cancellation of the subscription (its reasons and, with STRIPE_RETENTION_COUPON, a coupon offered to stay), then returns to `return_url`; 409 when there is none to cancel. Default `home`.',
+            }),
+          }),
+        },
+      },
     },
   },
   responses: {
@@ -162,7 +172,7 @@ const readerBillingRoutes = new OpenAPIHono<ReaderEnv>()
       await openBillingPortal({
         ctx: c.get('ctx'),
         principal: c.get('reader'),
-        input: { returnUrl: body.return_url },
+        input: { returnUrl: body.return_url, flow: body.flow },
       }),
       200,
     );

@@ -36,7 +36,10 @@ accountPages.post('/account/billing-portal', formLimit, async (c) => {
       openBillingPortal({
         ctx: c.get('ctx'),
         principal: who,
-        input: { returnUrl: `${c.get('ctx').config.publicUrl}/account` },
+        input: {
+          returnUrl: `${c.get('ctx').config.publicUrl}/account`,
+          flow: form.fields.flow === 'cancel' ? 'cancel' : 'home',
+        },
       }),
     { unavailable: 'Billing is not available right now. Please try again in a moment.' },
   );

@@ -11,6 +11,7 @@ import { toMembership } from '../../db/memberships';
 import type { PublisherRow } from '../../db/schema';
 import { checkoutTrialEnd } from '../../domain/billing';
 import {
+  canCancelSubscription,
   entitlementOf,
   type Plan,
   paysThroughStripe,
@@ -183,6 +184,7 @@ export async function showAccount(
       }
       logoutCsrf={await csrfToken(c, 'logout', who.sessionId)}
       portalCsrf={canManageBilling ? await csrfToken(c, 'billing-portal', who.sessionId) : null}
+      canCancel={canCancelSubscription(who.membershipRow)}
       canSubscribe={!paysThroughStripe(who.membershipRow)}
       notice={s.notice}
       error={s.error}

@@ -94,6 +94,8 @@ export interface AccountViewProps {
   logoutCsrf: string;
   /** Present when the reader has a billing account to manage. */
   portalCsrf: string | null;
+  /** The subscription can still be cancelled: the portal's cancellation flow is offered. */
+  canCancel: boolean;
   canSubscribe: boolean;
   notice?: string | undefined;
   error?: string | undefined;
@@ -144,6 +146,15 @@ export const AccountView: FC<AccountViewProps> = (p) => (
             <FormState csrf={p.portalCsrf} />
             <button class="btn secondary" type="submit">
               Manage billing
+            </button>
+          </form>
+        ) : null}
+        {p.portalCsrf && p.canCancel ? (
+          <form method="post" action="/account/billing-portal">
+            <FormState csrf={p.portalCsrf} />
+            <input type="hidden" name="flow" value="cancel" />
+            <button class="btn secondary" type="submit">
+              Cancel subscription
             </button>
           </form>
         ) : null}
