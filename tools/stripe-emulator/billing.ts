@@ -11,6 +11,7 @@ import { newId } from './ids';
 import { priceIn } from './objects/catalog';
 import { buildCharge, buildRefund } from './objects/charge';
 import { buildInvoice } from './objects/invoice';
+import { applyPendingUpdate } from './pending-apply';
 import { type CustomerRecord, firstItem, type InvoiceRecord, type SubscriptionRecord } from './store';
 
 export function requireCustomer(ctx: EmulatorContext, id: string): CustomerRecord {
@@ -254,6 +255,7 @@ function settleSubscriptionAfterPayment(
 ) {
   const subscription = sub.subscription;
   if (!ok || subscription.latest_invoice !== rec.invoice.id) return;
+  if (applyPendingUpdate(ctx, sub, rec.invoice.id)) return;
   if (
     subscription.status !== 'past_due' &&
     subscription.status !== 'unpaid' &&

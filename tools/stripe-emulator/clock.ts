@@ -6,6 +6,7 @@ import type { EmulatorContext } from './context';
 import { invalidRequest } from './errors';
 import { emit } from './events';
 import { cancelNow, endTrial, expireIncomplete, INCOMPLETE_EXPIRES_AFTER_SECONDS, renew } from './lifecycle';
+import { expirePendingUpdate } from './pending-apply';
 import { firstItem } from './store';
 
 interface Due {
@@ -62,6 +63,15 @@ function dueItems(ctx: EmulatorContext): Due[] {
       status === 'paused'
     ) {
       continue;
+    }
+    const pending = sub.pending_update;
+    if (pending !== null && rec.pending !== undefined) {
+      out.push({
+        at: pending.expires_at,
+        rank: 1,
+        label: `pending update expired ${sub.id}`,
+        run: () => expirePendingUpdate(ctx, rec),
+      });
     }
     if (sub.cancel_at !== null) {
       out.push({

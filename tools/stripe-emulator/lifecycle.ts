@@ -18,6 +18,7 @@ import { diff, emit } from './events';
 import { newId } from './ids';
 import { planFromPrice } from './objects/catalog';
 import { buildSubscription } from './objects/subscription';
+import { voidOpenInvoice } from './pending-apply';
 import {
   type CustomerRecord,
   firstItem,
@@ -361,14 +362,7 @@ export function expireIncomplete(ctx: EmulatorContext, rec: SubscriptionRecord):
   if (subscription.status !== 'incomplete') return;
   const latest = subscription.latest_invoice;
   const invoiceRec = typeof latest === 'string' ? ctx.state.invoices.get(latest) : undefined;
-  if (invoiceRec !== undefined && invoiceRec.invoice.status === 'open') {
-    const invoice = invoiceRec.invoice;
-    const before = { status: invoice.status, status_transitions: { ...invoice.status_transitions } };
-    invoice.status = 'void';
-    invoice.status_transitions.voided_at = ctx.state.now;
-    invoice.next_payment_attempt = null;
-    emit(ctx, 'invoice.voided', invoice, before);
-  }
+  if (invoiceRec !== undefined) voidOpenInvoice(ctx, invoiceRec.invoice);
   updateSubscription(ctx, rec, () => {
     subscription.status = 'incomplete_expired';
     subscription.canceled_at = ctx.state.now;

@@ -23,6 +23,16 @@ export interface SubscriptionRecord {
   periodsSinceAnchor: number;
   /** A coupon applied to the subscription (a portal retention offer): what its invoices take off. */
   discount?: AppliedDiscount;
+  /** An update waiting for its invoice to be paid (`payment_behavior=pending_if_incomplete`). */
+  pending?: PendingChange;
+}
+
+/** The subscription as a pending update would leave it, once the invoice it made is paid. */
+export interface PendingChange {
+  invoiceId: string;
+  subscription: Stripe.Subscription;
+  periodsSinceAnchor: number;
+  discount?: AppliedDiscount | undefined;
 }
 
 export interface AppliedDiscount {

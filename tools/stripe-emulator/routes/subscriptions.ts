@@ -1,4 +1,4 @@
-/** @module `/v1/subscriptions`: retrieve, list, update (cancel at period end, metadata, price, trial), cancel, resume. */
+/** @module `/v1/subscriptions`: retrieve, list, update (cancel at period end, metadata, price, trial, billing now, pending updates), cancel, resume. */
 
 import { Hono } from 'hono';
 import type { EmulatorContext } from '../context';
@@ -25,6 +25,7 @@ import {
   setTrialEnd,
   updateSubscription,
 } from '../lifecycle';
+import { assertPendingParams, billNow, type UpdateBehavior } from '../pending-updates';
 import { firstItem, type SubscriptionRecord } from '../store';
 
 const STATUSES = new Set([
@@ -64,6 +65,18 @@ function readItemChange(ctx: EmulatorContext, rec: SubscriptionRecord, params: F
   if (quantity !== undefined && quantity < 1)
     throw invalidRequest('Quantity must be at least 1.', 'items[0][quantity]');
   return { price, quantity };
+}
+
+/** `payment_behavior`: the default `allow_incomplete`, or `pending_if_incomplete`; the others are not emulated. */
+function paymentBehavior(params: FormObject): UpdateBehavior {
+  const value = optString(params, 'payment_behavior') ?? 'allow_incomplete';
+  if (value === 'allow_incomplete' || value === 'pending_if_incomplete') return value;
+  if (value === 'default_incomplete' || value === 'error_if_incomplete')
+    throw invalidRequest(
+      `The emulator does not run payment_behavior=${value} on updates.`,
+      'payment_behavior',
+    );
+  throw invalidRequest(`Invalid payment_behavior: ${value}`, 'payment_behavior');
 }
 
 export function subscriptionRoutes(ctx: EmulatorContext): Hono {
@@ -124,6 +137,23 @@ export function subscriptionRoutes(ctx: EmulatorContext): Hono {
         );
       const trialText = optString(params, 'trial_end');
       const trialEnd = trialText === 'now' ? 'now' : optInt(params, 'trial_end');
+      const behavior = paymentBehavior(params);
+      // The pinned API takes an object: `billing_cycle_anchor[type]` = now | unchanged.
+      const anchorParam = optObject(params, 'billing_cycle_anchor', 'billing_cycle_anchor');
+      const anchor = anchorParam && optString(anchorParam, 'type', 'billing_cycle_anchor[type]');
+      if (anchorParam !== undefined && anchor !== 'now' && anchor !== 'unchanged')
+        throw invalidRequest(
+          `Invalid billing_cycle_anchor[type]: ${anchor ?? '(missing)'}`,
+          'billing_cycle_anchor[type]',
+        );
+      if (behavior === 'pending_if_incomplete') {
+        assertPendingParams(params);
+        if (trialEnd === 'now')
+          throw invalidRequest(
+            'The emulator runs pending updates of billing_cycle_anchor=now, not of trial_end=now.',
+            'trial_end',
+          );
+      }
       if (atPeriodEnd !== undefined || cancelAtGiven || itemChange !== undefined || trialEnd !== undefined) {
         assertNotCanceled(subscription);
       }
@@ -135,6 +165,16 @@ export function subscriptionRoutes(ctx: EmulatorContext): Hono {
       }
       if (typeof trialEnd === 'number' && trialEnd <= ctx.state.now) {
         throw invalidRequest('trial_end must be in the future or "now".', 'trial_end');
+      }
+      if (anchor === 'now') {
+        // The change is billed now: it holds once paid (or, allow_incomplete, past due), else waits.
+        updateSubscription(ctx, rec, () => {
+          subscription.metadata = metadata;
+          if (atPeriodEnd !== undefined) setCancelAtPeriodEnd(ctx, rec, atPeriodEnd);
+          if (cancelAtGiven) setCancelAt(ctx, rec, cancelAt);
+        });
+        billNow(ctx, rec, itemChange, behavior);
+        return subscription;
       }
       updateSubscription(ctx, rec, () => {
         subscription.metadata = metadata;

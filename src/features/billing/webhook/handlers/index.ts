@@ -21,6 +21,9 @@ const HANDLERS: Readonly<Record<string, EventHandler>> = {
   'customer.subscription.trial_will_end': onSubscriptionEvent,
   'customer.subscription.paused': onSubscriptionEvent,
   'customer.subscription.resumed': onSubscriptionEvent,
+  // A change made with payment_behavior=pending_if_incomplete took effect once paid, or lapsed.
+  'customer.subscription.pending_update_applied': onSubscriptionEvent,
+  'customer.subscription.pending_update_expired': onSubscriptionEvent,
   'invoice.paid': onInvoiceEvent,
   'invoice.payment_failed': onInvoiceEvent,
   'invoice.payment_action_required': onInvoiceActionRequired,
