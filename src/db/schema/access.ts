@@ -28,5 +28,10 @@ export const accessCodes = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'timestamp' }).notNull(),
     usedAt: integer('used_at', { mode: 'timestamp' }),
   },
-  (t) => [index('access_codes_expires_idx').on(t.expiresAt)],
+  (t) => [
+    index('access_codes_expires_idx').on(t.expiresAt),
+    // A reader's export and deletion, and the cascade of a session's end, find their codes by index.
+    index('access_codes_reader_idx').on(t.readerId),
+    index('access_codes_session_idx').on(t.sessionId),
+  ],
 );

@@ -72,7 +72,11 @@ export const outbox = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp' }),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    // A reader's mail, newest first (their export); also serves the reader_id set-null on deletion.
+    index('outbox_reader_created_idx').on(t.readerId, t.createdAt),
+  ],
 );
 
 /** Cursors and bookkeeping of scheduled jobs (reconciliation), so a run can resume where the last stopped. */

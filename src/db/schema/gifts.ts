@@ -33,5 +33,13 @@ export const gifts = sqliteTable(
     voidedAt: integer('voided_at', { mode: 'timestamp' }),
     createdAt: integer('created_at', { mode: 'timestamp' }).notNull(),
   },
-  (t) => [index('gifts_buyer_idx').on(t.buyerReaderId), index('gifts_status_idx').on(t.status)],
+  (t) => [
+    index('gifts_buyer_idx').on(t.buyerReaderId),
+    index('gifts_status_idx').on(t.status),
+    // A reader's export asks for the gifts they bought or redeemed (both indexed, or the OR scans).
+    index('gifts_redeemed_by_idx').on(t.redeemedBy),
+    // The metrics' gifts paid and redeemed in a period.
+    index('gifts_paid_idx').on(t.paidAt),
+    index('gifts_redeemed_at_idx').on(t.redeemedAt),
+  ],
 );

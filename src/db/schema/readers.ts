@@ -76,7 +76,9 @@ export const memberships = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp' }).notNull(),
   },
   (t) => [
-    index('memberships_status_idx').on(t.status),
+    // Status counts (metrics) and the churn of a period: by status, then the instant it is bounded by.
+    index('memberships_status_period_end_idx').on(t.status, t.currentPeriodEnd),
+    index('memberships_status_updated_idx').on(t.status, t.updatedAt),
     index('memberships_subscription_idx').on(t.stripeSubscriptionId),
   ],
 );
