@@ -51,11 +51,14 @@ export function decodeCursor(value: string | undefined): PageCursor | null {
   return { at: parsed[0] as number, id: parsed[1] };
 }
 
-/** Keyset condition of a newest-first list: the rows after `cursor` by `(created_at, id)`; none without one. */
+/**
+ * Keyset condition of a newest-first list: the rows after `cursor` by `(created_at, id)`; none
+ * without one. A row-value comparison (the same rows as `created_at < at or (created_at = at and
+ * id < id)`), which SQLite seeks to in a `(created_at, id)` index; the `or` form it cannot, so a
+ * deep page walked every newer row first (bench/scale).
+ */
 export function afterCursor(cursor: PageCursor | null, createdAt: AnyColumn, id: AnyColumn): SQL | undefined {
-  return cursor
-    ? sql`(${createdAt} < ${cursor.at} or (${createdAt} = ${cursor.at} and ${id} < ${cursor.id}))`
-    : undefined;
+  return cursor ? sql`(${createdAt}, ${id}) < (${cursor.at}, ${cursor.id})` : undefined;
 }
 
 /**
