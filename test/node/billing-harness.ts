@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { type RunningStripeEmulator, startStripeEmulator } from '../../tools/stripe-emulator';
-import { EmulatorControl } from '../../tools/stripe-emulator/client';
+import { type CardDetails, EmulatorControl } from '../../tools/stripe-emulator/client';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 export interface BillingHarness {
@@ -54,7 +54,11 @@ export async function startBillingHarness(extraEnv: Record<string, string> = {})
 }
 
 /** Submits the emulator's hosted checkout for a Checkout URL with a test card. */
-export async function payCheckout(control: EmulatorControl, checkoutUrl: string, card = '4242424242424242') {
+export async function payCheckout(
+  control: EmulatorControl,
+  checkoutUrl: string,
+  card: string | CardDetails = '4242424242424242',
+) {
   const id = checkoutUrl.split('/').pop() ?? '';
   return control.completeCheckout(id, card);
 }

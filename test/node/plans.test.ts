@@ -62,11 +62,28 @@ describe('prices on the Node door', () => {
     expect(session?.billing_address_collection).toBe('required');
     expect(session?.tax_id_collection?.enabled).toBe(true);
     expect(session?.allow_promotion_codes).toBe(true);
-    const paid = await payCheckout(b.control, started.json.url as string);
+    // Stripe Tax needs the billing country: refused without it, as Checkout refuses it.
+    const noCountry = await payCheckout(b.control, started.json.url as string);
+    expect(noCountry).toMatchObject({ ok: false, error: { param: 'country' } });
+    const paid = await payCheckout(b.control, started.json.url as string, {
+      number: '4242424242424242',
+      country: 'DE',
+      postal_code: '10115',
+    });
     expect(paid.ok).toBe(true);
     expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
     const me = await b.h.call('GET', '/v1/me', { token });
     expect(me.json.entitlement.entitled).toBe(true);
+    // The first charge, at the trial's end: the price plus German VAT (19 %), and still a member.
+    const sub = paid.ok ? paid.subscription : null;
+    expect(sub?.automatic_tax.enabled).toBe(true);
+    await b.control.advance({ to: (sub?.trial_end ?? 0) + 60 });
+    expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
+    const [renewal] = (await b.stripe.invoices.list({ subscription: sub?.id ?? '', limit: 1 })).data;
+    expect(renewal).toMatchObject({ status: 'paid', subtotal: 899, total: 899 + 171, amount_paid: 1070 });
+    expect(renewal?.total_taxes).toEqual([expect.objectContaining({ amount: 171, taxable_amount: 899 })]);
+    const after = await b.h.call('GET', '/v1/me', { token });
+    expect(after.json.membership).toMatchObject({ status: 'active', plan: 'monthly' });
   });
 
   it('the subscribe page shows the prices plus tax', async () => {

@@ -13,6 +13,7 @@ import { buildCharge, buildRefund } from './objects/charge';
 import { buildInvoice } from './objects/invoice';
 import { applyPendingUpdate } from './pending-apply';
 import { type CustomerRecord, firstItem, type InvoiceRecord, type SubscriptionRecord } from './store';
+import { applyTax, taxOn } from './tax';
 
 export function requireCustomer(ctx: EmulatorContext, id: string): CustomerRecord {
   const rec = ctx.state.customers.get(id);
@@ -78,6 +79,9 @@ export function draftInvoice(
     now: ctx.state.now,
     ...plan,
   });
+  // Stripe Tax: the customer's billing country sets the tax on top of the (exclusive) price.
+  if (subscription.automatic_tax.enabled)
+    applyTax(invoice, taxOn(invoice.total, customerRec.customer.address?.country));
   const rec: InvoiceRecord = { invoice, subscriptionId: subscription.id, paymentIntent };
   ctx.state.invoices.set(id, rec);
   return rec;

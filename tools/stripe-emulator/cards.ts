@@ -42,6 +42,9 @@ export interface CardInput {
    * page (the default) or abandons or fails it.
    */
   authenticate?: boolean;
+  /** The billing address Checkout collects for Stripe Tax (or `billing_address_collection=required`). */
+  country?: string;
+  postal_code?: string;
 }
 
 /** A card held by the emulator for a customer; `id` is its payment method id (`pm_…`). */
@@ -59,7 +62,8 @@ export interface StoredCard {
   authenticated: boolean;
 }
 
-export type CardField = 'number' | 'exp' | 'cvc' | 'name';
+/** A field of the hosted payment form: the card's, and the billing country Stripe Tax needs. */
+export type CardField = 'number' | 'exp' | 'cvc' | 'name' | 'country';
 
 export interface CardProblem {
   field: CardField;

@@ -80,6 +80,7 @@ function payFirstInvoice(
   rec: CheckoutRecord,
   price: Stripe.Price,
   customerRec: CustomerRecord,
+  automaticTax: boolean,
 ): { sub: SubscriptionRecord; invoice: InvoiceRecord; outcome: PaymentOutcome } {
   const pendingId = rec.incompleteSubscription;
   const pending = pendingId === undefined ? undefined : ctx.state.subscriptions.get(pendingId);
@@ -106,6 +107,7 @@ function payFirstInvoice(
     ...sessionCurrency(rec, price),
     metadata: rec.subscriptionMetadata,
     trialEnd: null,
+    automaticTax,
   });
 }
 
@@ -165,8 +167,12 @@ export function completeCheckout(
     if (problem !== null) return fail(402, problem.message, problem.code, 'number', problem.declineCode);
   }
 
+  const address = billingAddress(session, input);
+  if ('failed' in address) return address.failed;
   const customerRec = customerFor(ctx, rec, card?.name ?? null);
   if (card !== null) customerRec.card = card;
+  if (address.address !== null) customerRec.customer.address = address.address;
+  const automaticTax = session.automatic_tax.enabled;
   let started: { sub: SubscriptionRecord; invoice: InvoiceRecord };
   if (trial) {
     started = startSubscription(ctx, {
@@ -176,10 +182,11 @@ export function completeCheckout(
       ...sessionCurrency(rec, price),
       metadata: rec.subscriptionMetadata,
       trialEnd: rec.trialEnd,
+      automaticTax,
       ...(rec.missingPaymentMethod === undefined ? {} : { missingPaymentMethod: rec.missingPaymentMethod }),
     });
   } else {
-    const paid = payFirstInvoice(ctx, rec, price, customerRec);
+    const paid = payFirstInvoice(ctx, rec, price, customerRec, automaticTax);
     if (!paid.outcome.ok) {
       rec.incompleteSubscription = paid.sub.subscription.id;
       const problem = paid.outcome.problem;
@@ -196,8 +203,15 @@ export function completeCheckout(
   session.subscription = sub.subscription.id;
   session.invoice = invoice.invoice.id;
   session.url = null;
+  if (automaticTax) {
+    // What the first invoice charged (nothing during a trial): tax on top of the subtotal.
+    const tax = invoice.invoice.total_taxes?.[0]?.amount ?? 0;
+    session.total_details = { amount_discount: 0, amount_shipping: 0, amount_tax: tax };
+    session.amount_total = (session.amount_subtotal ?? 0) + (trial ? 0 : tax);
+    session.automatic_tax.status = 'complete';
+  }
   session.customer_details = {
-    address: null,
+    address: address.address,
     business_name: null,
     email: customer.email,
     individual_name: null,
@@ -209,4 +223,26 @@ export function completeCheckout(
   emit(ctx, 'checkout.session.completed', session);
   settle(ctx);
   return { ok: true, session, subscription: sub.subscription, redirectUrl: successRedirect(session) };
+}
+
+/**
+ * The billing address a session collects: required (a country) with Stripe Tax or
+ * `billing_address_collection=required`, else taken when given. 400 without one when required.
+ */
+function billingAddress(
+  session: Stripe.Checkout.Session,
+  input: CardInput | null,
+): { address: Stripe.Address | null } | { failed: CheckoutResult } {
+  const country = input?.country?.trim().toUpperCase() ?? '';
+  const needed = session.automatic_tax.enabled || session.billing_address_collection === 'required';
+  if (country === '') {
+    if (!needed) return { address: null };
+    return { failed: fail(400, 'Enter your billing address country.', 'incomplete_address', 'country') };
+  }
+  if (!/^[A-Z]{2}$/.test(country))
+    return { failed: fail(400, 'Enter a two-letter country code.', 'invalid_address', 'country') };
+  const postal = input?.postal_code?.trim() ?? '';
+  return {
+    address: { city: null, country, line1: null, line2: null, postal_code: postal || null, state: null },
+  };
 }

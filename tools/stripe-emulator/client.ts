@@ -14,6 +14,9 @@ export interface CardDetails {
   name?: string;
   /** For a card that asks for 3-D Secure: false abandons (or fails) the challenge. */
   authenticate?: boolean;
+  /** The billing address of a checkout with Stripe Tax (a two-letter country code). */
+  country?: string;
+  postal_code?: string;
 }
 
 export type CheckoutCompletion =

@@ -70,6 +70,8 @@ export interface StartInput {
   trialEnd: number | null;
   /** The Checkout Session's currency when it is one of the price's currency options. */
   currency?: string;
+  /** Stripe Tax on the subscription's invoices (the Checkout Session's `automatic_tax[enabled]`). */
+  automaticTax?: boolean;
   /** `trial_settings.end_behavior.missing_payment_method`: what a trial ending without a card does. */
   missingPaymentMethod?: Stripe.Subscription.TrialSettings.EndBehavior.MissingPaymentMethod;
 }
@@ -100,6 +102,8 @@ export function startSubscription(ctx: EmulatorContext, input: StartInput) {
     defaultPaymentMethod: input.customer.card?.id ?? null,
     now,
   });
+  if (input.automaticTax)
+    subscription.automatic_tax = { disabled_reason: null, enabled: true, liability: { type: 'self' } };
   if (input.missingPaymentMethod !== undefined && subscription.trial_settings !== null) {
     subscription.trial_settings.end_behavior.missing_payment_method = input.missingPaymentMethod;
   }

@@ -3,8 +3,8 @@
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 import type Stripe from 'stripe';
-import { type CardField, MORE_TEST_CARDS, type StoredCard } from './cards';
-import { TEST_CARDS } from './constants';
+import type { CardField, StoredCard } from './cards';
+import { BillingAddressFields, needsAddress, TestCards } from './checkout-fields';
 
 const STYLE = `
 :root{color-scheme:light;--ink:#1a1f36;--muted:#4f566b;--line:#d5dbe1;--accent:#533afd;--bad:#b3093c;--ok:#0b6e4f}
@@ -76,6 +76,9 @@ export interface CardValues {
   exp: string;
   cvc: string;
   name: string;
+  /** The billing address, on a checkout that collects one (Stripe Tax). */
+  country?: string;
+  postal_code?: string;
 }
 
 export interface FormError {
@@ -142,33 +145,6 @@ const CardFields: FC<{ values: CardValues; error: FormError | null }> = ({ value
     </>
   );
 };
-
-const TestCards: FC = () => (
-  <details>
-    <summary>Test cards</summary>
-    <ul>
-      <li>
-        <code>{TEST_CARDS.success.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: pays
-      </li>
-      <li>
-        <code>{TEST_CARDS.chargeFails.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: saved, but every charge fails
-      </li>
-      <li>
-        <code>{TEST_CARDS.declined.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: always declined
-      </li>
-      <li>
-        <code>{MORE_TEST_CARDS.insufficientFunds.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: declined,
-        insufficient funds
-      </li>
-      <li>
-        <code>{MORE_TEST_CARDS.authenticate.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>,{' '}
-        <code>{MORE_TEST_CARDS.authenticate3ds2.replace(/(\d{4})(?=\d)/g, '$1 ')}</code>: 3-D Secure
-        (completed on this page)
-      </li>
-    </ul>
-    <p class="muted">Any future expiry date, any 3-digit CVC.</p>
-  </details>
-);
 
 const Alert: FC<{ error: FormError | null }> = ({ error }) =>
   error === null ? null : (
@@ -251,6 +227,7 @@ export const CheckoutPage: FC<CheckoutView> = ({
         <Alert error={error} />
         <form method="post" action={`/checkout/${session.id}`}>
           <CardFields values={values} error={error} />
+          {needsAddress(session) ? <BillingAddressFields values={values} error={error} /> : null}
           <button type="submit" class="full">
             {oneTime
               ? `Pay ${money(total, currency)}`

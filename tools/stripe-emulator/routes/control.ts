@@ -48,9 +48,12 @@ function cardInput(value: unknown): CardInput {
       name: text('name', DEFAULT_CARD.name),
       // 3-D Secure on the page: completed unless `authenticate: false` (abandoned or failed).
       ...(v.authenticate === false ? { authenticate: false } : {}),
+      // The billing address a Stripe Tax checkout collects with the card.
+      ...(typeof v.country === 'string' ? { country: v.country } : {}),
+      ...(typeof v.postal_code === 'string' ? { postal_code: v.postal_code } : {}),
     };
   }
-  throw invalidRequest('card must be a card number or {number, exp?, cvc?, name?}.', 'card');
+  throw invalidRequest('card must be a card number or {number, exp?, cvc?, name?, country?, postal_code?}.', 'card');
 }
 
 export function controlRoutes(emulator: Emulator): Hono {

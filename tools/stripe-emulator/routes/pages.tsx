@@ -22,7 +22,14 @@ async function cardValues(c: Context): Promise<CardValues> {
     const v = body[key];
     return typeof v === 'string' ? v : '';
   };
-  return { number: text('number'), exp: text('exp'), cvc: text('cvc'), name: text('name') };
+  return {
+    number: text('number'),
+    exp: text('exp'),
+    cvc: text('cvc'),
+    name: text('name'),
+    country: text('country'),
+    postal_code: text('postal_code'),
+  };
 }
 
 const NOTICES: Record<string, string> = {
