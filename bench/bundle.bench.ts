@@ -2,34 +2,18 @@
  * @module Worker bundle size: `wrangler deploy --dry-run --outdir`, gzipped, against the 300 KB
  * budget, with what dominates it (from the bundle's source map). Fails (exit 1) above the budget.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { writeDocsAssets } from '../scripts/docs-assets';
+import { buildWorker } from './worker-build';
 
 const BUDGET = 300 * 1024;
-const root = path.resolve(import.meta.dirname, '..');
-const out = mkdtempSync(path.join(tmpdir(), 'onepass-bundle-'));
-// wrangler.toml's [assets] directory must exist; the viewer it holds is not part of the bundle.
-writeDocsAssets(root);
-const wrangler = path.join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-const build = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', out], {
-  cwd: root,
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
-  encoding: 'utf8',
-});
-if (build.status !== 0) {
-  console.error(build.stdout, build.stderr);
-  process.exit(1);
-}
-const code = readFileSync(path.join(out, 'worker.js'));
+const build = buildWorker();
+const code = readFileSync(build.script);
 const gzipped = gzipSync(code, { level: 9 }).length;
 
 // Attribute the bundle to packages by the size of each source the map embeds (an approximation:
 // packages whose maps carry no sources content, like stripe's, count as zero).
-const map = JSON.parse(readFileSync(path.join(out, 'worker.js.map'), 'utf8')) as {
+const map = JSON.parse(readFileSync(build.map, 'utf8')) as {
   sources: string[];
   sourcesContent?: (string | null)[];
 };
@@ -56,7 +40,7 @@ console.log('  What dominates it (share of the bundled source):');
 for (const [pkg, size] of [...bySource.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
   console.log(`    ${((size * 100) / totalSource).toFixed(1).padStart(5)}%  ${pkg}`);
 }
-rmSync(out, { recursive: true, force: true });
+build.remove();
 // wrangler.toml aliases zod's `../locales/index.js` to English alone: the alias must hold (no other
 // locale in the bundle, and the alias module in it).
 const locales = map.sources.filter((s) => /zod\/v4\/locales\/(?!en\.js$)/.test(s));

@@ -1,0 +1,90 @@
+/**
+ * @module Publisher verification inside workerd: the SDK (`@onepass/verify`, its WebCrypto path)
+ * against raw `crypto.subtle.verify` over pre-decoded bytes, in bench/workerd/verify-worker.ts. The
+ * tokens are made in Node with jose, as bench/verify.bench.ts makes them; each request verifies a
+ * batch, and requests are timed from outside in interleaved rounds.
+ */
+import path from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { type Candidate, compare, printRatios, type Result } from '../lib';
+import { bundleModuleWorker } from './esbuild';
+import { type Compatibility, startWorkerd } from './instance';
+
+const ISSUER = 'https://onepass.example';
+const PUBLISHER = 'pub_abcdefghijklmnopqrst';
+const TOKENS = 4000;
+/** Verifications per request: enough that the HTTP round trip is a small share of a request. */
+export const BATCH = 200;
+
+async function makeTokens() {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  const now = Math.floor(Date.now() / 1000);
+  const tokens: string[] = [];
+  for (let i = 0; i < TOKENS; i++) {
+    tokens.push(
+      await new SignJWT({ scope: 'full_text', membership: 'paid', entitled_until: now + 86_400 })
+        .setProtectedHeader({ alg: 'ES256', kid, typ: 'entitlement+jwt' })
+        .setIssuer(ISSUER)
+        .setAudience(PUBLISHER)
+        .setSubject(`subject-${i}`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .setJti(`jti_${i}`)
+        .sign(privateKey),
+    );
+  }
+  return { tokens, jwks: { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] } };
+}
+
+/** SDK and raw check in one workerd (compatibility date of wrangler.toml, no flags: WebCrypto alone). */
+export async function verifyInWorkerd(
+  root: string,
+  compatibility: Compatibility,
+  persistDir: string,
+): Promise<Result[]> {
+  const { tokens, jwks } = await makeTokens();
+  const script = await bundleModuleWorker(path.join(root, 'bench/workerd/verify-worker.ts'));
+  const workerd = await startWorkerd(
+    [
+      {
+        name: 'verify',
+        source: { script },
+        compatibility: { compatibilityDate: compatibility.compatibilityDate, compatibilityFlags: [] },
+        bindings: { TOKENS: tokens, JWKS: jwks, ISSUER, PUBLISHER },
+      },
+    ],
+    persistDir,
+  );
+  const base = workerd.urls.verify ?? '';
+  const batch = (route: string): Candidate => ({
+    name: route,
+    run: async (i) => {
+      const res = await fetch(`${base}/${route}?from=${(i * BATCH) % TOKENS}&count=${BATCH}`);
+      if (!res.ok) throw new Error(`/${route}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    },
+  });
+  try {
+    // compare() counts requests; each verifies BATCH tokens, which the ratios do not change.
+    const results = await compare([batch('raw'), batch('sdk')], { rounds: 5, ms: 1500 });
+    return results.map((r) => ({
+      name: r.name === 'raw' ? 'raw crypto.subtle.verify' : 'OnePass SDK verify (WebCrypto)',
+      opsPerSecond: r.opsPerSecond * BATCH,
+      rounds: r.rounds.map((x) => x * BATCH),
+    }));
+  } finally {
+    await workerd.dispose();
+  }
+}
+
+/** Prints the figures and returns SDK / raw. */
+export function printVerify(results: Result[]): number {
+  const ratios = printRatios(
+    `Verify inside workerd (WebCrypto only; ${TOKENS.toLocaleString('en-US')} distinct tokens, ${BATCH} per request, timed from outside)`,
+    results,
+    'raw crypto.subtle.verify',
+  );
+  return ratios.get('OnePass SDK verify (WebCrypto)') ?? 0;
+}
