@@ -35,6 +35,15 @@ export function giftStart(membership: Membership | null, now: Date): Date {
   return now;
 }
 
+/**
+ * The complimentary end that stays when a redeemed gift is refunded: its months come off the end
+ * it gave (what the reader had before it, a trial or an earlier gift, is kept), never before now.
+ */
+export function refundedGiftEnd(giftEnd: Date, months: number, now: Date): Date {
+  const before = addMonths(giftEnd, -months);
+  return before.getTime() > now.getTime() ? before : now;
+}
+
 export type RedeemRefusal = 'pays_through_stripe' | 'deleted';
 
 /** Why this reader cannot redeem now, or null: a paying subscriber would pay and be gifted at once. */

@@ -79,6 +79,13 @@ describe.runIf(runnable)('prices and gifts in a browser', () => {
     link = (await buyer.locator('#gift-link').getAttribute('href')) ?? '';
     expect(link).toContain('/gift/redeem/gft_');
     await step(buyer, 'gift-thanks');
+    // The gift page now lists it, with the same link, until it is redeemed.
+    await buyer.goto(`${stack.serviceUrl}/gift`);
+    const given = buyer.getByRole('region', { name: 'Gifts you gave' });
+    expect(await text(given)).toContain(`3 months for ${FRIEND}, €26.97`);
+    expect(await text(given)).toContain('Not redeemed yet');
+    expect(await given.getByRole('link', { name: 'link to redeem it' }).getAttribute('href')).toBe(link);
+    await step(buyer, 'gift-given');
   });
 
   it('the friend creates an account from the link, redeems it and has a gift membership', async () => {

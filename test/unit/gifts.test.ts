@@ -6,6 +6,7 @@ import {
   giftStart,
   isGiftMonths,
   redeemRefusal,
+  refundedGiftEnd,
 } from '../../src/domain/gifts';
 import { entitlementOf, type Membership } from '../../src/domain/membership';
 
@@ -63,5 +64,23 @@ describe('gift rules', () => {
     expect(entitlementOf(m, NOW)).toEqual({ entitled: true, kind: 'gift', reason: null, until: end });
     expect(entitlementOf(m, end).entitled).toBe(false);
     expect(entitlementOf({ ...m, gift: false }, NOW).kind).toBe('comp');
+  });
+});
+
+describe('refundedGiftEnd', () => {
+  const now = new Date('2026-12-03T12:00:00Z');
+  it("takes the gift's months off its end: what the reader had before it stays", () => {
+    expect(refundedGiftEnd(new Date('2027-03-17T12:00:00Z'), 3, now)).toEqual(
+      new Date('2026-12-17T12:00:00Z'),
+    );
+  });
+  it('never ends before now: a gift that was all the reader had ends at once', () => {
+    expect(refundedGiftEnd(new Date('2027-01-03T12:00:00Z'), 1, now)).toEqual(now);
+    expect(refundedGiftEnd(new Date('2026-12-20T00:00:00Z'), 12, now)).toEqual(now);
+  });
+  it('follows calendar months with the day clamped, as redemption added them', () => {
+    expect(refundedGiftEnd(new Date('2027-05-31T00:00:00Z'), 3, now)).toEqual(
+      new Date('2027-02-28T00:00:00Z'),
+    );
   });
 });

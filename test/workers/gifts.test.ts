@@ -82,6 +82,11 @@ describe('gift pages', () => {
     expect(redeemed.headers.get('location')).toBe('/account');
     const account = await cousin.request('/account');
     expect(account.text).toContain('Gift membership');
+    // The buyer's gift page lists the gift, now redeemed, without its link.
+    const given = await buyer.request('/gift');
+    expect(given.text).toContain('Gifts you gave');
+    expect(given.text).toMatch(/12 months<\/strong> for [^<]*:.*data-gift-status="redeemed"/s);
+    expect(given.text).not.toContain(link);
 
     const other = await signedInBrowser();
     const token = path.split('/').pop() ?? '';

@@ -3,7 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
 import { ApiError } from '../../app/errors';
 import { newId } from '../../db/ids';
-import { gifts } from '../../db/schema';
+import { type GiftStatus, gifts } from '../../db/schema';
 import { type GiftMonths, giftAmount } from '../../domain/gifts';
 import { wholeSeconds } from '../../domain/time';
 import { auditEntry } from '../audit';
@@ -24,7 +24,7 @@ export interface GiftView {
   id: string;
   months: number;
   recipientEmail: string;
-  status: string;
+  status: GiftStatus;
   amount: number;
   currency: string;
   /** The link to pass on, once the gift is paid. */

@@ -10,8 +10,8 @@ import { csrfToken } from '../../http/csrf';
 import { planPrices, readerCountry } from '../billing';
 import type { FormErrors } from '../pages';
 import { attempt, formLimit, loginFor, renderPage, showError, stripeOrigins, submitted } from '../pages';
-import { optionalReader } from '../readers';
-import { buyGift } from './buy';
+import { type Authenticated, optionalReader } from '../readers';
+import { buyGift, listBoughtGifts } from './buy';
 import { redeemUrl } from './links';
 import { previewGift, redeemGift } from './redeem';
 import { GiftBuyView, type GiftOption, GiftRedeemView, GiftThanksView } from './views';
@@ -26,7 +26,7 @@ const limitForm: MiddlewareHandler<AppEnv> = (c, next) => formLimit(c, next);
 
 async function showBuy(
   c: Context<AppEnv>,
-  sessionId: string,
+  who: Authenticated,
   values: Record<string, string> = {},
   errors?: FormErrors,
   status: 200 | 400 | 409 | 503 = 200,
@@ -53,10 +53,18 @@ async function showBuy(
       message: 'Please try again in a moment.',
     });
   }
-  const csrf = await csrfToken(c, 'gift', sessionId);
+  const csrf = await csrfToken(c, 'gift', who.sessionId);
+  const bought = await listBoughtGifts({ ctx, principal: who, input: undefined });
   return renderPage(
     c,
-    <GiftBuyView csrf={csrf} options={options} currency={currency} values={values} errors={errors} />,
+    <GiftBuyView
+      csrf={csrf}
+      options={options}
+      currency={currency}
+      values={values}
+      errors={errors}
+      bought={bought}
+    />,
     {
       status,
       formTargets: stripeOrigins(ctx.config),
@@ -67,7 +75,7 @@ async function showBuy(
 giftPages.get('/gift', async (c) => {
   const who = await optionalReader(c);
   if (!who) return c.redirect(loginFor('/gift'), 303);
-  return showBuy(c, who.sessionId);
+  return showBuy(c, who);
 });
 
 giftPages.post('/gift', limitForm, async (c) => {
@@ -84,8 +92,7 @@ giftPages.post('/gift', limitForm, async (c) => {
     errors.recipient_email = 'Enter their email address, like name@example.com';
   if ((f.recipient_name ?? '').length > 100) errors.recipient_name = 'At most 100 characters';
   if ((f.message ?? '').length > 500) errors.message = 'At most 500 characters';
-  if (Object.keys(errors).length > 0 || !isGiftMonths(months))
-    return showBuy(c, who.sessionId, f, errors, 400);
+  if (Object.keys(errors).length > 0 || !isGiftMonths(months)) return showBuy(c, who, f, errors, 400);
   const currency = /^[a-z]{3}$/.test(f.currency ?? '') ? f.currency : undefined;
   const result = await attempt(c, () =>
     buyGift({
@@ -100,8 +107,7 @@ giftPages.post('/gift', limitForm, async (c) => {
       },
     }),
   );
-  if (!result.ok)
-    return showBuy(c, who.sessionId, f, { form: result.message }, result.status === 409 ? 409 : 503);
+  if (!result.ok) return showBuy(c, who, f, { form: result.message }, result.status === 409 ? 409 : 503);
   return c.redirect(result.value.url, 303);
 });
 

@@ -1,6 +1,8 @@
 /** @module The gift pages' views: buying (months, recipient, message), the buyer's link, a link to redeem. */
 import type { FC } from 'hono/jsx';
+import { formatAmount } from '../../domain/currency';
 import { ErrorSummary, Field, type FormErrors, FormState, Layout } from '../pages';
+import type { GiftView } from './buy';
 
 export interface GiftOption {
   months: 1 | 3 | 12;
@@ -15,6 +17,8 @@ export const GiftBuyView: FC<{
   currency: string | null;
   values: Record<string, string>;
   errors?: FormErrors | undefined;
+  /** The gifts the reader bought, newest first. */
+  bought: GiftView[];
 }> = (p) => (
   <Layout title="Give OnePass" signedIn hasErrors={!!p.errors} narrow>
     <h1>Give OnePass</h1>
@@ -73,7 +77,39 @@ export const GiftBuyView: FC<{
         Continue to payment
       </button>
     </form>
+    {p.bought.length > 0 ? <GiftsGiven gifts={p.bought} /> : null}
   </Layout>
+);
+
+const STATUS_TEXT = {
+  pending: 'Waiting for the payment',
+  paid: 'Not redeemed yet',
+  redeemed: 'Redeemed',
+  void: 'Refunded: the link no longer works',
+} as const;
+
+/** The gifts a reader gave: to whom, how long, what became of each, and the link while it works. */
+const GiftsGiven: FC<{ gifts: GiftView[] }> = ({ gifts }) => (
+  <section class="card" aria-labelledby="given-title">
+    <h2 id="given-title">Gifts you gave</h2>
+    <ul class="gifts-given">
+      {gifts.map((g) => (
+        <li>
+          <strong>{MONTHS_TEXT[g.months as 1 | 3 | 12] ?? `${g.months} months`}</strong> for{' '}
+          {g.recipientEmail}
+          {', '}
+          {formatAmount(g.amount, g.currency)}, {g.createdAt.toISOString().slice(0, 10)}:{' '}
+          <span data-gift-status={g.status}>{STATUS_TEXT[g.status]}</span>
+          {g.redeemUrl ? (
+            <>
+              {' '}
+              (<a href={g.redeemUrl}>link to redeem it</a>)
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  </section>
 );
 
 export const GiftThanksView: FC<{ link: string | null; months: number; to: string }> = (p) => (

@@ -1,7 +1,8 @@
 /**
  * @module Stripe's word on gifts: a completed payment-mode Checkout Session makes its gift
  * redeemable and mails the buyer and the recipient (once: the mails wait on the gift being paid
- * and are deduplicated by key); a refund of its payment before redemption voids it.
+ * and are deduplicated by key); a refund of its payment voids it, and after redemption takes its
+ * months back (refund.ts).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
@@ -11,6 +12,7 @@ import { gifts, outbox } from '../../db/schema';
 import { wholeSeconds } from '../../domain/time';
 import { mailRow } from '../mail';
 import { redeemUrl } from './links';
+import { withdrawRedeemedGift } from './refund';
 
 /** Whether a Checkout Session event is a gift's (its metadata names one). */
 export function isGiftSession(event: Stripe.Event): boolean {
@@ -91,12 +93,19 @@ export async function onGiftRefunded(ctx: AppContext, event: Stripe.Event): Prom
   const giftId = charge.metadata?.gift_id;
   if (!paymentIntent && !giftId) return false;
   const [gift] = await ctx.db
-    .select({ id: gifts.id, status: gifts.status })
+    .select({
+      id: gifts.id,
+      status: gifts.status,
+      months: gifts.months,
+      redeemedBy: gifts.redeemedBy,
+      endsAt: gifts.endsAt,
+    })
     .from(gifts)
     .where(paymentIntent ? eq(gifts.stripePaymentIntentId, paymentIntent) : eq(gifts.id, giftId ?? ''))
     .limit(1);
   if (!gift) return false;
-  if (charge.refunded) {
+  if (charge.refunded && gift.status === 'redeemed') await withdrawRedeemedGift(ctx, gift, event.id);
+  else if (charge.refunded) {
     await ctx.db
       .update(gifts)
       .set({ status: 'void', voidedAt: wholeSeconds(ctx.now()) })
