@@ -115,10 +115,14 @@ export function paysThroughStripe(membership: Pick<Membership, 'status'> | null)
  * past due, and not already set to end): the account page offers the portal's cancellation flow.
  */
 export function canCancelSubscription(
-  membership: (Pick<Membership, 'status' | 'cancelAtPeriodEnd'> & { stripeSubscriptionId: string | null }) | null,
+  membership:
+    | (Pick<Membership, 'status' | 'cancelAtPeriodEnd'> & { stripeSubscriptionId: string | null })
+    | null,
 ): boolean {
   if (!membership?.stripeSubscriptionId || membership.cancelAtPeriodEnd) return false;
-  return membership.status === 'trialing' || membership.status === 'active' || membership.status === 'past_due';
+  return (
+    membership.status === 'trialing' || membership.status === 'active' || membership.status === 'past_due'
+  );
 }
 
 /** What the day-one rule needs of a reader. */

@@ -53,7 +53,10 @@ function cardInput(value: unknown): CardInput {
       ...(typeof v.postal_code === 'string' ? { postal_code: v.postal_code } : {}),
     };
   }
-  throw invalidRequest('card must be a card number or {number, exp?, cvc?, name?, country?, postal_code?}.', 'card');
+  throw invalidRequest(
+    'card must be a card number or {number, exp?, cvc?, name?, country?, postal_code?}.',
+    'card',
+  );
 }
 
 export function controlRoutes(emulator: Emulator): Hono {
