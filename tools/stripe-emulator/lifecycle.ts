@@ -154,20 +154,11 @@ export function renew(
   item.current_period_start = oldEnd;
   item.current_period_end = periodEndAfter(subscription, k);
   rec.periodsSinceAnchor = k;
-  const full = itemAmount(ctx, subscription);
-  const discount = takeDiscount(rec, full, item.current_period_start);
-  const invoice = draftInvoice(ctx, rec, {
+  const { outcome } = billPeriod(ctx, rec, {
     billingReason: reason,
-    lineStart: item.current_period_start,
-    lineEnd: item.current_period_end,
     periodStart: oldStart,
     periodEnd: oldEnd,
-    amount: full - discount.off,
   });
-  markDiscount(invoice.invoice, discount);
-  subscription.latest_invoice = invoice.invoice.id;
-  publishInvoice(ctx, invoice);
-  const outcome = attemptPayment(ctx, invoice, rec);
   if (outcome.ok) {
     subscription.status = 'active';
     rec.pastDueSince = null;
@@ -177,6 +168,33 @@ export function renew(
   }
   emit(ctx, 'customer.subscription.updated', subscription, diff(old, subscription));
   return outcome;
+}
+
+/**
+ * Invoices the first item's current period (its amount less any discount the subscription has),
+ * makes that the latest invoice, finalises it and charges it. `periodStart`/`periodEnd` are the
+ * invoice-level period (the one that just ended); `payer` is the record whose one-shot charge
+ * controls apply (the subscription itself, unless a copy of it is being billed).
+ */
+export function billPeriod(
+  ctx: EmulatorContext,
+  rec: SubscriptionRecord,
+  invoiced: { billingReason: Stripe.Invoice.BillingReason; periodStart: number; periodEnd: number },
+  payer: SubscriptionRecord = rec,
+): { invoice: InvoiceRecord; outcome: PaymentOutcome } {
+  const item = firstItem(rec.subscription);
+  const full = itemAmount(ctx, rec.subscription);
+  const discount = takeDiscount(rec, full, item.current_period_start);
+  const invoice = draftInvoice(ctx, rec, {
+    ...invoiced,
+    lineStart: item.current_period_start,
+    lineEnd: item.current_period_end,
+    amount: full - discount.off,
+  });
+  markDiscount(invoice.invoice, discount);
+  rec.subscription.latest_invoice = invoice.invoice.id;
+  publishInvoice(ctx, invoice);
+  return { invoice, outcome: attemptPayment(ctx, invoice, payer) };
 }
 
 export type CancelReason = 'cancellation_requested' | 'payment_failed';

@@ -6,13 +6,12 @@
  * invoice voided) when `pending_update.expires_at` passes.
  */
 import type Stripe from 'stripe';
-import { attemptPayment, draftInvoice, itemAmount, periodEndAfter, publishInvoice } from './billing';
+import { periodEndAfter } from './billing';
 import type { EmulatorContext } from './context';
-import { markDiscount, takeDiscount } from './discounts';
 import { invalidRequest } from './errors';
 import { diff, emit } from './events';
 import type { FormObject } from './form';
-import { changePrice, INCOMPLETE_EXPIRES_AFTER_SECONDS } from './lifecycle';
+import { billPeriod, changePrice, INCOMPLETE_EXPIRES_AFTER_SECONDS } from './lifecycle';
 import { commit } from './pending-apply';
 import { firstItem, type SubscriptionRecord, snapshot } from './store';
 
@@ -78,23 +77,21 @@ export function billNow(
   shadow.periodsSinceAnchor = 0;
   item.current_period_start = now;
   item.current_period_end = periodEndAfter(sub, 0);
-  const full = itemAmount(ctx, sub);
-  const discount = takeDiscount(shadow, full, now);
-  const invoice = draftInvoice(ctx, shadow, {
-    billingReason: 'subscription_update',
-    lineStart: now,
-    lineEnd: item.current_period_end,
-    periodStart: now,
-    periodEnd: now,
-    amount: full - discount.off,
-  });
-  markDiscount(invoice.invoice, discount);
-  sub.latest_invoice = invoice.invoice.id;
-  publishInvoice(ctx, invoice);
-  const outcome = attemptPayment(ctx, invoice, rec);
+  const { invoice, outcome } = billPeriod(
+    ctx,
+    shadow,
+    { billingReason: 'subscription_update', periodStart: now, periodEnd: now },
+    rec,
+  );
   const old = snapshot(rec.subscription);
+  const next = {
+    invoiceId: invoice.invoice.id,
+    subscription: sub,
+    periodsSinceAnchor: shadow.periodsSinceAnchor,
+    discount: shadow.discount,
+  };
   if (outcome.ok || behavior === 'allow_incomplete') {
-    commit(rec, { invoiceId: invoice.invoice.id, ...shadow });
+    commit(rec, next);
     rec.subscription.status = outcome.ok ? 'active' : 'past_due';
     rec.pastDueSince = outcome.ok ? null : (rec.pastDueSince ?? now);
   } else {
@@ -112,12 +109,7 @@ export function billNow(
       trial_end: null,
       trial_from_plan: null,
     };
-    rec.pending = {
-      invoiceId: invoice.invoice.id,
-      subscription: sub,
-      periodsSinceAnchor: shadow.periodsSinceAnchor,
-      discount: shadow.discount,
-    };
+    rec.pending = next;
   }
   emit(ctx, 'customer.subscription.updated', rec.subscription, diff(old, rec.subscription));
 }
