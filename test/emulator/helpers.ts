@@ -65,6 +65,26 @@ export async function checkoutSession(
   return { customer, session };
 }
 
+/** A customer paying monthly: a checkout session completed with the default good card. */
+export async function payingSubscription(
+  h: Harness,
+): Promise<{ customer: Stripe.Customer; subscription: Stripe.Subscription }> {
+  const { session, customer } = await checkoutSession(h.stripe);
+  const done = await h.control.completeCheckout(session.id);
+  if (!done.ok) throw new Error(done.error.message);
+  return { customer, subscription: done.subscription };
+}
+
+/** Submits a form the way a browser without JavaScript does (redirects not followed). */
+export function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+}
+
 /** Every event type so far, oldest first (up to 100). */
 export async function eventTypes(stripe: Stripe): Promise<string[]> {
   const list = await stripe.events.list({ limit: 100 });

@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_CARDS } from '../../tools/stripe-emulator/constants';
-import { checkoutSession, DAY, type Harness, startHarness, T0 } from './helpers';
+import { checkoutSession, DAY, type Harness, postForm, startHarness, T0 } from './helpers';
 
 let h: Harness;
 
@@ -15,16 +15,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await h.control.reset(T0);
 });
-
-/** Submits a form the way a browser without JavaScript does. */
-function post(url: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-}
 
 const card = (number: string) => ({ number, exp: '12 / 34', cvc: '123', name: 'Ada Lovelace' });
 
@@ -56,7 +46,7 @@ describe('hosted checkout page', () => {
 
   it('re-renders with an alert when 0341 must pay now, leaving an incomplete subscription', async () => {
     const { session } = await checkoutSession(h.stripe);
-    const res = await post(session.url ?? '', card('4000 0000 0000 0341'));
+    const res = await postForm(session.url ?? '', card('4000 0000 0000 0341'));
     expect(res.status).toBe(402);
     const html = await res.text();
     expect(html).toMatch(/<div class="alert" role="alert" id="form-error">Your card was declined\.<\/div>/);
@@ -64,14 +54,14 @@ describe('hosted checkout page', () => {
     const subs = (await h.stripe.subscriptions.list({ status: 'all' })).data;
     expect(subs.map((s) => s.status)).toEqual(['incomplete']);
 
-    const invalid = await post(session.url ?? '', card('1234 5678 9012 3456'));
+    const invalid = await postForm(session.url ?? '', card('1234 5678 9012 3456'));
     expect(invalid.status).toBe(400);
     expect(await invalid.text()).toContain('Your card number is invalid.');
   });
 
   it('completes with 4242 and redirects to success_url', async () => {
     const { session } = await checkoutSession(h.stripe);
-    const res = await post(session.url ?? '', card(TEST_CARDS.success));
+    const res = await postForm(session.url ?? '', card(TEST_CARDS.success));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`http://127.0.0.1:8787/account?session_id=${session.id}`);
     const subs = await h.stripe.subscriptions.list();
@@ -96,7 +86,7 @@ describe('billing portal page', () => {
     expect(html).toContain('href="http://127.0.0.1:8787/account"');
     const subscription = /name="subscription" value="(sub_[A-Za-z0-9]+)"/.exec(html)?.[1] ?? '';
 
-    const cancel = await post(formAction(html, '/cancel-at-period-end'), { subscription });
+    const cancel = await postForm(formAction(html, '/cancel-at-period-end'), { subscription });
     expect(cancel.status).toBe(303);
     const back = await fetch(`${h.emu.url}${cancel.headers.get('location')}`);
     const afterCancel = await back.text();
@@ -106,15 +96,15 @@ describe('billing portal page', () => {
     const [updated] = (await h.stripe.events.list({ type: 'customer.subscription.updated', limit: 1 })).data;
     expect(updated?.data.previous_attributes).toMatchObject({ cancel_at_period_end: false, cancel_at: null });
 
-    await post(formAction(afterCancel, '/resume'), { subscription });
+    await postForm(formAction(afterCancel, '/resume'), { subscription });
     expect(await h.stripe.subscriptions.retrieve(subscription)).toMatchObject({
       cancel_at_period_end: false,
     });
 
-    const declined = await post(formAction(html, '/card'), card(TEST_CARDS.declined));
+    const declined = await postForm(formAction(html, '/card'), card(TEST_CARDS.declined));
     expect(declined.status).toBe(402);
     expect(await declined.text()).toContain('role="alert" id="form-error">Your card was declined.');
-    const replaced = await post(formAction(html, '/card'), card(TEST_CARDS.chargeFails));
+    const replaced = await postForm(formAction(html, '/card'), card(TEST_CARDS.chargeFails));
     expect(replaced.status).toBe(303);
     expect((await h.stripe.customers.retrieve(customer.id)) as { invoice_settings: unknown }).toMatchObject({
       invoice_settings: { default_payment_method: expect.stringMatching(/^pm_/) },
@@ -131,10 +121,10 @@ describe('billing portal page', () => {
     const html = await (await fetch(portal.url)).text();
     expect(html).toContain('Your last payment failed.');
     expect(html).toContain('Pay $9.99 now');
-    const paid = await post(formAction(html, '/pay'), { subscription: done.subscription.id });
+    const paid = await postForm(formAction(html, '/pay'), { subscription: done.subscription.id });
     expect(paid.status).toBe(303);
     expect((await h.stripe.subscriptions.retrieve(done.subscription.id)).status).toBe('active');
-    await post(formAction(html, '/cancel-now'), { subscription: done.subscription.id });
+    await postForm(formAction(html, '/cancel-now'), { subscription: done.subscription.id });
     const canceled = await h.stripe.subscriptions.retrieve(done.subscription.id);
     expect(canceled).toMatchObject({ status: 'canceled', ended_at: T0 + 31 * DAY });
   });

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_PRICE_ANNUAL, EMULATOR_PRICE_MONTHLY } from '../../tools/stripe-emulator/constants';
-import { checkoutSession, eventTypes, type Harness, startHarness } from './helpers';
+import { eventTypes, type Harness, payingSubscription, startHarness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,12 +18,7 @@ afterAll(async () => {
   await h.emu.close();
 });
 
-async function paying() {
-  const { session, customer } = await checkoutSession(h.stripe);
-  const done = await h.control.completeCheckout(session.id);
-  if (!done.ok) throw new Error(done.error.message);
-  return { customer, subscription: done.subscription };
-}
+const paying = () => payingSubscription(h);
 
 function switchToAnnualNow(id: string, pending: boolean) {
   return h.stripe.subscriptions.retrieve(id).then((sub) =>

@@ -7,7 +7,7 @@
  */
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkoutSession, type Harness, startHarness } from './helpers';
+import { type Harness, payingSubscription, postForm, startHarness } from './helpers';
 
 let h: Harness;
 let coupon: Stripe.Coupon;
@@ -35,21 +35,7 @@ afterAll(async () => {
   await h.emu.close();
 });
 
-async function paying() {
-  const { session, customer } = await checkoutSession(h.stripe);
-  const done = await h.control.completeCheckout(session.id);
-  if (!done.ok) throw new Error(done.error.message);
-  return { customer, subscription: done.subscription };
-}
-
-function post(url: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-}
+const paying = () => payingSubscription(h);
 
 function cancelFlow(customer: string, subscription: string, retention = true) {
   return h.stripe.billingPortal.sessions.create({
@@ -85,7 +71,7 @@ describe('the portal cancellation flow', () => {
     const page = await (await fetch(portal.url)).text();
     expect(page).toContain('Before you go: 25% off for 3 months');
     expect(page).toContain('It’s too expensive');
-    const accepted = await post(`${h.emu.url}/portal/${portal.id}/flow-accept-offer`, {
+    const accepted = await postForm(`${h.emu.url}/portal/${portal.id}/flow-accept-offer`, {
       subscription: subscription.id,
     });
     expect(accepted.status).toBe(303);
@@ -117,7 +103,7 @@ describe('the portal cancellation flow', () => {
   it('cancels with the reason given, at period end, then follows after_completion', async () => {
     const { customer, subscription } = await paying();
     const portal = await cancelFlow(customer.id, subscription.id);
-    const res = await post(`${h.emu.url}/portal/${portal.id}/flow-cancel`, {
+    const res = await postForm(`${h.emu.url}/portal/${portal.id}/flow-cancel`, {
       subscription: subscription.id,
       reason: 'too_expensive',
     });
