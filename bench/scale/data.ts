@@ -33,16 +33,7 @@ export const subjectOf = (p: number, i: number) =>
   createHash('sha256').update(`subject:${p}:${i}`).digest('base64url');
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same data on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { mulberry32 as prng } from '../../test/node/seeded-random';
 
 /** `YYYY-MM-DD` of the UTC day `daysAgo` days before `today`. */
 export function dayBefore(today: Date, daysAgo: number): string {
