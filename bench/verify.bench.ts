@@ -6,40 +6,14 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { createEntitlementVerifier } from '@onepass/verify';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  exportSPKI,
-  generateKeyPair,
-  importJWK,
-  jwtVerify,
-  SignJWT,
-} from 'jose';
+import { exportSPKI, importJWK, jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { compare, printRatios, target } from './lib';
+import { ISSUER, makeTokens, PUBLISHER } from './tokens';
 
-const ISSUER = 'https://onepass.example';
-const PUBLISHER = 'pub_abcdefghijklmnopqrst';
 const TOKENS = 4000;
 
-const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-const jwk = await exportJWK(publicKey);
-const kid = await calculateJwkThumbprint(jwk);
-const now = Math.floor(Date.now() / 1000);
-const tokens: string[] = [];
-for (let i = 0; i < TOKENS; i++) {
-  tokens.push(
-    await new SignJWT({ scope: 'full_text', membership: 'paid', entitled_until: now + 86_400 })
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'entitlement+jwt' })
-      .setIssuer(ISSUER)
-      .setAudience(PUBLISHER)
-      .setSubject(`subject-${i}`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .setJti(`jti_${i}`)
-      .sign(privateKey),
-  );
-}
+const { tokens, publicKey, jwk, jwks } = await makeTokens(TOKENS, 600);
 const parts = tokens.map((t) => {
   const [h, p, s] = t.split('.');
   return { data: Buffer.from(`${h}.${p}`), sig: Buffer.from(s ?? '', 'base64url') };
@@ -47,7 +21,6 @@ const parts = tokens.map((t) => {
 const nodeKey = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
 const joseKey = await importJWK(jwk, 'ES256');
 const pem = await exportSPKI(publicKey);
-const jwks = { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] };
 
 // Fresh: a verifier whose cache holds one token never hits it while cycling through 4,000.
 const sdkFresh = createEntitlementVerifier({

@@ -5,38 +5,14 @@
  * batch, and requests are timed from outside in interleaved rounds.
  */
 import path from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type Candidate, compare, printRatios, type Result } from '../lib';
+import { ISSUER, makeTokens, PUBLISHER } from '../tokens';
 import { bundleModuleWorker } from './esbuild';
 import { type Compatibility, startWorkerd } from './instance';
 
-const ISSUER = 'https://onepass.example';
-const PUBLISHER = 'pub_abcdefghijklmnopqrst';
 const TOKENS = 4000;
 /** Verifications per request: enough that the HTTP round trip is a small share of a request. */
 export const BATCH = 200;
-
-async function makeTokens() {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(jwk);
-  const now = Math.floor(Date.now() / 1000);
-  const tokens: string[] = [];
-  for (let i = 0; i < TOKENS; i++) {
-    tokens.push(
-      await new SignJWT({ scope: 'full_text', membership: 'paid', entitled_until: now + 86_400 })
-        .setProtectedHeader({ alg: 'ES256', kid, typ: 'entitlement+jwt' })
-        .setIssuer(ISSUER)
-        .setAudience(PUBLISHER)
-        .setSubject(`subject-${i}`)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 3600)
-        .setJti(`jti_${i}`)
-        .sign(privateKey),
-    );
-  }
-  return { tokens, jwks: { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] } };
-}
 
 /** SDK and raw check in one workerd (compatibility date of wrangler.toml, no flags: WebCrypto alone). */
 export async function verifyInWorkerd(
@@ -44,7 +20,7 @@ export async function verifyInWorkerd(
   compatibility: Compatibility,
   persistDir: string,
 ): Promise<Result[]> {
-  const { tokens, jwks } = await makeTokens();
+  const { tokens, jwks } = await makeTokens(TOKENS, 3600);
   const script = await bundleModuleWorker(path.join(root, 'bench/workerd/verify-worker.ts'));
   const workerd = await startWorkerd(
     [
