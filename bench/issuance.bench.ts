@@ -9,19 +9,11 @@ import { createClient } from '@libsql/client';
 import type autocannon from 'autocannon';
 import { freePort } from '../tools/free-port';
 import { runAutocannon, target } from './lib';
-import { json, startScript, startServer } from './server';
+import { seedPublisherAndReader, startScript, startServer } from './server';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const server = await startServer();
-const publisher = await json(`${server.url}/v1/admin/publishers`, {
-  method: 'POST',
-  token: server.adminKey,
-  body: { name: 'Bench Daily', origins: ['https://bench.example'] },
-});
-const reader = await json(`${server.url}/v1/readers`, {
-  method: 'POST',
-  body: { email: 'bench@example.com', password: 'bench password' },
-});
+const { publisherId, sessionToken } = await seedPublisherAndReader(server.url, server.adminKey);
 
 const floorPort = await freePort();
 const floorUrl = `http://127.0.0.1:${floorPort}`;
@@ -42,8 +34,8 @@ async function measure(base: string, cpu: () => number | null) {
     method: 'POST',
     connections: 16,
     duration: DURATION,
-    headers: { authorization: `Bearer ${reader.session_token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ publisher: publisher.publisher.id }),
+    headers: { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ publisher: publisherId }),
   };
   await runAutocannon({ ...health, duration: 1 }); // warm-up
   await runAutocannon({ ...issuance, duration: 1 });

@@ -8,13 +8,9 @@ import { freePort } from '../tools/free-port';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-export interface BenchServer {
-  url: string;
-  adminKey: string;
+/** A door on a temp database of its own, removed at stop(). */
+export interface BenchServer extends BenchDoor {
   dbFile: string;
-  /** CPU time the server process has used so far, in µs (Linux; null elsewhere). */
-  cpuMicros(): number | null;
-  stop(): Promise<void>;
 }
 
 /**
@@ -30,13 +26,30 @@ export function cpuMicrosOf(pid: number | undefined): number | null {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'onepass-bench-'));
+export interface BenchDoor {
+  url: string;
+  adminKey: string;
+  pid: number | undefined;
+  /** CPU time the server process has used so far, in µs (Linux; null elsewhere). */
+  cpuMicros(): number | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Node door (`npm start`'s entry) on `dbFile` with fresh dev secrets, logging only
+ * errors and no scheduled jobs; `env` adds to or overrides that, `nodeArgs` go to node itself
+ * (e.g. `--cpu-prof`).
+ */
+export async function startDoor(
+  dbFile: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<BenchDoor> {
   const port = await freePort();
   const secrets = await generateDevSecrets();
-  const dbFile = path.join(dir, 'bench.db');
   const url = `http://127.0.0.1:${port}`;
   const child = await startScript('src/doors/node.ts', [], `${url}/health`, {
+    nodeArgs,
     env: {
       ENVIRONMENT: 'test',
       LOG_LEVEL: 'error',
@@ -47,16 +60,38 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
       ...env,
     },
   });
+  return { url, adminKey: secrets.ADMIN_API_KEY, ...child };
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onepass-bench-'));
+  const dbFile = path.join(dir, 'bench.db');
+  const door = await startDoor(dbFile, env);
   return {
-    url,
-    adminKey: secrets.ADMIN_API_KEY,
+    ...door,
     dbFile,
-    cpuMicros: child.cpuMicros,
     async stop() {
-      await child.stop();
+      await door.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A publisher and a signed-up reader on a fresh service: what an issuance bench asks tokens for. */
+export async function seedPublisherAndReader(
+  url: string,
+  adminKey: string,
+): Promise<{ publisherId: string; sessionToken: string }> {
+  const publisher = await json(`${url}/v1/admin/publishers`, {
+    method: 'POST',
+    token: adminKey,
+    body: { name: 'Bench Daily', origins: ['https://bench.example'] },
+  });
+  const reader = await json(`${url}/v1/readers`, {
+    method: 'POST',
+    body: { email: 'bench@example.com', password: 'bench password' },
+  });
+  return { publisherId: publisher.publisher.id, sessionToken: reader.session_token };
 }
 
 /** Polls `url` until it answers at all (any status), for up to 20 s. */
@@ -73,24 +108,28 @@ export async function waitUntilUp(url: string, init: RequestInit = {}): Promise<
 }
 
 /**
- * Starts `node --import tsx <script> ...args` from the repository root with only PATH and `env` in
- * its environment, and waits until `upUrl` answers (requested with `init`); stop() ends it.
+ * Starts `node ...nodeArgs --import tsx <script> ...args` from the repository root with only PATH
+ * and `env` in its environment, and waits until `upUrl` answers (requested with `init`); stop()
+ * ends it (and waits for it to exit, so that a `--cpu-prof` profile is written).
  */
 export async function startScript(
   script: string,
   args: string[],
   upUrl: string,
-  options: { env?: Record<string, string>; init?: RequestInit } = {},
-): Promise<{ cpuMicros(): number | null; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  options: { env?: Record<string, string>; init?: RequestInit; nodeArgs?: string[] } = {},
+): Promise<{ pid: number | undefined; cpuMicros(): number | null; stop(): Promise<void> }> {
+  const argv = [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args];
+  const child: ChildProcess = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitUntilUp(upUrl, options.init);
   return {
+    pid: child.pid,
     cpuMicros: () => cpuMicrosOf(child.pid),
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
-import { json } from '../server';
+import { seedPublisherAndReader } from '../server';
 import { buildWorker, ROOT, type WorkerBuild } from '../worker-build';
 import { compatibilityOf, varsOf } from './config';
 import { bundleModuleWorker } from './esbuild';
@@ -56,15 +56,7 @@ export async function setUpWorkers(options: { inspectorPort?: number } = {}): Pr
   const workerd = await startWorkerd([service, floor], persistDir, options);
   await applyMigrations(workerd.mf, ROOT, 'service');
   const url = workerd.urls.service ?? '';
-  const publisher = await json(`${url}/v1/admin/publishers`, {
-    method: 'POST',
-    token: secrets.ADMIN_API_KEY,
-    body: { name: 'Bench Daily', origins: ['https://bench.example'] },
-  });
-  const reader = await json(`${url}/v1/readers`, {
-    method: 'POST',
-    body: { email: 'bench@example.com', password: 'bench password' },
-  });
+  const { publisherId, sessionToken } = await seedPublisherAndReader(url, secrets.ADMIN_API_KEY);
   let disposed = false;
   return {
     build,
@@ -79,8 +71,8 @@ export async function setUpWorkers(options: { inspectorPort?: number } = {}): Pr
         await workerd.dispose();
       },
     },
-    session: reader.session_token,
-    publisher: publisher.publisher.id,
+    session: sessionToken,
+    publisher: publisherId,
     async cleanUp() {
       if (!disposed) await workerd.dispose();
       build.remove();
