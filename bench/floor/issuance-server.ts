@@ -10,6 +10,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import Database from 'libsql';
 import { serveBare } from './bare-server';
+import { FLOOR_TTL, floorClaims } from './claims';
 
 const [file, port] = process.argv.slice(2);
 if (!file || !port) throw new Error('usage: issuance-server.ts <database file> <port>');
@@ -37,24 +38,14 @@ serveBare(Number(port), (req, body) => {
   const now = Math.floor(Date.now() / 1000);
   const row = lookup.get(createHash('sha256').update(token).digest('hex'), now);
   if (!row) return { status: 401, body: '{}' };
-  const claims = {
-    iss: 'http://floor.invalid',
-    aud: publisher,
-    sub: 'floor-subject',
-    iat: now,
-    exp: now + 300,
-    jti: `tok_${randomBytes(12).toString('base64url')}`,
-    scope: 'full_text',
-    membership: 'trial',
-    entitled_until: now + 300,
-  };
+  const claims = floorClaims(publisher, now, randomBytes(12).toString('base64url'));
   const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return {
     status: 200,
     body: JSON.stringify({
       token: `${input}.${signature.toString('base64url')}`,
-      expires_at: new Date((now + 300) * 1000).toISOString(),
+      expires_at: new Date((now + FLOOR_TTL) * 1000).toISOString(),
     }),
   };
 });

@@ -5,6 +5,7 @@
  * its owner's membership), one ES256 signature with WebCrypto, one JSON answer; and a bare
  * `/health`. `bench/workerd.bench.ts` runs it beside the service, on the same D1 database.
  */
+import { FLOOR_TTL, floorClaims } from './claims';
 
 interface FloorEnv {
   DB: D1Database;
@@ -54,17 +55,7 @@ async function issue(request: Request, env: FloorEnv): Promise<Response> {
     false,
     ['sign'],
   );
-  const claims = {
-    iss: 'http://floor.invalid',
-    aud: publisher,
-    sub: 'floor-subject',
-    iat: now,
-    exp: now + 300,
-    jti: `tok_${base64url(crypto.getRandomValues(new Uint8Array(12)))}`,
-    scope: 'full_text',
-    membership: 'trial',
-    entitled_until: now + 300,
-  };
+  const claims = floorClaims(publisher, now, base64url(crypto.getRandomValues(new Uint8Array(12))));
   const input = `${header}.${base64url(encoder.encode(JSON.stringify(claims)))}`;
   const signature = await crypto.subtle.sign(
     { name: 'ECDSA', hash: 'SHA-256' },
@@ -75,7 +66,7 @@ async function issue(request: Request, env: FloorEnv): Promise<Response> {
     200,
     JSON.stringify({
       token: `${input}.${base64url(new Uint8Array(signature))}`,
-      expires_at: new Date((now + 300) * 1000).toISOString(),
+      expires_at: new Date((now + FLOOR_TTL) * 1000).toISOString(),
     }),
   );
 }
