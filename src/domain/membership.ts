@@ -114,11 +114,9 @@ export function paysThroughStripe(membership: Pick<Membership, 'status'> | null)
  * Whether the member has a Stripe subscription the reader can still cancel (a Stripe trial, paid or
  * past due, and not already set to end): the account page offers the portal's cancellation flow.
  */
-export function canCancelSubscription(
-  membership:
-    | (Pick<Membership, 'status' | 'cancelAtPeriodEnd'> & { stripeSubscriptionId: string | null })
-    | null,
-): boolean {
+export function canCancelSubscription<
+  M extends Pick<Membership, 'status' | 'cancelAtPeriodEnd'> & { stripeSubscriptionId: string | null },
+>(membership: M | null): membership is M & { stripeSubscriptionId: string } {
   if (!membership?.stripeSubscriptionId || membership.cancelAtPeriodEnd) return false;
   return (
     membership.status === 'trialing' || membership.status === 'active' || membership.status === 'past_due'

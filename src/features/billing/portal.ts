@@ -29,7 +29,7 @@ export async function openBillingPortal({
   await assertReturnUrl(ctx, returnUrl, 'return_url');
   let flowData: Stripe.BillingPortal.SessionCreateParams.FlowData | undefined;
   if (input.flow === 'cancel') {
-    if (!canCancelSubscription(row) || !row.stripeSubscriptionId)
+    if (!canCancelSubscription(row))
       throw new ApiError('conflict', 'There is no subscription to cancel: it has ended or is set to end.');
     flowData = cancelFlow(row.stripeSubscriptionId, returnUrl, ctx.config.stripe.retentionCoupon);
   }
