@@ -54,7 +54,7 @@ for (const file of files) {
     },
   });
   const start = performance.now();
-  const subtrees = await monthSubtrees({ ...ctx, db }, { first: bounds.first, next: bounds.next });
+  const subtrees = await monthSubtrees({ ...ctx, db }, month);
   const seconds = (performance.now() - start) / 1000;
   let reads = 0;
   for (const s of subtrees.values()) reads += s.reads;

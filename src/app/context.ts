@@ -1,6 +1,7 @@
 /** @module The request-independent context every use-case receives (db, config, clock, logger), and the use-case shape. */
 import type { Context } from 'hono';
 import type { Db } from '../db/client';
+import type { Ledger } from '../features/ledger/ledger';
 import type { WebhookTransport } from '../features/webhooks/transport';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -50,6 +51,12 @@ export interface AppContext {
    * the address it checked; unset (Workers), `fetch` with literal addresses checked.
    */
   webhookTransport?: WebhookTransport;
+  /**
+   * The period ledger (docs/LEDGER.md), where the door is configured with one: closed days' reads
+   * are copied into it, statements are made from it, and `reads` keeps only the hot days. Unset,
+   * `reads` holds every read and is the ledger.
+   */
+  ledger?: Ledger;
 }
 
 /** Cloudflare's Workers rate-limiting binding (`[[ratelimits]]` in wrangler.toml). */

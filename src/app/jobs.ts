@@ -1,6 +1,7 @@
-/** @module Scheduled work, the same on both doors: reconcile with Stripe, webhooks, send due mail, record the day's metrics, prune old limit windows. */
+/** @module Scheduled work, the same on both doors: reconcile with Stripe, webhooks, send due mail, record the day's metrics, the reads ledger, prune old limit windows. */
 import { reconcileStripe } from '../features/billing';
 import { recordDailyMetrics } from '../features/console';
+import { runLedgerJobs } from '../features/ledger/jobs';
 import { pruneRateLimits } from '../features/limits';
 import { deliverOutbox, type MailSender, senderFor } from '../features/mail';
 import { runWebhookJobs } from '../features/webhooks';
@@ -22,10 +23,17 @@ export async function runScheduledJobs(ctx: AppContext, sender: MailSender = sen
       error: err instanceof Error ? err.message : String(err),
     });
   });
+  // Seal ended days into the reads ledger, archive months whose statement is signed, trim `reads`.
+  const ledger = await runLedgerJobs(ctx).catch((err: unknown) => {
+    ctx.logger.error('the reads ledger jobs failed', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return null;
+  });
   await pruneRateLimits(ctx).catch((err: unknown) => {
     ctx.logger.warn('pruning rate limit windows failed', {
       error: err instanceof Error ? err.message : String(err),
     });
   });
-  return { reconcile, mail, webhooks };
+  return { reconcile, mail, webhooks, ledger };
 }

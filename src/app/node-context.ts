@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { openDatabase } from '../db/open';
 import { installedViewer } from '../features/docs/viewer-file';
+import { nodeLedger } from '../features/ledger/node-ledger';
 import { nodeTransport } from '../features/webhooks/node-transport';
 import { formatDotenv, generateDevSecrets, parseDotenv } from '../lib/dev-secrets';
 import { loadConfig } from './config';
@@ -53,6 +54,7 @@ export async function createNodeContext(env: Record<string, string | undefined>)
   return {
     config,
     db,
+    ledger: nodeLedger(env),
     now: () => new Date(),
     logger: consoleLogger({ service: 'onepass', door: 'node' }, config.logLevel),
     sharesIoAcrossRequests: true,

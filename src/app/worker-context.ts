@@ -5,6 +5,7 @@
 import { createClient } from '@libsql/client/web';
 import { type Db, d1Db, libsqlDb } from '../db/client';
 import { VIEWER_PATH } from '../features/docs/viewer';
+import { workerLedger } from '../features/ledger/worker-ledger';
 import { type Config, loadConfig } from './config';
 import type { AppContext, RateLimitBinding } from './context';
 import { consoleLogger } from './logger';
@@ -41,6 +42,7 @@ export function contextFromBindings(env: WorkerBindings): Promise<AppContext> {
     ctx = loadConfig(env).then((config) => ({
       config,
       db: databaseFor(env, config),
+      ledger: workerLedger(env),
       now: () => new Date(),
       logger: consoleLogger({ service: 'onepass', door: 'workers' }, config.logLevel),
       // Cloudflare sets cf-connecting-ip itself; a client cannot forge it through Cloudflare.

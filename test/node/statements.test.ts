@@ -19,6 +19,15 @@ describe('libSQL file', () => {
   statementsJourney(() => door);
 });
 
+describe('libSQL file, with the period ledger in two shards (docs/LEDGER.md)', () => {
+  let door: NodeDoor;
+  beforeAll(async () => {
+    door = await startNodeDoor({}, { ledger: { shards: 2 } });
+  });
+  afterAll(() => door.close());
+  statementsJourney(() => door);
+});
+
 describe('remote libSQL (Hrana)', () => {
   let server: HranaServer;
   let door: NodeDoor;

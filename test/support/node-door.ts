@@ -28,9 +28,16 @@ export interface NodeDoor extends Door {
  */
 export async function startNodeDoor(
   extraEnv: Record<string, string> = {},
-  options: { clock?: () => Date; name?: string } = {},
+  options: { clock?: () => Date; name?: string; ledger?: { shards: number; hotDays?: number } } = {},
 ): Promise<NodeDoor> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onepass-node-'));
+  // The period ledger (docs/LEDGER.md) in files beside the database, and its archive directory.
+  const ledger = options.ledger && {
+    LEDGER_DATABASE_URL: `file:${path.join(dir, 'ledger', '{month}-{shard}.db')}`,
+    LEDGER_ARCHIVE_DIR: path.join(dir, 'archive'),
+    LEDGER_SHARDS: String(options.ledger.shards),
+    ...(options.ledger.hotDays ? { READS_HOT_DAYS: String(options.ledger.hotDays) } : {}),
+  };
   const env = {
     ENVIRONMENT: 'test',
     LOG_LEVEL: 'warn',
@@ -38,6 +45,7 @@ export async function startNodeDoor(
     TRUST_PROXY: 'true',
     DATABASE_URL: `file:${path.join(dir, 'paywall.db')}`,
     ...(await generateDevSecrets()),
+    ...ledger,
     ...extraEnv,
   };
   const loaded = await createNodeContext(env);

@@ -139,3 +139,27 @@ export const meterArticles = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.readerId, t.month, t.publisherId, t.articleId] })],
 );
+
+/**
+ * Where the reads ledger (docs/LEDGER.md) stands for each UTC day once the day has ended: the
+ * `reads` rowid the copy into the day's period ledger has reached, how many reads it copied, and
+ * when the day was sealed (every read of the day is in the ledger; nothing more can be added).
+ */
+export const ledgerDays = sqliteTable('ledger_days', {
+  day: text('day').primaryKey(),
+  cursor: integer('cursor').notNull().default(0),
+  moved: integer('moved').notNull().default(0),
+  sealedAt: integer('sealed_at', { mode: 'timestamp' }),
+});
+
+/**
+ * A month whose ledger was archived (R2 or files) and checked against its signed statement: its
+ * leaves are then served from the archive, and its period databases are free for reuse.
+ */
+export const ledgerMonths = sqliteTable('ledger_months', {
+  month: text('month').primaryKey(),
+  /** The archive key of the month's manifest (publishers, their roots and chunk keys). */
+  manifest: text('manifest').notNull(),
+  reads: integer('reads').notNull(),
+  archivedAt: integer('archived_at', { mode: 'timestamp' }).notNull(),
+});

@@ -119,7 +119,7 @@ export async function getPublisherStatement({
   );
   const line = statement.lines.find((l) => l.publisherId === principal.publisherId);
   if (!line) throw new ApiError('not_found', `No statement of ${input.month} has a line for this publisher.`);
-  const page = await leavesPage(ctx, principal.publisherId, bounds, input);
+  const page = await leavesPage(ctx, principal.publisherId, input.month, input);
   return { ...statement, line, leaves: page.leaves, nextCursor: page.nextCursor };
 }
 
@@ -136,12 +136,11 @@ export async function verifyPublisherStatement({
   StatementVerification & { statement: PublisherStatement }
 > {
   const first = await getPublisherStatement({ ctx, principal, input: { ...input, limit: LEAVES_PAGE } });
-  const bounds = monthBounds(input.month);
   async function* leaves(): AsyncGenerator<StatementLeaf> {
     yield* first.leaves;
     let cursor = first.nextCursor;
-    while (bounds && cursor) {
-      const page = await leavesPage(ctx, principal.publisherId, bounds, { limit: LEAVES_PAGE, cursor });
+    while (cursor) {
+      const page = await leavesPage(ctx, principal.publisherId, input.month, { limit: LEAVES_PAGE, cursor });
       yield* page.leaves;
       cursor = page.nextCursor;
     }

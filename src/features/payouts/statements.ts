@@ -3,13 +3,13 @@
  * to by a Merkle root and signed, stored once per (month, currency) with its lines, signature and
  * audit row in one batch, never changed afterwards.
  */
-import { asc, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import { asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { AppContext, UseCase } from '../../app/context';
 import { ApiError, invalidRequest } from '../../app/errors';
 import { isUniqueViolation } from '../../db/errors';
 import { newId } from '../../db/ids';
 import { afterCursor, decodeCursor, type Page, pageFromRows } from '../../db/pages';
-import { type PayoutLineRow, type PayoutRow, payoutLines, payouts, publishers, reads } from '../../db/schema';
+import { type PayoutLineRow, type PayoutRow, payoutLines, payouts, publishers } from '../../db/schema';
 import { monthBounds, splitPayout } from '../../domain/payout';
 import { wholeSeconds } from '../../domain/time';
 import type { AdminPrincipal } from '../admin';
@@ -54,23 +54,19 @@ export function findStatement(ctx: AppContext, month: string, currency: string):
 }
 
 /**
- * The reads of every publisher in the month (UTC days), reads during free trials included. Every
- * publisher onboarded before the month ended gets a line, with 0 reads if it had none.
+ * Every publisher's line of the month (UTC days), reads during free trials included, counted by the
+ * same walk that builds the subtrees, so the amount is split by exactly the reads the tree commits
+ * to. Every publisher onboarded before the month ended gets a line, with 0 reads if it had none.
  */
-async function monthReads(ctx: AppContext, first: string, next: string, endsAt: Date) {
-  return ctx.db
-    .select({
-      publisherId: publishers.id,
-      name: publishers.name,
-      reads: sql<number>`(select count(*) from ${reads} where ${reads.publisherId} = ${publishers.id} and ${reads.day} >= ${first} and ${reads.day} < ${next})`,
-    })
-    .from(publishers)
-    .where(
-      or(
-        lt(publishers.createdAt, endsAt),
-        sql`exists (select 1 from ${reads} where ${reads.publisherId} = ${publishers.id} and ${reads.day} >= ${first} and ${reads.day} < ${next})`,
-      ),
-    );
+async function monthLines(ctx: AppContext, month: string, endsAt: Date) {
+  const subtrees = await subtreesOf(ctx, month);
+  const all = await ctx.db
+    .select({ publisherId: publishers.id, name: publishers.name, createdAt: publishers.createdAt })
+    .from(publishers);
+  const lines = all
+    .filter((p) => p.createdAt < endsAt || subtrees.of(p.publisherId).reads > 0)
+    .map((p) => ({ publisherId: p.publisherId, name: p.name, ...subtrees.of(p.publisherId) }));
+  return { lines, total: lines.reduce((sum, p) => sum + p.reads, 0) };
 }
 
 /**
@@ -95,23 +91,12 @@ export async function createStatement({
       `${input.month} has not ended yet (it ends ${bounds.endsAt.toISOString().slice(0, 10)} 00:00 UTC); only ended months can be paid out.`,
     );
   }
-  const perPublisher = await monthReads(ctx, bounds.first, bounds.next, bounds.endsAt);
-  const total = perPublisher.reduce((sum, p) => sum + Number(p.reads), 0);
+  const { lines: perPublisher, total } = await monthLines(ctx, input.month, bounds.endsAt);
   if (total === 0) {
     throw new ApiError('conflict', `There were no reads in ${input.month}: there is nothing to split by.`);
   }
-  // The tree is walked once, in pages; its counts must be the ones the amount is split by.
-  const subtrees = await subtreesOf(ctx, input.month);
-  if (
-    subtrees.total !== total ||
-    perPublisher.some((p) => subtrees.of(p.publisherId).reads !== Number(p.reads))
-  ) {
-    throw new ApiError(
-      'conflict',
-      `The reads of ${input.month} changed while the statement was made; try again.`,
-    );
-  }
   const names = new Map(perPublisher.map((p) => [p.publisherId, p.name]));
+  const roots = new Map(perPublisher.map((p) => [p.publisherId, p.root]));
   const shares = splitPayout(
     input.amount,
     perPublisher.map((p) => ({ publisherId: p.publisherId, reads: Number(p.reads) })),
@@ -133,7 +118,7 @@ export async function createStatement({
     publisherName: names.get(s.publisherId) ?? s.publisherId,
     reads: s.reads,
     amount: s.amount,
-    root: subtrees.of(s.publisherId).root,
+    root: roots.get(s.publisherId) ?? '',
   })) satisfies PayoutLineRow[];
   Object.assign(payout, await signStatement(ctx, payout, lines));
   const chunks: PayoutLineRow[][] = [];

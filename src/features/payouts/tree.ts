@@ -1,81 +1,36 @@
 /**
- * @module A month's reads as the statement's Merkle tree (docs/STATEMENTS.md): streamed in keyset
- * pages in tree order (the `reads` primary key's order), never held whole, and paged to publishers.
+ * @module A month's reads as the statement's Merkle tree (docs/STATEMENTS.md): streamed in pages in
+ * tree order from wherever the month's leaves are (`reads` or the ledger), never held whole, and
+ * paged to publishers.
  */
 import { LeafTree, type StatementLeaf } from '@onepass/verify/statement';
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { invalidRequest } from '../../app/errors';
-import { reads } from '../../db/schema';
 import { base64urlText } from '../../lib/encoding';
-
-/** Rows per query while a statement is made: 1M reads are 100 queries, well inside D1's per-request budget. */
-const BUILD_PAGE = 10_000;
-
-export interface MonthDays {
-  /** `YYYY-MM-DD`, the first day of the month and the first day after it. */
-  first: string;
-  next: string;
-}
+import { monthLeafSource } from '../ledger/leaves';
 
 /**
- * The month's days as a filter the planner cannot take an index from (SQLite's unary `+`): the
- * walk must follow the primary key, whose order is the tree's, rather than a day index whose rows
- * would be sorted again for every page.
- */
-function inMonth(days: MonthDays): SQL {
-  return sql`+${reads.day} >= ${days.first} and +${reads.day} < ${days.next}`;
-}
-
-const leafColumns = { subject: reads.subject, article_id: reads.articleId, day: reads.day };
-
-/**
- * Every publisher's subtree over the month, by one keyset walk of `reads` in primary-key order
- * (publisher id, subject, article id, day: bytewise, as SQLite's BINARY collation compares text,
- * which is the tree order). A publisher without reads has the empty subtree.
+ * Every publisher's subtree over the month, by one walk of its leaves in tree order (publisher,
+ * subject, article id, day: bytewise, as SQLite's BINARY collation compares text), from `reads` or
+ * the period ledger (src/features/ledger/leaves.ts). A publisher without reads has the empty subtree.
  */
 export async function monthSubtrees(
   ctx: AppContext,
-  days: MonthDays,
+  month: string,
 ): Promise<Map<string, { reads: number; root: string }>> {
   const out = new Map<string, { reads: number; root: string }>();
-  const trees = new Map<string, LeafTree>();
-  let after: { publisherId: string; subject: string; articleId: string; day: string } | null = null;
-  for (;;) {
-    const page = await ctx.db
-      .select({ publisherId: reads.publisherId, ...leafColumns })
-      .from(reads)
-      .where(
-        and(
-          inMonth(days),
-          after
-            ? sql`(${reads.publisherId}, ${reads.subject}, ${reads.articleId}, ${reads.day}) > (${after.publisherId}, ${after.subject}, ${after.articleId}, ${after.day})`
-            : undefined,
-        ),
-      )
-      .orderBy(asc(reads.publisherId), asc(reads.subject), asc(reads.articleId), asc(reads.day))
-      .limit(BUILD_PAGE);
-    for (const row of page) {
-      let tree = trees.get(row.publisherId);
-      if (!tree) {
+  let current = null as { id: string; tree: LeafTree } | null;
+  for await (const page of (await monthLeafSource(ctx, month)).walk()) {
+    for (const { publisherId, subject, article_id, day } of page) {
+      if (current?.id !== publisherId) {
         // Publishers come one after the other: the previous one's subtree is complete.
-        for (const [id, done] of trees) out.set(id, { reads: done.count, root: await done.root() });
-        trees.clear();
-        tree = new LeafTree();
-        trees.set(row.publisherId, tree);
+        if (current) out.set(current.id, { reads: current.tree.count, root: await current.tree.root() });
+        current = { id: publisherId, tree: new LeafTree() };
       }
-      await tree.add(row);
+      await current.tree.add({ subject, article_id, day });
     }
-    const last = page.at(-1);
-    if (!last || page.length < BUILD_PAGE) break;
-    after = {
-      publisherId: last.publisherId,
-      subject: last.subject,
-      articleId: last.article_id,
-      day: last.day,
-    };
   }
-  for (const [id, done] of trees) out.set(id, { reads: done.count, root: await done.root() });
+  if (current) out.set(current.id, { reads: current.tree.count, root: await current.tree.root() });
   return out;
 }
 
@@ -111,22 +66,11 @@ function decodeLeafCursor(value: string): StatementLeaf {
 export async function leavesPage(
   ctx: AppContext,
   publisherId: string,
-  days: MonthDays,
+  month: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<{ leaves: StatementLeaf[]; nextCursor: string | null }> {
   const after = page.cursor === undefined ? null : decodeLeafCursor(page.cursor);
-  const conditions: SQL[] = [eq(reads.publisherId, publisherId), inMonth(days)];
-  if (after) {
-    conditions.push(
-      sql`(${reads.subject}, ${reads.articleId}, ${reads.day}) > (${after.subject}, ${after.article_id}, ${after.day})`,
-    );
-  }
-  const rows = await ctx.db
-    .select(leafColumns)
-    .from(reads)
-    .where(and(...conditions))
-    .orderBy(asc(reads.subject), asc(reads.articleId), asc(reads.day))
-    .limit(page.limit + 1);
+  const rows = await (await monthLeafSource(ctx, month)).leaves(publisherId, after, page.limit + 1);
   const leaves = rows.slice(0, page.limit);
   const last = leaves.at(-1);
   return { leaves, nextCursor: rows.length > page.limit && last ? encodeLeafCursor(last) : null };

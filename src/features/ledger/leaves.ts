@@ -1,0 +1,156 @@
+/**
+ * @module A month's leaves, wherever they are: `reads` itself (no ledger), the month's period
+ * ledger databases (sealed first), or its archive once archived. Each walks in tree order.
+ */
+import type { StatementLeaf } from '@onepass/verify/statement';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import type { AppContext } from '../../app/context';
+import { ApiError } from '../../app/errors';
+import { ledgerMonths, reads } from '../../db/schema';
+import { monthBounds } from '../../domain/payout';
+import { archivedLeaves } from './archive-read';
+import type { Ledger, LedgerDb } from './ledger';
+import { dayNumber, dayOfNumber, shardOf } from './partition';
+import { sealMonth } from './seal';
+
+/** Rows per query of a walk: 1M reads are 100 queries, well inside D1's per-request budget. */
+export const WALK_PAGE = 10_000;
+/** Pages a request may seal of a month the scheduled runs have not sealed yet. */
+const REQUEST_SEAL_PAGES = 200;
+
+export interface PublisherLeaf extends StatementLeaf {
+  publisherId: string;
+}
+
+export interface MonthLeafSource {
+  /** Every publisher's leaves of the month in pages, each publisher's together and in tree order. */
+  walk(): AsyncGenerator<PublisherLeaf[]>;
+  /** At most `limit` of a publisher's leaves after `after`, in tree order. */
+  leaves(publisherId: string, after: StatementLeaf | null, limit: number): Promise<StatementLeaf[]>;
+}
+
+/**
+ * The month's days as a filter the planner cannot take an index from (SQLite's unary `+`): the
+ * walk must follow the primary key, whose order is the tree's, rather than a day index whose rows
+ * would be sorted again for every page.
+ */
+function hotSource(ctx: AppContext, first: string, next: string): MonthLeafSource {
+  const inMonth = sql`+${reads.day} >= ${first} and +${reads.day} < ${next}`;
+  const leaf = { subject: reads.subject, article_id: reads.articleId, day: reads.day };
+  return {
+    async *walk() {
+      let after: PublisherLeaf | undefined;
+      for (;;) {
+        const page = await ctx.db
+          .select({ publisherId: reads.publisherId, ...leaf })
+          .from(reads)
+          .where(
+            and(
+              inMonth,
+              after
+                ? sql`(${reads.publisherId}, ${reads.subject}, ${reads.articleId}, ${reads.day}) > (${after.publisherId}, ${after.subject}, ${after.article_id}, ${after.day})`
+                : undefined,
+            ),
+          )
+          .orderBy(asc(reads.publisherId), asc(reads.subject), asc(reads.articleId), asc(reads.day))
+          .limit(WALK_PAGE);
+        if (page.length > 0) yield page;
+        after = page.at(-1);
+        if (!after || page.length < WALK_PAGE) return;
+      }
+    },
+    leaves(publisherId, after, limit) {
+      const conditions: SQL[] = [eq(reads.publisherId, publisherId), inMonth];
+      if (after) {
+        conditions.push(
+          sql`(${reads.subject}, ${reads.articleId}, ${reads.day}) > (${after.subject}, ${after.article_id}, ${after.day})`,
+        );
+      }
+      return ctx.db
+        .select(leaf)
+        .from(reads)
+        .where(and(...conditions))
+        .orderBy(asc(reads.subject), asc(reads.articleId), asc(reads.day))
+        .limit(limit);
+    },
+  };
+}
+
+interface LedgerRow {
+  publisher_no: number;
+  publisher_id: string;
+  subject: string;
+  article_id: string;
+  day: number;
+}
+
+/** One page of a ledger database in key order, after a position (or from the start). */
+export function ledgerPage(db: LedgerDb, after: LedgerRow | undefined, limit: number): Promise<LedgerRow[]> {
+  return db.all<LedgerRow>(
+    sql`select r.publisher_no, p.id as publisher_id, r.subject, r.article_id, r.day
+        from ledger_reads r join ledger_publishers p on p.no = r.publisher_no
+        ${after ? sql`where (r.publisher_no, r.subject, r.article_id, r.day) > (${after.publisher_no}, ${after.subject}, ${after.article_id}, ${after.day})` : sql``}
+        order by r.publisher_no, r.subject, r.article_id, r.day limit ${limit}`,
+  );
+}
+
+/** Every row of one ledger database in key order: each publisher's leaves together, in tree order. */
+export async function* walkLedgerDb(db: LedgerDb): AsyncGenerator<PublisherLeaf[]> {
+  let after: LedgerRow | undefined;
+  for (;;) {
+    const page = await ledgerPage(db, after, WALK_PAGE);
+    if (page.length > 0) {
+      yield page.map((r) => ({
+        publisherId: r.publisher_id,
+        subject: r.subject,
+        article_id: r.article_id,
+        day: dayOfNumber(Number(r.day)),
+      }));
+    }
+    after = page.at(-1);
+    if (!after || page.length < WALK_PAGE) return;
+  }
+}
+
+function ledgerSource(ledger: Ledger, month: string): MonthLeafSource {
+  return {
+    async *walk() {
+      for (let shard = 0; shard < ledger.shards; shard++)
+        yield* walkLedgerDb(await ledger.open(month, shard));
+    },
+    async leaves(publisherId, after, limit) {
+      const db = await ledger.open(month, shardOf(publisherId, ledger.shards));
+      const rows = await db.all<{ subject: string; article_id: string; day: number }>(
+        sql`select r.subject, r.article_id, r.day from ledger_reads r
+            where r.publisher_no = (select no from ledger_publishers where id = ${publisherId})
+            ${after ? sql`and (r.subject, r.article_id, r.day) > (${after.subject}, ${after.article_id}, ${dayNumber(after.day)})` : sql``}
+            order by r.subject, r.article_id, r.day limit ${limit}`,
+      );
+      return rows.map((r) => ({
+        subject: r.subject,
+        article_id: r.article_id,
+        day: dayOfNumber(Number(r.day)),
+      }));
+    },
+  };
+}
+
+/**
+ * Where the month's leaves are read from. With a ledger, a month not yet archived is sealed first
+ * (normally the scheduled runs did it already); one too large to seal within a request is a 409.
+ */
+export async function monthLeafSource(ctx: AppContext, month: string): Promise<MonthLeafSource> {
+  const bounds = monthBounds(month);
+  if (!bounds) throw new Error(`not a month: ${month}`);
+  const { ledger } = ctx;
+  if (!ledger) return hotSource(ctx, bounds.first, bounds.next);
+  const [archived] = await ctx.db.select().from(ledgerMonths).where(eq(ledgerMonths.month, month)).limit(1);
+  if (archived) return archivedLeaves(ledger.archive, archived.manifest);
+  if (!(await sealMonth(ctx, ledger, month, { pages: REQUEST_SEAL_PAGES }))) {
+    throw new ApiError(
+      'conflict',
+      `The reads of ${month} are still being sealed into the ledger; try again in a few minutes.`,
+    );
+  }
+  return ledgerSource(ledger, month);
+}

@@ -1,0 +1,77 @@
+/**
+ * @module The period ledger's databases (docs/LEDGER.md): one per month and shard, made on first
+ * use, each holding the counted reads of one month only (the statement's leaves, compact: a
+ * publisher number, the pairwise subject, the article id and the day as a number), and the
+ * archive store that closed months are written to.
+ */
+import { sql } from 'drizzle-orm';
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+
+export type LedgerDb = BaseSQLiteDatabase<'async', unknown> & {
+  batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>;
+};
+
+/**
+ * The ledger's tables. `ledger_reads` is keyed in tree order (publisher, subject, article, day) and
+ * has no other index; `ledger_meta` names the one month a database holds, so a ring slot is never
+ * written for a second month before the first was archived and released.
+ */
+export const LEDGER_DDL = [
+  `CREATE TABLE IF NOT EXISTS ledger_publishers (no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)`,
+  `CREATE TABLE IF NOT EXISTS ledger_reads (publisher_no INTEGER NOT NULL, subject TEXT NOT NULL,
+    article_id TEXT NOT NULL, day INTEGER NOT NULL,
+    PRIMARY KEY (publisher_no, subject, article_id, day)) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS ledger_meta (id INTEGER PRIMARY KEY CHECK (id = 1), month TEXT NOT NULL)`,
+];
+
+/** Where closed months go: R2 on Workers, a directory on Node. */
+export interface ArchiveStore {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array | null>;
+}
+
+export interface Ledger {
+  readonly shards: number;
+  /** Days a read stays in the service database's `reads` after its day was sealed. */
+  readonly hotDays: number;
+  readonly archive: ArchiveStore;
+  /** The database of a month's shard, its tables made and its month claimed on first use. */
+  open(month: string, shard: number): Promise<LedgerDb>;
+  /** Frees a month's shard after it was archived: its rows deleted, or its file removed. */
+  release(month: string, shard: number): Promise<void>;
+}
+
+/** A ring slot still holds an earlier month that was not archived yet: nothing is written over it. */
+export class LedgerSlotBusy extends Error {
+  constructor(
+    readonly slot: string,
+    readonly holds: string,
+    readonly wanted: string,
+  ) {
+    super(`ledger database ${slot} still holds ${holds}; ${wanted} cannot be written until it is archived`);
+  }
+}
+
+/** Makes the tables and claims the database for `month`, or throws LedgerSlotBusy. */
+export async function claimLedgerDb(db: LedgerDb, slot: string, month: string): Promise<LedgerDb> {
+  const [first, ...rest] = LEDGER_DDL.map((ddl) => db.run(sql.raw(ddl)));
+  if (first) await db.batch([first, ...rest]);
+  await db.run(sql`insert or ignore into ledger_meta (id, month) values (1, ${month})`);
+  const [meta] = await db.all<{ month: string }>(sql`select month from ledger_meta where id = 1`);
+  if (meta?.month !== month) throw new LedgerSlotBusy(slot, meta?.month ?? '?', month);
+  return db;
+}
+
+const EMPTY_PAGE = 5_000;
+
+/** Deletes a released month's rows in bounded statements, then its claim. */
+export async function emptyLedgerDb(db: LedgerDb): Promise<void> {
+  for (;;) {
+    const [row] = await db.all<{ found: number }>(sql`select exists (select 1 from ledger_reads) as found`);
+    if (!row || Number(row.found) === 0) break;
+    await db.run(sql`delete from ledger_reads where (publisher_no, subject, article_id, day) in
+      (select publisher_no, subject, article_id, day from ledger_reads limit ${EMPTY_PAGE})`);
+  }
+  await db.batch([db.run(sql`delete from ledger_publishers`), db.run(sql`delete from ledger_meta`)]);
+}

@@ -1,0 +1,167 @@
+/**
+ * @module Sealing: each ended UTC day's reads copied from `reads` into the period ledger, in
+ * bounded pages by rowid, at least once (a retried page inserts nothing twice) and counted exactly
+ * once (the cursor and the count move together, compare-and-set), then the day marked sealed.
+ */
+import { and, count, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import type { AppContext } from '../../app/context';
+import { ledgerDays } from '../../db/schema';
+import { DAY_MS, utcDay } from '../../domain/days';
+import { monthBounds } from '../../domain/payout';
+import { wholeSeconds } from '../../domain/time';
+import type { Ledger, LedgerDb } from './ledger';
+import { dayNumber, dayOfNumber, monthOfDay, shardOf } from './partition';
+
+/** Reads per page copied; a page is one read of `reads`, one ledger batch and one cursor update. */
+export const SEAL_PAGE = 1_000;
+/** D1 binds at most 100 parameters a statement: 4 a read, 1 a publisher. */
+const READS_PER_INSERT = 25;
+const PUBLISHERS_PER_INSERT = 100;
+/** A day is sealed only this long after it ended, past any clock skew between instances. */
+const SETTLE_MS = 5 * 60_000;
+
+/** How many pages one run (a request or a scheduled run) may copy: D1 counts every query. */
+export interface SealBudget {
+  pages: number;
+}
+
+interface HotRead {
+  id: number;
+  publisher_id: string;
+  subject: string;
+  article_id: string;
+}
+
+/** The last day whose reads can no longer change. */
+export function lastClosedDay(now: Date): string {
+  return utcDay(new Date(now.getTime() - SETTLE_MS - DAY_MS));
+}
+
+async function copyToLedger(ledger: Ledger, day: string, rows: HotRead[]): Promise<void> {
+  const byShard = new Map<number, HotRead[]>();
+  for (const row of rows) {
+    const shard = shardOf(row.publisher_id, ledger.shards);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), row]);
+  }
+  const n = dayNumber(day);
+  for (const [shard, reads] of byShard) {
+    const db: LedgerDb = await ledger.open(monthOfDay(day), shard);
+    const ids = [...new Set(reads.map((r) => r.publisher_id))];
+    const statements = [];
+    for (let i = 0; i < ids.length; i += PUBLISHERS_PER_INSERT) {
+      const values = ids.slice(i, i + PUBLISHERS_PER_INSERT).map((id) => sql`(${id})`);
+      statements.push(
+        db.run(sql`insert or ignore into ledger_publishers (id) values ${sql.join(values, sql`, `)}`),
+      );
+    }
+    for (let i = 0; i < reads.length; i += READS_PER_INSERT) {
+      const values = reads
+        .slice(i, i + READS_PER_INSERT)
+        .map(
+          (r) =>
+            sql`((select no from ledger_publishers where id = ${r.publisher_id}), ${r.subject}, ${r.article_id}, ${n})`,
+        );
+      statements.push(
+        db.run(
+          sql`insert or ignore into ledger_reads (publisher_no, subject, article_id, day) values ${sql.join(values, sql`, `)}`,
+        ),
+      );
+    }
+    const [first, ...rest] = statements;
+    if (first) await db.batch([first, ...rest]);
+  }
+}
+
+/** Copies what is left of an ended day within the budget; true once the day is sealed. */
+export async function sealDay(
+  ctx: AppContext,
+  ledger: Ledger,
+  day: string,
+  budget: SealBudget,
+): Promise<boolean> {
+  if (day > lastClosedDay(ctx.now())) return false;
+  await ctx.db.insert(ledgerDays).values({ day }).onConflictDoNothing();
+  for (;;) {
+    const [state] = await ctx.db.select().from(ledgerDays).where(eq(ledgerDays.day, day)).limit(1);
+    if (!state) throw new Error(`ledger_days lost ${day}`);
+    if (state.sealedAt) return true;
+    if (budget.pages <= 0) return false;
+    budget.pages--;
+    // reads_day_idx holds (day, rowid): a seek, in rowid order.
+    const page = await ctx.db.all<HotRead>(
+      sql`select rowid as id, publisher_id, subject, article_id from reads
+          where day = ${day} and rowid > ${state.cursor} order by rowid limit ${SEAL_PAGE}`,
+    );
+    const moved = and(eq(ledgerDays.day, day), eq(ledgerDays.cursor, state.cursor));
+    const last = page.at(-1);
+    if (!last) {
+      await ctx.db
+        .update(ledgerDays)
+        .set({ sealedAt: wholeSeconds(ctx.now()) })
+        .where(moved);
+      continue;
+    }
+    await copyToLedger(ledger, day, page);
+    // A concurrent sealer that copied the same page first has moved the cursor: this one counts nothing.
+    await ctx.db
+      .update(ledgerDays)
+      .set({ cursor: Number(last.id), moved: sql`${ledgerDays.moved} + ${page.length}` })
+      .where(moved);
+  }
+}
+
+/** Seals every day of an ended month; true once all are sealed. */
+export async function sealMonth(
+  ctx: AppContext,
+  ledger: Ledger,
+  month: string,
+  budget: SealBudget,
+): Promise<boolean> {
+  const bounds = monthBounds(month);
+  if (!bounds) throw new Error(`not a month: ${month}`);
+  const [done] = await ctx.db
+    .select({ n: count() })
+    .from(ledgerDays)
+    .where(
+      and(gte(ledgerDays.day, bounds.first), lt(ledgerDays.day, bounds.next), isNotNull(ledgerDays.sealedAt)),
+    );
+  if (done?.n === dayNumber(bounds.next) - dayNumber(bounds.first)) return true;
+  for (let n = dayNumber(bounds.first); n < dayNumber(bounds.next); n++) {
+    if (!(await sealDay(ctx, ledger, dayOfNumber(n), budget))) return false;
+  }
+  return true;
+}
+
+/**
+ * The scheduled part: seals every ended day that still has rows in `reads` and is not sealed yet,
+ * oldest first, as far as the budget goes (a seek per distinct day, on the day index). Returns the
+ * days it sealed.
+ */
+export async function sealClosedDays(ctx: AppContext, ledger: Ledger, budget: SealBudget): Promise<number> {
+  const firstDay = async (after: string | null) => {
+    const [row] = await ctx.db.all<{ day: string | null }>(
+      after === null
+        ? sql`select min(day) as day from reads`
+        : sql`select min(day) as day from reads where day > ${after}`,
+    );
+    return row?.day ?? null;
+  };
+  const last = lastClosedDay(ctx.now());
+  let day = await firstDay(null);
+  if (day === null) return 0;
+  const sealed = new Set(
+    (
+      await ctx.db
+        .select({ day: ledgerDays.day })
+        .from(ledgerDays)
+        .where(and(isNotNull(ledgerDays.sealedAt), gte(ledgerDays.day, day)))
+    ).map((r) => r.day),
+  );
+  let days = 0;
+  for (; day !== null && day <= last; day = await firstDay(day)) {
+    if (sealed.has(day)) continue;
+    if (!(await sealDay(ctx, ledger, day, budget))) break;
+    days++;
+  }
+  return days;
+}

@@ -1,0 +1,59 @@
+/**
+ * @module The ledger on Workers: a ring of D1 bindings (`LEDGER_0` … `LEDGER_<n-1>`), a month's
+ * shards in one group of them, and closed months archived to the R2 bucket bound as
+ * `LEDGER_ARCHIVE`. Without `LEDGER_0` there is no ledger: `reads` alone holds every read.
+ */
+import { drizzle } from 'drizzle-orm/d1';
+import { type ArchiveStore, claimLedgerDb, emptyLedgerDb, type Ledger, type LedgerDb } from './ledger';
+import { ringSlot } from './partition';
+import { ledgerSettings } from './settings';
+
+function isD1(value: unknown): value is D1Database {
+  return typeof value === 'object' && value !== null && typeof (value as D1Database).prepare === 'function';
+}
+
+function r2Archive(bucket: R2Bucket): ArchiveStore {
+  return {
+    async put(key, bytes) {
+      await bucket.put(key, bytes);
+    },
+    async get(key) {
+      const object = await bucket.get(key);
+      return object ? new Uint8Array(await object.arrayBuffer()) : null;
+    },
+  };
+}
+
+export function workerLedger(env: Record<string, unknown>): Ledger | undefined {
+  const bindings: D1Database[] = [];
+  for (let value = env.LEDGER_0; isD1(value); value = env[`LEDGER_${bindings.length}`]) bindings.push(value);
+  if (bindings.length === 0) return undefined;
+  const bucket = env.LEDGER_ARCHIVE as R2Bucket | undefined;
+  if (!bucket || typeof bucket.put !== 'function') {
+    throw new Error('The ledger needs an R2 bucket bound as LEDGER_ARCHIVE for its closed months');
+  }
+  const { shards, hotDays } = ledgerSettings(env);
+  ringSlot('2000-01', 0, shards, bindings.length); // refuses a ring too small for two months
+  const dbs = new Map<number, LedgerDb>();
+  const dbOf = (month: string, shard: number) => {
+    const slot = ringSlot(month, shard, shards, bindings.length);
+    let db = dbs.get(slot);
+    if (!db) {
+      db = drizzle(bindings[slot] as D1Database) as unknown as LedgerDb;
+      dbs.set(slot, db);
+    }
+    return { db, name: `LEDGER_${slot}` };
+  };
+  return {
+    shards,
+    hotDays,
+    archive: r2Archive(bucket),
+    open(month, shard) {
+      const { db, name } = dbOf(month, shard);
+      return claimLedgerDb(db, name, month);
+    },
+    async release(month, shard) {
+      await emptyLedgerDb(dbOf(month, shard).db);
+    },
+  };
+}

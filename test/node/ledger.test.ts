@@ -1,0 +1,163 @@
+/**
+ * @module The period ledger on the Node door (docs/LEDGER.md), on libSQL files: ended days sealed
+ * from `reads` into per-month shard databases, exactly once under concurrent sealers; `reads`
+ * trimmed to its hot days; the statement made from the ledger after the hot rows are gone and
+ * verified by the SDK; the month archived, its period databases removed, its leaves then served
+ * from the archive and still provable; a changed archive caught by the SDK.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type StatementLeaf, verifyStatement } from '@onepass/verify/statement';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeChunk, encodeChunk } from '../../src/features/ledger/archive-format';
+import { runLedgerJobs } from '../../src/features/ledger/jobs';
+import { sealDay } from '../../src/features/ledger/seal';
+import { createPublisher } from '../support/door';
+import { type NodeDoor, startNodeDoor } from '../support/node-door';
+
+let now = new Date('2026-11-20T12:00:00Z');
+let door: NodeDoor;
+beforeAll(async () => {
+  door = await startNodeDoor({}, { clock: () => now, ledger: { shards: 2, hotDays: 10 } });
+});
+afterAll(() => door.close());
+
+/** `perDay` reads a day of `days` November days for a publisher, through SQL (the hot table's own shape). */
+async function seed(publisherId: string, days: number, perDay: number) {
+  await door.query(
+    sql`with recursive n(i) as (select 0 union all select i + 1 from n where i < ${days * perDay - 1})
+        insert into reads (publisher_id, subject, article_id, day, membership, article_bound, created_at)
+        select ${publisherId}, 'prw_' || (i % 37), 'story-' || (i / 37), '2026-11-' || printf('%02d', 1 + i % ${days}),
+          'paid', 1, 0 from n`,
+  );
+}
+
+async function statementOf(key: string) {
+  const leaves: StatementLeaf[] = [];
+  let url = '/v1/publisher/statements/2026-11?currency=EUR&limit=500';
+  let statement = '';
+  for (;;) {
+    const answer = await door.call('GET', url, { token: key });
+    expect(answer.status, answer.text).toBe(200);
+    statement = answer.json.statement;
+    leaves.push(...answer.json.leaves);
+    if (!answer.json.next_cursor) return { statement, leaves };
+    url = `/v1/publisher/statements/2026-11?currency=EUR&limit=500&cursor=${answer.json.next_cursor}`;
+  }
+}
+
+const verify = (doc: { statement: string; leaves: StatementLeaf[] }, publisherId: string) =>
+  verifyStatement({
+    ...doc,
+    publisherId,
+    issuer: door.base,
+    fetch: (input, init) => door.fetch(input as string, init),
+  });
+
+const count = async (statement: ReturnType<typeof sql>) =>
+  Number((await door.query<{ n: number }>(statement))[0]?.n);
+
+describe('the period ledger', () => {
+  let a: { publisher: { id: string }; api_key: string };
+  let b: { publisher: { id: string }; api_key: string };
+
+  it('seals each ended day once, exactly, even with two sealers on one day', async () => {
+    a = await createPublisher(door, 'Ledger Alpha', ['https://ledger-a.example']);
+    b = await createPublisher(door, 'Ledger Beta', ['https://ledger-b.example']);
+    await seed(a.publisher.id, 19, 130); // 2,470 reads over 1–19 November: pages of 1,000
+    await seed(b.publisher.id, 19, 3);
+    // Today (the 20th) is not ended: nothing of it is sealed.
+    await door.query(
+      sql`insert into reads (publisher_id, subject, article_id, day, membership, article_bound, created_at)
+          values (${a.publisher.id}, 'prw_today', 'today', '2026-11-20', 'paid', 1, 0)`,
+    );
+    const day = '2026-11-03';
+    const ledger = door.ctx.ledger;
+    if (!ledger) throw new Error('the door has no ledger');
+    const both = await Promise.all([0, 1].map(() => sealDay(door.ctx, ledger, day, { pages: 10 })));
+    expect(both).toEqual([true, true]);
+    const hot = await count(sql`select count(*) as n from reads where day = ${day}`);
+    const [state] = await door.query<{ moved: number; sealed_at: number | null }>(
+      sql`select moved, sealed_at from ledger_days where day = ${day}`,
+    );
+    expect(state?.moved).toBe(hot);
+    expect(state?.sealed_at).not.toBeNull();
+
+    const result = await runLedgerJobs(door.ctx);
+    expect(result?.sealed).toBe(18); // the 3rd was sealed above
+    const days = await door.query<{ day: string; moved: number }>(
+      sql`select day, moved from ledger_days where sealed_at is not null order by day`,
+    );
+    expect(days.map((d) => d.day)).toEqual(
+      Array.from({ length: 19 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`),
+    );
+    expect(days.reduce((sum, d) => sum + d.moved, 0)).toBe(19 * 133);
+    // Each publisher's reads are in the one shard file of its month.
+    expect(
+      readdirSync(path.join(door.dir, 'ledger'))
+        .filter((f) => f.endsWith('.db'))
+        .sort(),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^2026-11-[01]\.db$/)]));
+    // 10 hot days: the days before 10 November left `reads`, and none of today's.
+    expect(await count(sql`select count(*) as n from reads where day < '2026-11-10'`)).toBe(0);
+    expect(await count(sql`select count(*) as n from reads where day >= '2026-11-10'`)).toBe(10 * 133 + 1);
+  });
+
+  it('makes the statement from the ledger after the hot rows are gone, and the SDK verifies it', async () => {
+    now = new Date('2026-12-01T00:02:00Z');
+    // The month ended two minutes ago: its last day is not settled yet.
+    const early = await door.call('POST', '/v1/admin/payouts', {
+      token: door.adminKey,
+      body: { month: '2026-11', amount: 10_000, currency: 'EUR' },
+    });
+    expect(early.status, early.text).toBe(409);
+    now = new Date('2026-12-02T09:00:00Z');
+    await runLedgerJobs(door.ctx); // trims through the 21st: the statement cannot count `reads`
+    expect(await count(sql`select count(*) as n from reads where day < '2026-11-22'`)).toBe(0);
+    const made = await door.call('POST', '/v1/admin/payouts', {
+      token: door.adminKey,
+      body: { month: '2026-11', amount: 10_000, currency: 'EUR' },
+    });
+    expect(made.status, made.text).toBe(201);
+    expect(made.json.reads).toBe(19 * 133 + 1);
+    const docA = await statementOf(a.api_key);
+    expect(docA.leaves).toHaveLength(19 * 130 + 1);
+    expect((await verify(docA, a.publisher.id)).ok).toBe(true);
+    expect((await verify(await statementOf(b.api_key), b.publisher.id)).ok).toBe(true);
+  });
+
+  it('archives the month, frees its databases, and serves provable leaves from the archive', async () => {
+    const before = await statementOf(a.api_key);
+    const result = await runLedgerJobs(door.ctx);
+    expect(result?.archived).toEqual(['2026-11']);
+    const [month] = await door.query<{ reads: number; manifest: string }>(
+      sql`select reads, manifest from ledger_months where month = '2026-11'`,
+    );
+    expect(month?.reads).toBe(19 * 133 + 1);
+    expect(existsSync(path.join(door.dir, 'ledger', '2026-11-0.db'))).toBe(false);
+    expect(existsSync(path.join(door.dir, 'ledger', '2026-11-1.db'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(path.join(door.dir, 'archive', month?.manifest ?? ''), 'utf8'));
+    expect(manifest.publishers[a.publisher.id].reads).toBe(19 * 130 + 1);
+
+    const after = await statementOf(a.api_key);
+    expect(after).toEqual(before);
+    expect((await verify(after, a.publisher.id)).ok).toBe(true);
+    // A second currency's statement of the archived month is made from the archive, with the same roots.
+    const usd = await door.call('POST', '/v1/admin/payouts', {
+      token: door.adminKey,
+      body: { month: '2026-11', amount: 500, currency: 'USD' },
+    });
+    expect(usd.status, usd.text).toBe(201);
+    expect(usd.json.reads).toBe(19 * 133 + 1);
+
+    // One leaf changed in the archive: the publisher's own check fails.
+    const chunk = path.join(door.dir, 'archive', manifest.publishers[b.publisher.id].chunks[0].key);
+    const leaves = await decodeChunk(new Uint8Array(readFileSync(chunk)));
+    leaves[0] = { ...leaves[0], day: '2026-11-30' } as StatementLeaf; // still in tree order
+    writeFileSync(chunk, await encodeChunk(leaves));
+    const forged = await verify(await statementOf(b.api_key), b.publisher.id);
+    expect(forged.ok).toBe(false);
+    expect(forged.failed?.name).toBe('subtree_root');
+  });
+});
