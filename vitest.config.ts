@@ -61,6 +61,12 @@ export default defineConfig({
             miniflare: {
               // A real (simulated) Workers rate-limiting binding for the limiter's binding path.
               ratelimits: { TEST_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 3, period: 60 } } },
+              // The period ledger (docs/LEDGER.md) is on in workerd: a ring of twelve D1 databases, six
+              // months of two shards, and its archive bucket. The Node door runs both ways.
+              d1Databases: Object.fromEntries(
+                Array.from({ length: 12 }, (_, i) => [`LEDGER_${i}`, `ledger-${i}`]),
+              ),
+              r2Buckets: ['LEDGER_ARCHIVE'],
               bindings: {
                 ENVIRONMENT: 'test',
                 LOG_LEVEL: 'warn',
@@ -73,6 +79,7 @@ export default defineConfig({
                 LIMIT_SIGNIN_MAILS_IP: '100000/1h',
                 // The meter is on in workerd, as in the Node journeys, so that its journey runs here too.
                 METER_FREE_ARTICLES: '3',
+                LEDGER_SHARDS: '2',
                 ...secrets,
                 STRIPE_API_BASE: inject('stripeEmulatorUrl'),
                 TEST_MIGRATIONS: migrations,

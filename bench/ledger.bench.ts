@@ -11,6 +11,8 @@ import path from 'node:path';
 import Database from 'libsql';
 import { openLocalDatabase } from '../src/db/local-database';
 import { MIGRATIONS_DIR } from '../src/db/open';
+import { LEDGER_DDL } from '../src/features/ledger/ledger';
+import { dayNumber } from '../src/features/ledger/partition';
 import { LAYOUTS, type Layout, type Read } from './ledger/variants';
 import { idOf, prng, subjectOf } from './scale/data';
 
@@ -42,16 +44,19 @@ function makeReads(): Read[] {
 type Engine = InstanceType<typeof Database>;
 
 /** Bytes of `reads` and each of its indexes, and the number of reads the table holds. */
-function measure(engine: Engine): { counted: number; parts: { name: string; bytes: number }[] } {
+function measure(
+  engine: Engine,
+  table = 'reads',
+): { counted: number; parts: { name: string; bytes: number }[] } {
   engine.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-  const counted = (engine.prepare('SELECT count(*) AS n FROM reads').get() as { n: number }).n;
+  const counted = (engine.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const parts = engine
     .prepare(
-      `SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE name = 'reads' OR name IN
-         (SELECT name FROM sqlite_schema WHERE tbl_name = 'reads' AND type = 'index')
+      `SELECT name, sum(pgsize) AS bytes FROM dbstat WHERE name = ? OR name IN
+         (SELECT name FROM sqlite_schema WHERE tbl_name = ? AND type = 'index')
        GROUP BY name ORDER BY bytes DESC`,
     )
-    .all() as { name: string; bytes: number }[];
+    .all(table, table) as { name: string; bytes: number }[];
   return { counted, parts };
 }
 
@@ -103,6 +108,26 @@ function variant(layout: Layout, all: Read[], i: number) {
   return result;
 }
 
+/** The period ledger as the service builds it (src/features/ledger/ledger.ts's own DDL), written as sealing writes it. */
+function built(all: Read[]) {
+  const engine = new Database(path.join(dir, 'built.db'));
+  engine.exec('PRAGMA journal_mode = WAL');
+  for (const ddl of LEDGER_DDL) engine.exec(ddl);
+  const publisher = engine.prepare('INSERT OR IGNORE INTO ledger_publishers (id) VALUES (?)');
+  const insert = engine.prepare(
+    'INSERT OR IGNORE INTO ledger_reads VALUES ((SELECT no FROM ledger_publishers WHERE id = ?), ?, ?, ?)',
+  );
+  engine.exec('BEGIN');
+  for (const r of all) {
+    publisher.run([r.publisher]);
+    insert.run([r.publisher, r.subject, r.article, dayNumber(r.day)]);
+  }
+  engine.exec('COMMIT');
+  const result = measure(engine, 'ledger_reads');
+  engine.close();
+  return result;
+}
+
 const fmt = (n: number) => n.toFixed(0).padStart(5);
 function report(name: string, { counted, parts }: ReturnType<typeof measure>, baseline?: number): number {
   const total = parts.reduce((sum, p) => sum + p.bytes, 0) / counted;
@@ -124,6 +149,11 @@ const base = report("A: the migrations' schema (title and url on every row)", aw
 LAYOUTS.forEach((layout, i) => {
   report(layout.name, variant(layout, all, i), base);
 });
+report(
+  'the period ledger as built (src/features/ledger: one database per month and shard)',
+  built(all),
+  base,
+);
 console.log(
   '  (the articles table of B–E holds one row per article, not per read: 100 publishers × 5,000 articles here)',
 );

@@ -60,10 +60,12 @@ describe('POST /v1/admin/payouts', () => {
     expect(again.status, again.text).toBe(200);
     expect(again.json).toEqual(res.json);
     expect(await auditRowsFor(res.json.id)).toHaveLength(1);
-    // Another currency is another statement.
+    // Another currency is another statement. The period ledger is on in workerd: the first statement
+    // sealed March into it, so rows written into `reads` for a sealed day afterwards (only a direct
+    // write can do that) are in no statement, and every currency splits the same 6 reads.
     const usd = await admin('POST', '/v1/admin/payouts', { month: '2024-03', amount: 10, currency: 'USD' });
     expect(usd.status).toBe(201);
-    expect(usd.json.reads).toBe(9);
+    expect(usd.json.reads).toBe(6);
 
     const got = await admin('GET', `/v1/admin/payouts/${res.json.id}`);
     expect(got.status).toBe(200);

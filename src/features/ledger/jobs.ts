@@ -1,5 +1,5 @@
 /**
- * @module The ledger's scheduled work: seal ended days, archive months whose statement is signed,
+ * @module The ledger's scheduled work: archive months whose statement is signed, seal ended days,
  * and trim `reads` to its hot days, each within a bounded budget of queries per run.
  */
 import { and, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
@@ -7,7 +7,7 @@ import type { AppContext } from '../../app/context';
 import { ledgerDays, ledgerMonths, payouts, reads } from '../../db/schema';
 import { DAY_MS, utcDay } from '../../domain/days';
 import { archiveMonth } from './archive';
-import type { Ledger } from './ledger';
+import { type Ledger, LedgerSlotBusy } from './ledger';
 import { sealClosedDays } from './seal';
 
 /** Pages (of SEAL_PAGE reads) one scheduled run may seal. */
@@ -51,11 +51,14 @@ export async function trimHotReads(ctx: AppContext, ledger: Ledger): Promise<num
   return emptied;
 }
 
+/**
+ * One scheduled run: archive months whose statement is signed (freeing their ring slots), seal the
+ * ended days, then trim `reads`. A day whose slot still holds an unarchived month waits, logged.
+ */
 export async function runLedgerJobs(ctx: AppContext) {
   const { ledger } = ctx;
   if (!ledger) return null;
   const budget = { pages: RUN_PAGES };
-  const sealed = await sealClosedDays(ctx, ledger, budget);
   const pending = await ctx.db
     .selectDistinct({ month: payouts.month })
     .from(payouts)
@@ -71,6 +74,11 @@ export async function runLedgerJobs(ctx: AppContext) {
   for (const { month } of pending) {
     if (await archiveMonth(ctx, ledger, month, budget)) archived.push(month);
   }
+  const sealed = await sealClosedDays(ctx, ledger, budget).catch((err: unknown) => {
+    if (!(err instanceof LedgerSlotBusy)) throw err;
+    ctx.logger.warn('reads wait for a ledger slot', { slot: err.slot, holds: err.holds, month: err.wanted });
+    return 0;
+  });
   const trimmed = await trimHotReads(ctx, ledger);
   return { sealed, archived, trimmed };
 }

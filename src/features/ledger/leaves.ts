@@ -9,7 +9,7 @@ import { ApiError } from '../../app/errors';
 import { ledgerMonths, reads } from '../../db/schema';
 import { monthBounds } from '../../domain/payout';
 import { archivedLeaves } from './archive-read';
-import type { Ledger, LedgerDb } from './ledger';
+import { type Ledger, type LedgerDb, LedgerSlotBusy } from './ledger';
 import { dayNumber, dayOfNumber, shardOf } from './partition';
 import { sealMonth } from './seal';
 
@@ -146,7 +146,15 @@ export async function monthLeafSource(ctx: AppContext, month: string): Promise<M
   if (!ledger) return hotSource(ctx, bounds.first, bounds.next);
   const [archived] = await ctx.db.select().from(ledgerMonths).where(eq(ledgerMonths.month, month)).limit(1);
   if (archived) return archivedLeaves(ledger.archive, archived.manifest);
-  if (!(await sealMonth(ctx, ledger, month, { pages: REQUEST_SEAL_PAGES }))) {
+  const sealed = await sealMonth(ctx, ledger, month, { pages: REQUEST_SEAL_PAGES }).catch((err: unknown) => {
+    if (!(err instanceof LedgerSlotBusy)) throw err;
+    throw new ApiError(
+      'conflict',
+      `The ledger database for ${month} (${err.slot}) still holds ${err.holds}, which is not archived yet: ` +
+        `make and sign the statement of ${err.holds} first, then try again after the next scheduled run.`,
+    );
+  });
+  if (!sealed) {
     throw new ApiError(
       'conflict',
       `The reads of ${month} are still being sealed into the ledger; try again in a few minutes.`,

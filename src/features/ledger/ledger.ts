@@ -4,13 +4,23 @@
  * publisher number, the pairwise subject, the article id and the day as a number), and the
  * archive store that closed months are written to.
  */
-import { sql } from 'drizzle-orm';
-import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { type SQL, sql } from 'drizzle-orm';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 
-export type LedgerDb = BaseSQLiteDatabase<'async', unknown> & {
-  batch<U extends BatchItem<'sqlite'>, T extends Readonly<[U, ...U[]]>>(batch: T): Promise<BatchResponse<T>>;
-};
+/** A ledger database as the ledger uses it: queries, and writes applied together in one transaction. */
+export interface LedgerDb {
+  all<T>(query: SQL): Promise<T[]>;
+  run(query: SQL): Promise<void>;
+  batch(queries: SQL[]): Promise<void>;
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/** SQL text and its parameters, as each driver takes them. */
+export function toQuery(query: SQL): { sql: string; params: unknown[] } {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { sql: text, params };
+}
 
 /**
  * The ledger's tables. `ledger_reads` is keyed in tree order (publisher, subject, article, day) and
@@ -55,8 +65,7 @@ export class LedgerSlotBusy extends Error {
 
 /** Makes the tables and claims the database for `month`, or throws LedgerSlotBusy. */
 export async function claimLedgerDb(db: LedgerDb, slot: string, month: string): Promise<LedgerDb> {
-  const [first, ...rest] = LEDGER_DDL.map((ddl) => db.run(sql.raw(ddl)));
-  if (first) await db.batch([first, ...rest]);
+  await db.batch(LEDGER_DDL.map((ddl) => sql.raw(ddl)));
   await db.run(sql`insert or ignore into ledger_meta (id, month) values (1, ${month})`);
   const [meta] = await db.all<{ month: string }>(sql`select month from ledger_meta where id = 1`);
   if (meta?.month !== month) throw new LedgerSlotBusy(slot, meta?.month ?? '?', month);
@@ -73,5 +82,5 @@ export async function emptyLedgerDb(db: LedgerDb): Promise<void> {
     await db.run(sql`delete from ledger_reads where (publisher_no, subject, article_id, day) in
       (select publisher_no, subject, article_id, day from ledger_reads limit ${EMPTY_PAGE})`);
   }
-  await db.batch([db.run(sql`delete from ledger_publishers`), db.run(sql`delete from ledger_meta`)]);
+  await db.batch([sql`delete from ledger_publishers`, sql`delete from ledger_meta`]);
 }

@@ -5,10 +5,17 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Client, createClient } from '@libsql/client';
-import { drizzle } from 'drizzle-orm/libsql';
+import { type Client, createClient, type InArgs } from '@libsql/client';
+import { LocalDriver } from '../../db/driver';
 import { localPath } from '../../db/open';
-import { type ArchiveStore, claimLedgerDb, emptyLedgerDb, type Ledger, type LedgerDb } from './ledger';
+import {
+  type ArchiveStore,
+  claimLedgerDb,
+  emptyLedgerDb,
+  type Ledger,
+  type LedgerDb,
+  toQuery,
+} from './ledger';
 import { ledgerUrl, templateProblem } from './partition';
 import { ledgerSettings } from './settings';
 
@@ -36,21 +43,64 @@ export function directoryArchive(dir: string): ArchiveStore {
   };
 }
 
+/** A ledger file through the service's own statement-caching driver (src/db/driver.ts). */
+function fileLedger(driver: LocalDriver): LedgerDb {
+  return {
+    async all<T>(query: Parameters<typeof toQuery>[0]) {
+      const { sql, params } = toQuery(query);
+      return (await driver.objects(sql, params)) as T[];
+    },
+    async run(query) {
+      const { sql, params } = toQuery(query);
+      await driver.query(sql, params, 'run');
+    },
+    async batch(queries) {
+      await driver.batch(queries.map((q) => ({ ...toQuery(q), method: 'run' as const })));
+    },
+  };
+}
+
+/** A remote ledger database (Turso, sqld) through `@libsql/client`. */
+function libsqlLedger(client: Client): LedgerDb {
+  const statement = (query: Parameters<typeof toQuery>[0]) => {
+    const { sql, params } = toQuery(query);
+    return { sql, args: params as InArgs };
+  };
+  return {
+    async all<T>(query: Parameters<typeof toQuery>[0]) {
+      return (await client.execute(statement(query))).rows as unknown as T[];
+    },
+    async run(query) {
+      await client.execute(statement(query));
+    },
+    async batch(queries) {
+      if (queries.length > 0) await client.batch(queries.map(statement), 'write');
+    },
+  };
+}
+
 export function nodeLedger(env: Record<string, string | undefined>): Ledger | undefined {
   const template = env.LEDGER_DATABASE_URL;
   if (!template) return undefined;
   const { shards, hotDays } = ledgerSettings(env);
   const problem = templateProblem(template, shards);
   if (problem) throw new Error(`LEDGER_DATABASE_URL ${problem}`);
-  const clients = new Map<string, { client: Client; db: LedgerDb }>();
+  const clients = new Map<string, { close(): void; db: LedgerDb }>();
   const connect = async (url: string) => {
     let open = clients.get(url);
     if (!open) {
-      if (url.startsWith('file:'))
-        await mkdir(path.dirname(path.resolve(localPath(url))), { recursive: true });
-      const client = createClient({ url, authToken: env.LEDGER_AUTH_TOKEN });
-      if (url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
-      open = { client, db: drizzle(client) as unknown as LedgerDb };
+      if (url.startsWith('file:')) {
+        const file = localPath(url);
+        await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+        const driver = new LocalDriver({
+          path: file,
+          pragmas: ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL'],
+        });
+        open = { close: () => driver.close(), db: fileLedger(driver) };
+      } else {
+        const client = createClient({ url, authToken: env.LEDGER_AUTH_TOKEN });
+        open = { close: () => client.close(), db: libsqlLedger(client) };
+      }
       clients.set(url, open);
     }
     return open;
@@ -70,7 +120,7 @@ export function nodeLedger(env: Record<string, string | undefined>): Ledger | un
         return;
       }
       // A file per month: closed and removed whole.
-      clients.get(url)?.client.close();
+      clients.get(url)?.close();
       clients.delete(url);
       const file = localPath(url);
       for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });

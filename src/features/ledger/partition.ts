@@ -60,6 +60,14 @@ export function dayNumber(day: string): number {
   return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
+const dayTexts = new Map<number, string>();
+
+/** The `YYYY-MM-DD` of a day number; a walk converts the same few days over and over, so they are kept. */
 export function dayOfNumber(n: number): string {
-  return new Date(n * 86_400_000).toISOString().slice(0, 10);
+  let text = dayTexts.get(n);
+  if (text === undefined) {
+    text = new Date(n * 86_400_000).toISOString().slice(0, 10);
+    if (dayTexts.size < 4096) dayTexts.set(n, text);
+  }
+  return text;
 }

@@ -3,7 +3,7 @@
  * bounded pages by rowid, at least once (a retried page inserts nothing twice) and counted exactly
  * once (the cursor and the count move together, compare-and-set), then the day marked sealed.
  */
-import { and, count, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gte, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { ledgerDays } from '../../db/schema';
 import { DAY_MS, utcDay } from '../../domain/days';
@@ -47,12 +47,10 @@ async function copyToLedger(ledger: Ledger, day: string, rows: HotRead[]): Promi
   for (const [shard, reads] of byShard) {
     const db: LedgerDb = await ledger.open(monthOfDay(day), shard);
     const ids = [...new Set(reads.map((r) => r.publisher_id))];
-    const statements = [];
+    const statements: SQL[] = [];
     for (let i = 0; i < ids.length; i += PUBLISHERS_PER_INSERT) {
       const values = ids.slice(i, i + PUBLISHERS_PER_INSERT).map((id) => sql`(${id})`);
-      statements.push(
-        db.run(sql`insert or ignore into ledger_publishers (id) values ${sql.join(values, sql`, `)}`),
-      );
+      statements.push(sql`insert or ignore into ledger_publishers (id) values ${sql.join(values, sql`, `)}`);
     }
     for (let i = 0; i < reads.length; i += READS_PER_INSERT) {
       const values = reads
@@ -62,13 +60,10 @@ async function copyToLedger(ledger: Ledger, day: string, rows: HotRead[]): Promi
             sql`((select no from ledger_publishers where id = ${r.publisher_id}), ${r.subject}, ${r.article_id}, ${n})`,
         );
       statements.push(
-        db.run(
-          sql`insert or ignore into ledger_reads (publisher_no, subject, article_id, day) values ${sql.join(values, sql`, `)}`,
-        ),
+        sql`insert or ignore into ledger_reads (publisher_no, subject, article_id, day) values ${sql.join(values, sql`, `)}`,
       );
     }
-    const [first, ...rest] = statements;
-    if (first) await db.batch([first, ...rest]);
+    await db.batch(statements);
   }
 }
 

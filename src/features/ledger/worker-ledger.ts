@@ -3,13 +3,37 @@
  * shards in one group of them, and closed months archived to the R2 bucket bound as
  * `LEDGER_ARCHIVE`. Without `LEDGER_0` there is no ledger: `reads` alone holds every read.
  */
-import { drizzle } from 'drizzle-orm/d1';
-import { type ArchiveStore, claimLedgerDb, emptyLedgerDb, type Ledger, type LedgerDb } from './ledger';
+import {
+  type ArchiveStore,
+  claimLedgerDb,
+  emptyLedgerDb,
+  type Ledger,
+  type LedgerDb,
+  toQuery,
+} from './ledger';
 import { ringSlot } from './partition';
 import { ledgerSettings } from './settings';
 
 function isD1(value: unknown): value is D1Database {
   return typeof value === 'object' && value !== null && typeof (value as D1Database).prepare === 'function';
+}
+
+function d1Ledger(binding: D1Database): LedgerDb {
+  const prepare = (query: Parameters<typeof toQuery>[0]) => {
+    const { sql, params } = toQuery(query);
+    return binding.prepare(sql).bind(...params);
+  };
+  return {
+    async all<T>(query: Parameters<typeof toQuery>[0]) {
+      return (await prepare(query).all<T>()).results;
+    },
+    async run(query) {
+      await prepare(query).run();
+    },
+    async batch(queries) {
+      if (queries.length > 0) await binding.batch(queries.map(prepare));
+    },
+  };
 }
 
 function r2Archive(bucket: R2Bucket): ArchiveStore {
@@ -39,7 +63,7 @@ export function workerLedger(env: Record<string, unknown>): Ledger | undefined {
     const slot = ringSlot(month, shard, shards, bindings.length);
     let db = dbs.get(slot);
     if (!db) {
-      db = drizzle(bindings[slot] as D1Database) as unknown as LedgerDb;
+      db = d1Ledger(bindings[slot] as D1Database);
       dbs.set(slot, db);
     }
     return { db, name: `LEDGER_${slot}` };
