@@ -821,7 +821,7 @@ export interface paths {
         };
         /**
          * The calling publisher's reads per UTC day
-         * @description Both dates included, at most 366 days; default: the last 30 days up to today (UTC). `unique_readers` of the range counts each reader once. Only the caller's own reads are visible.
+         * @description Both dates included, at most 366 days; default: the last 30 days up to today (UTC). `unique_readers` of the range counts each reader once (null when the range reaches past the days the service keeps every read of: READS_HOT_DAYS with the reads ledger). Only the caller's own reads are visible.
          */
         get: operations["getPublisherReads"];
         put?: never;
@@ -2090,7 +2090,8 @@ export interface components {
             from: string;
             to: string;
             reads: number;
-            unique_readers: number;
+            /** @description Distinct readers over the whole range. Null when the range reaches past the days the service keeps every read of (READS_HOT_DAYS, with the reads ledger): each day's figures stay exact. */
+            unique_readers: number | null;
             days: {
                 date: string;
                 reads: number;
@@ -2108,9 +2109,9 @@ export interface components {
                 id: string;
                 name: string;
                 reads: number;
-                /** @description Distinct readers (pairwise ids) of this publisher. */
-                unique_readers: number;
-                /** @description reads / unique_readers (2 decimals): a share raised by few readers stands out. Null without reads. */
+                /** @description Distinct readers (pairwise ids) of this publisher. Null when the range reaches past the days the service keeps every read of (READS_HOT_DAYS, with the reads ledger): reads stay exact, per day. */
+                unique_readers: number | null;
+                /** @description reads / unique_readers (2 decimals): a share raised by few readers stands out. Null without reads, or when unique_readers is null. */
                 reads_per_reader: number | null;
                 /** @description Reads reported and not counted, all reasons. */
                 refused: number;

@@ -72,6 +72,11 @@ describe('the period ledger', () => {
       sql`insert into reads (publisher_id, subject, article_id, day, membership, article_bound, created_at)
           values (${a.publisher.id}, 'prw_today', 'today', '2026-11-20', 'paid', 1, 0)`,
     );
+    // What each publisher's days hold, before any of it is sealed or trimmed.
+    const truth = await door.query<{ publisher_id: string; day: string; reads: number; readers: number }>(
+      sql`select publisher_id, day, count(*) as reads, count(distinct subject) as readers from reads
+          where day < '2026-11-20' group by publisher_id, day order by publisher_id, day`,
+    );
     const day = '2026-11-03';
     const ledger = door.ctx.ledger;
     if (!ledger) throw new Error('the door has no ledger');
@@ -99,9 +104,35 @@ describe('the period ledger', () => {
         .filter((f) => f.endsWith('.db'))
         .sort(),
     ).toEqual(expect.arrayContaining([expect.stringMatching(/^2026-11-[01]\.db$/)]));
+    // The days' figures, added page by page (two sealers raced on the 3rd), are the days' own.
+    const figures = await door.query<{ publisher_id: string; day: string; reads: number; readers: number }>(
+      sql`select publisher_id, day, reads, readers from read_days order by publisher_id, day`,
+    );
+    expect(figures).toEqual(truth);
     // 10 hot days: the days before 10 November left `reads`, and none of today's.
     expect(await count(sql`select count(*) as n from reads where day < '2026-11-10'`)).toBe(0);
     expect(await count(sql`select count(*) as n from reads where day >= '2026-11-10'`)).toBe(10 * 133 + 1);
+  });
+
+  it('reports days that left `reads` from the days’ figures, and distinct readers only over hot days', async () => {
+    const month = await door.call('GET', '/v1/publisher/reads?from=2026-11-01&to=2026-11-20', {
+      token: a.api_key,
+    });
+    expect(month.status, month.text).toBe(200);
+    expect(month.json.reads).toBe(19 * 130 + 1);
+    expect(month.json.unique_readers).toBeNull();
+    expect(month.json.days[0]).toEqual({ date: '2026-11-01', reads: 130, unique_readers: 37 });
+    expect(month.json.days[19]).toEqual({ date: '2026-11-20', reads: 1, unique_readers: 1 });
+    const hot = await door.call('GET', '/v1/publisher/reads?from=2026-11-12&to=2026-11-20', {
+      token: a.api_key,
+    });
+    expect(hot.json.unique_readers).toBe(38);
+    const admin = await door.call('GET', '/v1/admin/reads?from=2026-11-01&to=2026-11-30', {
+      token: door.adminKey,
+    });
+    expect(admin.status, admin.text).toBe(200);
+    const line = admin.json.publishers.find((p: { id: string }) => p.id === b.publisher.id);
+    expect(line).toMatchObject({ reads: 19 * 3, unique_readers: null, reads_per_reader: null });
   });
 
   it('makes the statement from the ledger after the hot rows are gone, and the SDK verifies it', async () => {

@@ -54,6 +54,17 @@ describe('the period ledger on D1 and R2', () => {
     const january = await pay('1998-01');
     expect(january.status, january.text).toBe(201);
     expect(january.json.reads).toBe(120);
+    // Sealing added each day's figures in the cursor's batch (D1 runs a batch as one transaction).
+    const figures = await db.all<{ reads: number; readers: number; days: number }>(
+      sql`select sum(reads) as reads, sum(readers) as readers, count(*) as days from read_days
+          where publisher_id = ${p.publisher.id} and day like '1998-01-%'`,
+    );
+    const truth = await db.all<{ readers: number }>(
+      sql`select count(*) as readers from (select distinct subject, day from reads
+          where publisher_id = ${p.publisher.id} and day like '1998-01-%')`,
+    );
+    expect(figures[0]).toEqual({ reads: 120, readers: truth[0]?.readers, days: 28 });
+
     // The publisher's shard of January is claimed in its slot of the ring.
     const slot = ringSlot('1998-01', shardOf(p.publisher.id, 2), 2, 12);
     expect(ringSlot('1998-07', shardOf(p.publisher.id, 2), 2, 12)).toBe(slot);

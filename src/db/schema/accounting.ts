@@ -150,7 +150,25 @@ export const ledgerDays = sqliteTable('ledger_days', {
   cursor: integer('cursor').notNull().default(0),
   moved: integer('moved').notNull().default(0),
   sealedAt: integer('sealed_at', { mode: 'timestamp' }),
+  /** When the day's rows began leaving `reads` (READS_HOT_DAYS): its reports come from `read_days` since. */
+  trimmedAt: integer('trimmed_at', { mode: 'timestamp' }),
 });
+
+/**
+ * Each sealed day's reads and unique (pairwise) readers per publisher, added page by page as the
+ * day is sealed into the ledger: what the read reports answer for days `reads` no longer keeps
+ * (READS_HOT_DAYS).
+ */
+export const readDays = sqliteTable(
+  'read_days',
+  {
+    publisherId: text('publisher_id').notNull(),
+    day: text('day').notNull(),
+    reads: integer('reads').notNull(),
+    readers: integer('readers').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.publisherId, t.day] }), index('read_days_day_idx').on(t.day)],
+);
 
 /**
  * A month whose ledger was archived (R2 or files) and checked against its signed statement: its

@@ -82,7 +82,7 @@ publisherPages.get('/publisher/:pid', (c) =>
           <Tiles
             items={[
               { label: 'Reads', value: report.reads.toLocaleString('en') },
-              { label: 'Unique readers', value: report.unique_readers.toLocaleString('en') },
+              { label: 'Unique readers', value: report.unique_readers?.toLocaleString('en') ?? '—' },
               { label: 'Days', value: String(report.days.length) },
             ]}
           />

@@ -2,13 +2,13 @@
  * @module The ledger's scheduled work: archive months whose statement is signed, seal ended days,
  * and trim `reads` to its hot days, each within a bounded budget of queries per run.
  */
-import { and, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { ledgerDays, ledgerMonths, payouts, reads } from '../../db/schema';
-import { DAY_MS, utcDay } from '../../domain/days';
 import { archiveMonth } from './archive';
 import { type Ledger, LedgerSlotBusy } from './ledger';
 import { sealClosedDays } from './seal';
+import { firstHotDay } from './settings';
 
 /** Pages (of SEAL_PAGE reads) one scheduled run may seal. */
 const RUN_PAGES = 100;
@@ -20,7 +20,7 @@ const TRIM_STATEMENTS = 40;
  * statements per run; returns how many days were emptied.
  */
 export async function trimHotReads(ctx: AppContext, ledger: Ledger): Promise<number> {
-  const cutoff = utcDay(new Date(ctx.now().getTime() - ledger.hotDays * DAY_MS));
+  const cutoff = firstHotDay(ctx.now(), ledger.hotDays);
   const days = await ctx.db
     .select({ day: ledgerDays.day })
     .from(ledgerDays)
@@ -36,6 +36,8 @@ export async function trimHotReads(ctx: AppContext, ledger: Ledger): Promise<num
   let statements = 0;
   let emptied = 0;
   for (const { day } of days) {
+    // Marked first: from now on the day's reports come from `read_days`, never from half its rows.
+    await ctx.db.update(ledgerDays).set({ trimmedAt: ctx.now() }).where(eq(ledgerDays.day, day));
     for (;;) {
       if (statements++ >= TRIM_STATEMENTS) return emptied;
       await ctx.db.run(

@@ -1,11 +1,12 @@
 /**
  * @module Sealing: each ended UTC day's reads copied from `reads` into the period ledger, in
  * bounded pages by rowid, at least once (a retried page inserts nothing twice) and counted exactly
- * once (the cursor and the count move together, compare-and-set), then the day marked sealed.
+ * once (the cursor, the count and the day's figures per publisher move together, compare-and-set),
+ * then the day marked sealed.
  */
 import { and, count, eq, gte, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
-import { ledgerDays } from '../../db/schema';
+import { ledgerDays, readDays, reads } from '../../db/schema';
 import { DAY_MS, utcDay } from '../../domain/days';
 import { monthBounds } from '../../domain/payout';
 import { wholeSeconds } from '../../domain/time';
@@ -97,11 +98,32 @@ export async function sealDay(
       continue;
     }
     await copyToLedger(ledger, day, page);
-    // A concurrent sealer that copied the same page first has moved the cursor: this one counts nothing.
-    await ctx.db
-      .update(ledgerDays)
-      .set({ cursor: Number(last.id), moved: sql`${ledgerDays.moved} + ${page.length}` })
-      .where(moved);
+    // The cursor moves and the page's figures are added in one batch, the figures only if this
+    // sealer's compare-and-set landed (`changes()` of the update just before): a concurrent sealer
+    // that copied the same page first has moved the cursor, and this one adds nothing. A reader
+    // counts once a day: on the page holding their first read of it (the subject/day index's min rowid).
+    await ctx.db.batch([
+      ctx.db
+        .update(ledgerDays)
+        .set({ cursor: Number(last.id), moved: sql`${ledgerDays.moved} + ${page.length}` })
+        .where(moved),
+      ctx.db
+        .insert(readDays)
+        .select(
+          sql`select r.publisher_id, r.day, count(*), sum(r.rowid = (select min(f.rowid) from ${reads} f
+                where f.publisher_id = r.publisher_id and f.subject = r.subject and f.day = r.day))
+              from ${reads} r where r.day = ${day} and r.rowid > ${state.cursor} and r.rowid <= ${Number(last.id)}
+                and changes() = 1
+              group by r.publisher_id`,
+        )
+        .onConflictDoUpdate({
+          target: [readDays.publisherId, readDays.day],
+          set: {
+            reads: sql`${readDays.reads} + excluded.reads`,
+            readers: sql`${readDays.readers} + excluded.readers`,
+          },
+        }),
+    ]);
   }
 }
 

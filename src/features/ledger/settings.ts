@@ -22,3 +22,8 @@ export function ledgerSettings(env: Record<string, unknown>): LedgerSettings {
     hotDays: wholeNumber(env, 'READS_HOT_DAYS', DEFAULT_HOT_DAYS, 1),
   };
 }
+
+/** The first day `reads` still holds whole: sealed days before it are trimmed from it. */
+export function firstHotDay(now: Date, hotDays: number): string {
+  return new Date(now.getTime() - hotDays * 86_400_000).toISOString().slice(0, 10);
+}

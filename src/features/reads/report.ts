@@ -3,10 +3,19 @@
  * per day, and every publisher's reads over a range (for admins and payouts).
  */
 import { and, asc, count, countDistinct, eq, gte, lte, sql, sum } from 'drizzle-orm';
-import type { UseCase } from '../../app/context';
-import { type PublisherRow, publishers, type READ_REFUSALS, readRefusals, reads } from '../../db/schema';
+import type { AppContext, UseCase } from '../../app/context';
+import {
+  ledgerDays,
+  type PublisherRow,
+  publishers,
+  type READ_REFUSALS,
+  readDays,
+  readRefusals,
+  reads,
+} from '../../db/schema';
 import { type DayRange, daysOf } from '../../domain/days';
 import type { AdminPrincipal } from '../admin';
+import { lastTrimmedDay } from '../ledger/trimmed';
 
 export interface DayCount {
   date: string;
@@ -18,8 +27,68 @@ export interface ReadsReport {
   from: string;
   to: string;
   reads: number;
-  unique_readers: number;
+  /** Null when the range reaches past the days `reads` keeps (see `pastHotDays`). */
+  unique_readers: number | null;
   days: DayCount[];
+}
+
+/**
+ * Whether a range reaches past the days `reads` still holds: with the period ledger, sealed days
+ * older than READS_HOT_DAYS leave it (docs/LEDGER.md), and their figures come from `read_days`,
+ * exact per publisher and day. A distinct count over such a range is not kept: it is null.
+ */
+async function pastHotDays(ctx: AppContext, range: DayRange): Promise<boolean> {
+  return (await lastTrimmedDay(ctx, range)) !== null;
+}
+
+/** The range's sealed days: answered from `read_days`; every other day from `reads`. */
+const sealedDaysOf = (range: DayRange) =>
+  sql`(select ${ledgerDays.day} from ${ledgerDays} where ${ledgerDays.sealedAt} is not null
+       and ${ledgerDays.day} >= ${range.from} and ${ledgerDays.day} <= ${range.to})`;
+
+/** Per-day reads and readers of one publisher (or, without one, per publisher), sealed days from `read_days`. */
+async function splitCounts(ctx: AppContext, range: DayRange, publisherId?: string) {
+  const sealed = sealedDaysOf(range);
+  const [fromDays, fromReads] = await ctx.db.batch([
+    ctx.db
+      .select({
+        publisherId: readDays.publisherId,
+        day: readDays.day,
+        reads: readDays.reads,
+        readers: readDays.readers,
+      })
+      .from(readDays)
+      .where(
+        and(
+          publisherId ? eq(readDays.publisherId, publisherId) : undefined,
+          gte(readDays.day, range.from),
+          lte(readDays.day, range.to),
+          sql`${readDays.day} in ${sealed}`,
+        ),
+      ),
+    ctx.db
+      .select({
+        publisherId: reads.publisherId,
+        day: reads.day,
+        reads: count(),
+        readers: countDistinct(reads.subject),
+      })
+      .from(reads)
+      .where(
+        and(
+          publisherId ? eq(reads.publisherId, publisherId) : undefined,
+          gte(reads.day, range.from),
+          lte(reads.day, range.to),
+          sql`${reads.day} not in ${sealed}`,
+        ),
+      )
+      .groupBy(reads.publisherId, reads.day),
+  ]);
+  return [...fromDays, ...fromReads].map((r) => ({
+    ...r,
+    reads: Number(r.reads),
+    readers: Number(r.readers),
+  }));
 }
 
 /**
@@ -32,6 +101,21 @@ export async function publisherReads({
   principal: publisher,
   input: range,
 }: UseCase<DayRange, PublisherRow>): Promise<ReadsReport> {
+  if (await pastHotDays(ctx, range)) {
+    const rows = await splitCounts(ctx, range, publisher.id);
+    const found = new Map(rows.map((d) => [d.day, d]));
+    return {
+      from: range.from,
+      to: range.to,
+      reads: rows.reduce((sum, d) => sum + d.reads, 0),
+      unique_readers: null,
+      days: daysOf(range).map((date) => ({
+        date,
+        reads: found.get(date)?.reads ?? 0,
+        unique_readers: found.get(date)?.readers ?? 0,
+      })),
+    };
+  }
   const where = and(
     eq(reads.publisherId, publisher.id),
     gte(reads.day, range.from),
@@ -63,24 +147,9 @@ export async function publisherReads({
   };
 }
 
-export interface PublisherReads {
-  publisherId: string;
-  name: string;
-  reads: number;
-  uniqueReaders: number;
-  /** Reads reported and not counted, by reason (see `recordRead`). */
-  refused: Partial<Record<(typeof READ_REFUSALS)[number], number>>;
-}
-
-/**
- * Reads and unique (pairwise) readers of every publisher over a day range, most read first. A
- * reader counts once per publisher; across publishers the same person has different pairwise ids.
- */
-export async function readsByPublisher({
-  ctx,
-  input: range,
-}: UseCase<DayRange, AdminPrincipal>): Promise<PublisherReads[]> {
-  const rows = await ctx.db
+/** Every publisher's reads and distinct readers over a range `reads` still holds whole. */
+function hotByPublisher(ctx: AppContext, range: DayRange) {
+  return ctx.db
     .select({
       publisherId: publishers.id,
       name: publishers.name,
@@ -94,6 +163,41 @@ export async function readsByPublisher({
     )
     .groupBy(publishers.id, publishers.name)
     .orderBy(sql`count(${reads.publisherId}) desc`, publishers.id);
+}
+
+/** The same over a range reaching past the hot days: sums of the days' figures, no distinct count. */
+async function splitByPublisher(ctx: AppContext, range: DayRange) {
+  const totals = new Map<string, number>();
+  for (const row of await splitCounts(ctx, range)) {
+    totals.set(row.publisherId, (totals.get(row.publisherId) ?? 0) + row.reads);
+  }
+  const all = await ctx.db.select({ publisherId: publishers.id, name: publishers.name }).from(publishers);
+  return all
+    .map((p) => ({ ...p, reads: totals.get(p.publisherId) ?? 0, uniqueReaders: null }))
+    .sort((x, y) => y.reads - x.reads || (x.publisherId < y.publisherId ? -1 : 1));
+}
+
+export interface PublisherReads {
+  publisherId: string;
+  name: string;
+  reads: number;
+  /** Null when the range reaches past the days `reads` keeps. */
+  uniqueReaders: number | null;
+  /** Reads reported and not counted, by reason (see `recordRead`). */
+  refused: Partial<Record<(typeof READ_REFUSALS)[number], number>>;
+}
+
+/**
+ * Reads and unique (pairwise) readers of every publisher over a day range, most read first. A
+ * reader counts once per publisher; across publishers the same person has different pairwise ids.
+ */
+export async function readsByPublisher({
+  ctx,
+  input: range,
+}: UseCase<DayRange, AdminPrincipal>): Promise<PublisherReads[]> {
+  const rows = (await pastHotDays(ctx, range))
+    ? await splitByPublisher(ctx, range)
+    : await hotByPublisher(ctx, range);
   const refusals = await ctx.db
     .select({
       publisherId: readRefusals.publisherId,
@@ -110,7 +214,7 @@ export async function readsByPublisher({
   return rows.map((r) => ({
     ...r,
     reads: Number(r.reads),
-    uniqueReaders: Number(r.uniqueReaders),
+    uniqueReaders: r.uniqueReaders === null ? null : Number(r.uniqueReaders),
     refused: refusedBy.get(r.publisherId) ?? {},
   }));
 }

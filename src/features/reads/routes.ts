@@ -48,7 +48,8 @@ const readsReportRoute = createRoute({
   summary: "The calling publisher's reads per UTC day",
   description:
     `Both dates included, at most ${MAX_RANGE_DAYS} days; default: the last 30 days up to today (UTC). ` +
-    "`unique_readers` of the range counts each reader once. Only the caller's own reads are visible.",
+    '`unique_readers` of the range counts each reader once (null when the range reaches past the days the ' +
+    "service keeps every read of: READS_HOT_DAYS with the reads ledger). Only the caller's own reads are visible.",
   security: publisherSecurity,
   middleware: [requirePublisher],
   request: {
@@ -115,7 +116,7 @@ const adminReadRoutes = new OpenAPIHono<AdminEnv>().openapi(adminReadsRoute, asy
         name: r.name,
         reads: r.reads,
         unique_readers: r.uniqueReaders,
-        reads_per_reader: r.uniqueReaders > 0 ? Math.round((r.reads / r.uniqueReaders) * 100) / 100 : null,
+        reads_per_reader: r.uniqueReaders ? Math.round((r.reads / r.uniqueReaders) * 100) / 100 : null,
         refused: Object.values(r.refused).reduce((a, b) => a + b, 0),
         refused_by_reason: Object.fromEntries(
           READ_REFUSALS.map((reason) => [reason, r.refused[reason] ?? 0]),

@@ -50,10 +50,14 @@ export const ReadsReportSchema = z
         id: z.string().openapi({ example: 'pub_abcdefghijklmnopqrst' }),
         name: z.string(),
         reads: count,
-        unique_readers: count.openapi({ description: 'Distinct readers (pairwise ids) of this publisher.' }),
+        unique_readers: count.nullable().openapi({
+          description:
+            'Distinct readers (pairwise ids) of this publisher. Null when the range reaches past the days the ' +
+            'service keeps every read of (READS_HOT_DAYS, with the reads ledger): reads stay exact, per day.',
+        }),
         reads_per_reader: z.number().nullable().openapi({
           description:
-            'reads / unique_readers (2 decimals): a share raised by few readers stands out. Null without reads.',
+            'reads / unique_readers (2 decimals): a share raised by few readers stands out. Null without reads, or when unique_readers is null.',
         }),
         refused: count.openapi({ description: 'Reads reported and not counted, all reasons.' }),
         refused_by_reason: z
@@ -93,7 +97,15 @@ export const PublisherReadsSchema = z
     from: z.string(),
     to: z.string(),
     reads: z.number().int(),
-    unique_readers: z.number().int(),
+    unique_readers: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({
+        description:
+          'Distinct readers over the whole range. Null when the range reaches past the days the service keeps ' +
+          "every read of (READS_HOT_DAYS, with the reads ledger): each day's figures stay exact.",
+      }),
     days: z.array(z.object({ date: z.string(), reads: z.number().int(), unique_readers: z.number().int() })),
   })
   .openapi('PublisherReads');

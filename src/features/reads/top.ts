@@ -1,8 +1,15 @@
-/** @module A publisher's most read articles over a day range, one SQL aggregate over its (publisher, day) index. */
+/**
+ * @module A publisher's most read articles over a day range (its days `reads` still holds), one SQL
+ * aggregate over its (publisher, day) index.
+ */
 import { and, count, countDistinct, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { reads } from '../../db/schema';
 import type { DayRange } from '../../domain/days';
+import { lastTrimmedDay } from '../ledger/trimmed';
+
+const dayAfter = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 export interface TopArticle {
   articleId: string;
@@ -19,6 +26,9 @@ export async function topArticles(
   range: DayRange,
   limit = 10,
 ): Promise<TopArticle[]> {
+  // Articles are not kept per day once a day leaves `reads` (READS_HOT_DAYS, with the reads ledger).
+  const trimmed = await lastTrimmedDay(ctx, range);
+  const from = trimmed === null ? range.from : dayAfter(trimmed);
   const rows = await ctx.db
     .select({
       articleId: reads.articleId,
@@ -28,7 +38,7 @@ export async function topArticles(
       uniqueReaders: countDistinct(reads.subject),
     })
     .from(reads)
-    .where(and(eq(reads.publisherId, publisherId), gte(reads.day, range.from), lte(reads.day, range.to)))
+    .where(and(eq(reads.publisherId, publisherId), gte(reads.day, from), lte(reads.day, range.to)))
     .groupBy(reads.articleId)
     .orderBy(desc(count()), reads.articleId)
     .limit(limit);
