@@ -192,3 +192,32 @@ describe('the period ledger', () => {
     expect(forged.failed?.name).toBe('subtree_root');
   });
 });
+
+describe('the sealing budget', () => {
+  it('seals a little each run and picks up where the last run stopped, counting every read once', async () => {
+    const small = await startNodeDoor(
+      { LEDGER_SEAL_PAGES: '2' },
+      { clock: () => new Date('2026-11-20T12:00:00Z'), ledger: { shards: 1 } },
+    );
+    try {
+      const p = await createPublisher(small, 'Budget Daily', ['https://budget.example']);
+      await small.query(
+        sql`with recursive n(i) as (select 0 union all select i + 1 from n where i < 4499)
+            insert into reads (publisher_id, subject, article_id, day, membership, article_bound, created_at)
+            select ${p.publisher.id}, 'prw_' || i, 'story', '2026-11-0' || (1 + i % 3), 'paid', 1, 0 from n`,
+      );
+      const runs: number[] = [];
+      for (let run = 0; run < 10; run++) runs.push((await runLedgerJobs(small.ctx))?.sealed ?? -1);
+      // 1,500 reads a day are two pages, then the empty page that seals the day: two pages a run
+      // seal the days after the 2nd, 3rd and 5th runs.
+      expect(runs).toEqual([0, 1, 1, 0, 1, 0, 0, 0, 0, 0]);
+      const days = await small.query<{ moved: number; sealed_at: number | null }>(
+        sql`select moved, sealed_at from ledger_days order by day`,
+      );
+      expect(days.map((d) => d.moved)).toEqual([1500, 1500, 1500]);
+      expect(days.every((d) => d.sealed_at !== null)).toBe(true);
+    } finally {
+      small.close();
+    }
+  });
+});

@@ -69,8 +69,12 @@ describe('ledger placement', () => {
   });
 
   it('reads its settings, refusing nonsense', () => {
-    expect(ledgerSettings({})).toEqual({ shards: 1, hotDays: 62 });
-    expect(ledgerSettings({ LEDGER_SHARDS: '4', READS_HOT_DAYS: '2' })).toEqual({ shards: 4, hotDays: 2 });
+    expect(ledgerSettings({})).toEqual({ shards: 1, hotDays: 62, sealPages: 100 });
+    expect(ledgerSettings({ LEDGER_SHARDS: '4', READS_HOT_DAYS: '2', LEDGER_SEAL_PAGES: '10' })).toEqual({
+      shards: 4,
+      hotDays: 2,
+      sealPages: 10,
+    });
     expect(() => ledgerSettings({ LEDGER_SHARDS: '0' })).toThrow(/LEDGER_SHARDS/);
     expect(() => ledgerSettings({ READS_HOT_DAYS: '1.5' })).toThrow(/READS_HOT_DAYS/);
   });

@@ -19,7 +19,9 @@ const readingRoute = createRoute({
   operationId: 'listMyReads',
   tags: ['Readers'],
   summary: 'Your reading: what the reader read, on every publisher',
-  description: 'Newest first, 20 per page; pass `next_cursor` back as `cursor` for the next page.',
+  description:
+    'Newest first, 20 per page; pass `next_cursor` back as `cursor` for the next page. Where the service ' +
+    'runs the reads ledger, the history covers the last READS_HOT_DAYS days (docs/LEDGER.md).',
   security: readerSecurity,
   middleware: [requireReader],
   request: { query: z.object({ cursor: z.string().max(2000).optional() }) },

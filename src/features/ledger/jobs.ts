@@ -10,8 +10,6 @@ import { type Ledger, LedgerSlotBusy } from './ledger';
 import { sealClosedDays } from './seal';
 import { firstHotDay } from './settings';
 
-/** Pages (of SEAL_PAGE reads) one scheduled run may seal. */
-const RUN_PAGES = 100;
 const TRIM_PAGE = 5_000;
 const TRIM_STATEMENTS = 40;
 
@@ -60,7 +58,7 @@ export async function trimHotReads(ctx: AppContext, ledger: Ledger): Promise<num
 export async function runLedgerJobs(ctx: AppContext) {
   const { ledger } = ctx;
   if (!ledger) return null;
-  const budget = { pages: RUN_PAGES };
+  const budget = { pages: ledger.sealPages };
   const pending = await ctx.db
     .selectDistinct({ month: payouts.month })
     .from(payouts)

@@ -45,6 +45,8 @@ export interface Ledger {
   readonly shards: number;
   /** Days a read stays in the service database's `reads` after its day was sealed. */
   readonly hotDays: number;
+  /** Pages one scheduled run may seal. */
+  readonly sealPages: number;
   readonly archive: ArchiveStore;
   /** The database of a month's shard, its tables made and its month claimed on first use. */
   open(month: string, shard: number): Promise<LedgerDb>;

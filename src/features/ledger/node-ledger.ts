@@ -82,7 +82,7 @@ function libsqlLedger(client: Client): LedgerDb {
 export function nodeLedger(env: Record<string, string | undefined>): Ledger | undefined {
   const template = env.LEDGER_DATABASE_URL;
   if (!template) return undefined;
-  const { shards, hotDays } = ledgerSettings(env);
+  const { shards, hotDays, sealPages } = ledgerSettings(env);
   const problem = templateProblem(template, shards);
   if (problem) throw new Error(`LEDGER_DATABASE_URL ${problem}`);
   const clients = new Map<string, { close(): void; db: LedgerDb }>();
@@ -108,6 +108,7 @@ export function nodeLedger(env: Record<string, string | undefined>): Ledger | un
   return {
     shards,
     hotDays,
+    sealPages,
     archive: directoryArchive(env.LEDGER_ARCHIVE_DIR ?? 'data/ledger-archive'),
     async open(month, shard) {
       const url = ledgerUrl(template, month, shard);

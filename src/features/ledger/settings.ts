@@ -3,6 +3,8 @@
 export interface LedgerSettings {
   shards: number;
   hotDays: number;
+  /** Pages of 1,000 reads one scheduled run may seal (about 4 D1 queries a page). */
+  sealPages: number;
 }
 
 /** Keeps two months hot by default: the month being read and the last, until its statement. */
@@ -20,6 +22,7 @@ export function ledgerSettings(env: Record<string, unknown>): LedgerSettings {
   return {
     shards: wholeNumber(env, 'LEDGER_SHARDS', 1, 1),
     hotDays: wholeNumber(env, 'READS_HOT_DAYS', DEFAULT_HOT_DAYS, 1),
+    sealPages: wholeNumber(env, 'LEDGER_SEAL_PAGES', 100, 1),
   };
 }
 

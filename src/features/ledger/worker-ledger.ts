@@ -56,7 +56,7 @@ export function workerLedger(env: Record<string, unknown>): Ledger | undefined {
   if (!bucket || typeof bucket.put !== 'function') {
     throw new Error('The ledger needs an R2 bucket bound as LEDGER_ARCHIVE for its closed months');
   }
-  const { shards, hotDays } = ledgerSettings(env);
+  const { shards, hotDays, sealPages } = ledgerSettings(env);
   ringSlot('2000-01', 0, shards, bindings.length); // refuses a ring too small for two months
   const dbs = new Map<number, LedgerDb>();
   const dbOf = (month: string, shard: number) => {
@@ -71,6 +71,7 @@ export function workerLedger(env: Record<string, unknown>): Ledger | undefined {
   return {
     shards,
     hotDays,
+    sealPages,
     archive: r2Archive(bucket),
     open(month, shard) {
       const { db, name } = dbOf(month, shard);

@@ -95,7 +95,14 @@ accountPages.get('/account/reading', async (c) => {
     principal: who,
     input: { cursor: c.req.query('cursor') },
   });
-  return renderPage(c, <ReadingView rows={page.data.map(readingRow)} next={page.nextCursor} />);
+  return renderPage(
+    c,
+    <ReadingView
+      rows={page.data.map(readingRow)}
+      next={page.nextCursor}
+      keptDays={c.get('ctx').ledger?.hotDays}
+    />,
+  );
 });
 
 // A download for the signed-in browser itself: nothing changes, so no form and no CSRF token.

@@ -131,10 +131,17 @@ export const ReadingSection: FC<{ rows: ReadingRow[]; more: boolean }> = ({ rows
 );
 
 /** `/account/reading`: every read, newest first, a page at a time. */
-export const ReadingView: FC<{ rows: ReadingRow[]; next: string | null }> = ({ rows, next }) => (
+export const ReadingView: FC<{ rows: ReadingRow[]; next: string | null; keptDays?: number | undefined }> = ({
+  rows,
+  next,
+  keptDays,
+}) => (
   <Layout title="Your reading" signedIn>
     <h1>Your reading</h1>
-    <p class="lead">What you read on OnePass member sites, newest first.</p>
+    <p class="lead">
+      What you read on OnePass member sites, newest first
+      {keptDays ? `, over the last ${keptDays} days (older reading is not kept with your account)` : ''}.
+    </p>
     {rows.length === 0 ? <p>Nothing yet.</p> : <ReadingList rows={rows} />}
     <div class="actions">
       {next ? <a href={`/account/reading?cursor=${encodeURIComponent(next)}`}>Older</a> : null}
