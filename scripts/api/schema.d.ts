@@ -488,7 +488,7 @@ export interface paths {
         };
         /**
          * Your reading: what the reader read, on every publisher
-         * @description Newest first, 20 per page; pass `next_cursor` back as `cursor` for the next page.
+         * @description Newest first, 20 per page; pass `next_cursor` back as `cursor` for the next page. Where the service runs the reads ledger, the history covers the last READS_HOT_DAYS days (docs/LEDGER.md).
          */
         get: operations["listMyReads"];
         put?: never;

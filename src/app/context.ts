@@ -1,7 +1,7 @@
 /** @module The request-independent context every use-case receives (db, config, clock, logger), and the use-case shape. */
 import type { Context } from 'hono';
 import type { Db } from '../db/client';
-import type { Ledger } from '../features/ledger/ledger';
+import type { Ledger } from '../features/ledger';
 import type { WebhookTransport } from '../features/webhooks/transport';
 import type { Config } from './config';
 import type { Logger } from './logger';

@@ -1,7 +1,7 @@
 /** @module Scheduled work, the same on both doors: reconcile with Stripe, webhooks, send due mail, record the day's metrics, the reads ledger, prune old limit windows. */
 import { reconcileStripe } from '../features/billing';
 import { recordDailyMetrics } from '../features/console';
-import { runLedgerJobs } from '../features/ledger/jobs';
+import { runLedgerJobs } from '../features/ledger';
 import { pruneRateLimits } from '../features/limits';
 import { deliverOutbox, type MailSender, senderFor } from '../features/mail';
 import { runWebhookJobs } from '../features/webhooks';

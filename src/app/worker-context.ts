@@ -5,7 +5,7 @@
 import { createClient } from '@libsql/client/web';
 import { type Db, d1Db, libsqlDb } from '../db/client';
 import { VIEWER_PATH } from '../features/docs/viewer';
-import { workerLedger } from '../features/ledger/worker-ledger';
+import { workerLedger } from '../features/ledger';
 import { type Config, loadConfig } from './config';
 import type { AppContext, RateLimitBinding } from './context';
 import { consoleLogger } from './logger';

@@ -7,7 +7,7 @@ import { LeafTree, type StatementLeaf } from '@onepass/verify/statement';
 import type { AppContext } from '../../app/context';
 import { invalidRequest } from '../../app/errors';
 import { base64urlText } from '../../lib/encoding';
-import { monthLeafSource } from '../ledger/leaves';
+import { monthLeafSource } from '../ledger';
 
 /**
  * Every publisher's subtree over the month, by one walk of its leaves in tree order (publisher,

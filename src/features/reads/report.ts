@@ -15,7 +15,7 @@ import {
 } from '../../db/schema';
 import { type DayRange, daysOf } from '../../domain/days';
 import type { AdminPrincipal } from '../admin';
-import { lastTrimmedDay } from '../ledger/trimmed';
+import { lastTrimmedDay } from '../ledger';
 
 export interface DayCount {
   date: string;

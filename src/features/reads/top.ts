@@ -6,7 +6,7 @@ import { and, count, countDistinct, desc, eq, gte, lte, sql } from 'drizzle-orm'
 import type { AppContext } from '../../app/context';
 import { reads } from '../../db/schema';
 import type { DayRange } from '../../domain/days';
-import { lastTrimmedDay } from '../ledger/trimmed';
+import { lastTrimmedDay } from '../ledger';
 
 const dayAfter = (day: string) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
