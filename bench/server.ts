@@ -63,10 +63,13 @@ export async function startDoor(
   return { url, adminKey: secrets.ADMIN_API_KEY, ...child };
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onepass-bench-'));
   const dbFile = path.join(dir, 'bench.db');
-  const door = await startDoor(dbFile, env);
+  const door = await startDoor(dbFile, env, nodeArgs);
   return {
     ...door,
     dbFile,

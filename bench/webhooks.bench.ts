@@ -17,7 +17,9 @@ import { EmulatorControl, type SignedDelivery } from '../tools/stripe-emulator/c
 import { runAutocannon, target } from './lib';
 import { json, startScript, startServer } from './server';
 
-const READERS = Number(process.env.BENCH_WEBHOOK_READERS ?? 100);
+// 300 subscriptions: 1,800 handled first deliveries, long enough for a steady rate (100 gave runs
+// of under a second, whose ratios swung between 0.4× and 1.1×).
+const READERS = Number(process.env.BENCH_WEBHOOK_READERS ?? 300);
 const CONNECTIONS = 8;
 const HEALTH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -35,7 +37,13 @@ const perSecond = (r: autocannon.Result) => r.requests.total / r.duration;
 
 const emu = await startEmulator();
 const control = new EmulatorControl(emu.url);
-const server = await startServer({ STRIPE_API_BASE: emu.url, LIMIT_SIGNUPS: '0/1h' });
+// BENCH_WEBHOOK_PROFILE=<dir>: the service runs under --cpu-prof and stops right after the first
+// deliveries, so the profile's last seconds are theirs (summarise with bench/profile-summary.ts).
+const PROFILE_DIR = process.env.BENCH_WEBHOOK_PROFILE;
+const server = await startServer(
+  { STRIPE_API_BASE: emu.url, LIMIT_SIGNUPS: '0/1h' },
+  PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
+);
 
 process.stdout.write(`  setting up ${READERS} subscriptions through the emulator`);
 for (let i = 0; i < READERS; i++) {
@@ -95,7 +103,26 @@ const health = (base = server.url) =>
 
 await runAutocannon({ url: `${server.url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
 const health1 = await health();
+await control.resetRequests();
 const first = await deliverAll(deliveries);
+const serviceCalls = await control.requests();
+if (PROFILE_DIR) {
+  console.log(`  first deliveries: ${Math.round(first.rate)} ev/s; profile in ${PROFILE_DIR}`);
+  if (process.env.BENCH_WEBHOOK_PROFILE_DUPLICATES) {
+    // Then duplicates only, for a few seconds: the profile's last seconds are theirs instead.
+    const again = await deliverAll([
+      ...deliveries,
+      ...deliveries,
+      ...deliveries,
+      ...deliveries,
+      ...deliveries,
+    ]);
+    console.log(`  duplicates: ${Math.round(again.rate)} ev/s`);
+  }
+  await server.stop();
+  await emu.stop();
+  process.exit(0);
+}
 const duplicates = await deliverAll(deliveries);
 const health2 = await health();
 const baseline = (perSecond(health1) + perSecond(health2)) / 2;
@@ -110,7 +137,9 @@ const floor = await startScript(
 );
 await runAutocannon({ url: `${floorUrl}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
 const floorHealth = perSecond(await health(floorUrl));
+await control.resetRequests();
 const floorFirst = await deliverAll(deliveries, `${floorUrl}/webhook`);
+const floorCalls = await control.requests();
 const floorDuplicates = await deliverAll(deliveries, `${floorUrl}/webhook`);
 await floor.stop();
 /** Events a database records as processed: both servers must have done the same work. */
@@ -138,6 +167,16 @@ console.log(
   `  non-200 answers: ${first.failures + duplicates.failures + floorFirst.failures + floorDuplicates.failures}`,
 );
 console.log(`  events recorded as processed: service ${recorded.service}, floor ${recorded.floor}`);
+/** Stripe API calls per recorded event on first delivery, and the routes they went to. */
+const calls = (by: Record<string, number>, events: number) => {
+  const total = Object.values(by).reduce((a, b) => a + b, 0);
+  const routes = Object.entries(by)
+    .sort((a, b) => b[1] - a[1])
+    .map(([route, n]) => `${route} ${(n / events).toFixed(2)}`);
+  return `${(total / events).toFixed(2)} (${routes.join(', ')})`;
+};
+console.log(`  Stripe calls per event, service: ${calls(serviceCalls, recorded.service)}`);
+console.log(`  Stripe calls per event, floor:   ${calls(floorCalls, recorded.floor)}`);
 console.log(
   '  (the floor does only the mandated work: signature, dedupe read, re-fetch, membership read, one transaction)',
 );

@@ -3,7 +3,8 @@
  * no ORM, no Stripe SDK, no validation, no logging) that does only the work every handled event
  * needs: check the Stripe signature, parse the event, look its id up for dedupe, re-fetch the
  * subscription from the Stripe API (the emulator, over a keep-alive connection), read the
- * membership, and write the new status with the processed-event record in one transaction.
+ * membership, and write the new status with the processed-event record in one transaction, read
+ * again and retried when a concurrent delivery moved the membership's version on first.
  * `bench/webhooks.bench.ts` measures it against its own bare health route.
  *
  *   node --import tsx bench/floor/webhook-server.ts <database file> <port> <Stripe API base URL>
@@ -82,32 +83,42 @@ async function handle(header: string, body: string): Promise<number> {
   if (seen.get(event.id)) return 200;
   const subscriptionId = subscriptionOf(event);
   if (!subscriptionId) return 200;
-  const sub = await fetchSubscription(subscriptionId);
-  const now = Math.floor(Date.now() / 1000);
-  const row = membership.get(sub.metadata?.reader_id ?? null, sub.customer) as
-    | { reader_id: string; status: string; version: number }
-    | undefined;
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    if (row) update.run(sub.status, sub.id, event.id, now, row.reader_id, row.version);
-    const outcome = row ? 'applied' : 'unmatched';
-    record.run(
-      event.id,
-      event.type,
-      event.created,
-      row?.reader_id ?? null,
-      outcome,
-      row?.status ?? null,
-      sub.status,
-      'webhook',
-      now,
-    );
-    db.exec('COMMIT');
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
+  // A concurrent delivery about the same membership may move its version on between the read and
+  // the write: then the write lands nothing, and the event is read again and retried, as it must be
+  // (recording it unapplied would lose the change).
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (attempt > 0 && seen.get(event.id)) return 200;
+    const sub = await fetchSubscription(subscriptionId);
+    const now = Math.floor(Date.now() / 1000);
+    const row = membership.get(sub.metadata?.reader_id ?? null, sub.customer) as
+      | { reader_id: string; status: string; version: number }
+      | undefined;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      if (row && update.run(sub.status, sub.id, event.id, now, row.reader_id, row.version).changes === 0) {
+        db.exec('ROLLBACK');
+        continue;
+      }
+      const outcome = row ? 'applied' : 'unmatched';
+      record.run(
+        event.id,
+        event.type,
+        event.created,
+        row?.reader_id ?? null,
+        outcome,
+        row?.status ?? null,
+        sub.status,
+        'webhook',
+        now,
+      );
+      db.exec('COMMIT');
+      return 200;
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
   }
-  return 200;
+  return 500;
 }
 
 serveBare(Number(port), async (req, body) => ({

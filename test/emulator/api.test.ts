@@ -197,3 +197,19 @@ describe('Stripe wire behaviour', () => {
     });
   });
 });
+
+describe('the request counter (for benchmarks)', () => {
+  it('counts the API requests answered by method and route, refused ones included, until reset', async () => {
+    await h.control.resetRequests();
+    const customer = await h.stripe.customers.create({ email: 'count@example.com' });
+    await h.stripe.customers.retrieve(customer.id);
+    await h.stripe.customers.retrieve(customer.id);
+    await expect(h.stripe.customers.retrieve('cus_missing')).rejects.toThrow();
+    expect(await h.control.requests()).toEqual({
+      'POST /v1/customers': 1,
+      'GET /v1/customers/:id': 3,
+    });
+    await h.control.resetRequests();
+    expect(await h.control.requests()).toEqual({});
+  });
+});

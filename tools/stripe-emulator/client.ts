@@ -85,6 +85,15 @@ export class EmulatorControl {
     return this.call<{ now: number; iso: string }>('GET', '/clock');
   }
 
+  /** API requests answered since start or the last `resetRequests`, by method and route. */
+  requests() {
+    return this.call<{ data: Record<string, number> }>('GET', '/requests').then((r) => r.data);
+  }
+
+  resetRequests() {
+    return this.call<{ data: Record<string, number> }>('POST', '/requests/reset', {});
+  }
+
   /** Moves the clock by `seconds` or to `to` (unix seconds); returns the new time and the events that fell due. */
   advance(by: { seconds: number } | { to: number }) {
     return this.call<{ now: number; events: Stripe.Event[] }>('POST', '/clock/advance', by);

@@ -19,4 +19,6 @@ export interface EmulatorContext {
   request: Stripe.Event.Request | null;
   /** Called for every new event, after it is stored (webhook delivery hooks in here). */
   onEvent: (event: Stripe.Event) => void;
+  /** API requests answered, by method and route (`GET /v1/subscriptions/:id`), for benchmarks. */
+  readonly apiCalls: Map<string, number>;
 }

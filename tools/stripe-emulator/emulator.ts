@@ -53,6 +53,7 @@ export class Emulator {
       state: createState(settings.now),
       request: null,
       onEvent: (event) => this.webhooks.onEvent(event),
+      apiCalls: new Map(),
     };
     this.offset = settings.now - wallClock();
   }

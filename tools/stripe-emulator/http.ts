@@ -87,6 +87,8 @@ export function apiRoute(ctx: EmulatorContext, handler: ApiHandler) {
     const method = c.req.method;
     const path = new URL(c.req.url).pathname;
     const key = method === 'POST' ? (c.req.header('idempotency-key') ?? null) : null;
+    const route = `${method} ${c.req.routePath}`;
+    ctx.apiCalls.set(route, (ctx.apiCalls.get(route) ?? 0) + 1);
     let fingerprint = '';
     try {
       authenticate(c.req.header('authorization'), ctx.config.secretKey);

@@ -80,6 +80,13 @@ export function controlRoutes(emulator: Emulator): Hono {
     }),
   );
 
+  // API requests answered since start or the last reset, by method and route.
+  app.get('/_emulator/requests', (c) => c.json({ data: Object.fromEntries(ctx.apiCalls) }));
+  app.post('/_emulator/requests/reset', (c) => {
+    ctx.apiCalls.clear();
+    return c.json({ data: {} });
+  });
+
   app.get('/_emulator/clock', (c) =>
     c.json({ now: ctx.state.now, iso: new Date(ctx.state.now * 1000).toISOString() }),
   );

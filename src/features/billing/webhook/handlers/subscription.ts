@@ -57,10 +57,14 @@ export async function fromSubscription(
   // order the customer's events arrive in: its subscriptions are over with it.
   // Deleting a customer cancels its subscriptions first, so the subscription's own deletion is
   // usually the first word of it: one that ended during its trial asks whether that is why.
+  // Stripe cancels a customer's live subscriptions when it deletes the customer, so only a
+  // subscription that is over can belong to a deleted customer: a live one needs no lookup.
   const trialEnd = stripeTrialEnd(fetched);
+  const over = fetched.status === 'canceled' || fetched.status === 'incomplete_expired';
   const endedInTrial = fetched.status === 'canceled' && trialEnd !== null && trialEnd > ctx.now();
   if (
     customerId &&
+    over &&
     (customerId !== target.row.stripeCustomerId || endedInTrial) &&
     (await customerDeleted(ctx, customerId))
   ) {
@@ -71,9 +75,12 @@ export async function fromSubscription(
     };
   }
   // A second subscription for the reader is ended at once; the membership follows the one kept.
-  const kept = SHOWS_NEW_SUBSCRIPTION.has(event.type)
-    ? await endDuplicateSubscriptions(ctx, target, fetched, event.id)
-    : null;
+  // The event that first linked this subscription looked already (Checkout's completion and the
+  // subscription's creation announce the same one), so a linked subscription is not looked at again.
+  const kept =
+    SHOWS_NEW_SUBSCRIPTION.has(event.type) && target.row.stripeSubscriptionId !== fetched.id
+      ? await endDuplicateSubscriptions(ctx, target, fetched, event.id)
+      : null;
   const sub = await governingSubscription(ctx, kept ?? fetched, target.row.stripeSubscriptionId);
   const snapshot = toSnapshot(ctx.config, sub);
   const inputs = { now: ctx.now(), graceDays: ctx.config.graceDays, failedAt: hints.failedAt ?? null };
