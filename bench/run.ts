@@ -5,6 +5,8 @@ const benches = [
   './webhooks.bench.ts',
   './bundle.bench.ts',
   './workerd.bench.ts',
+  './ledger.bench.ts',
+  './ledger-seal.bench.ts',
 ];
 const only = process.argv.slice(2);
 for (const bench of benches) {
