@@ -37,7 +37,12 @@ async function fetchAll(door: Door, key: string, month: string, limit: number) {
   return { ...first, leaves, next_cursor: null, pages };
 }
 
-function verifyOn(door: Door, doc: { statement: string; leaves: StatementLeaf[] }, publisherId: string) {
+/** The SDK's own check of a statement and leaves, against the door's JWKS and issuer. */
+export function verifyOn(
+  door: Door,
+  doc: { statement: string; leaves: StatementLeaf[] },
+  publisherId: string,
+) {
   return verifyStatement({
     statement: doc.statement,
     leaves: doc.leaves,

@@ -7,12 +7,13 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type StatementLeaf, verifyStatement } from '@onepass/verify/statement';
+import type { StatementLeaf } from '@onepass/verify/statement';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeChunk, encodeChunk } from '../../src/features/ledger/archive-format';
 import { runLedgerJobs } from '../../src/features/ledger/jobs';
 import { sealDay } from '../../src/features/ledger/seal';
+import { verifyOn } from '../journeys/statements';
 import { createPublisher } from '../support/door';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
@@ -48,12 +49,7 @@ async function statementOf(key: string) {
 }
 
 const verify = (doc: { statement: string; leaves: StatementLeaf[] }, publisherId: string) =>
-  verifyStatement({
-    ...doc,
-    publisherId,
-    issuer: door.base,
-    fetch: (input, init) => door.fetch(input as string, init),
-  });
+  verifyOn(door, doc, publisherId);
 
 const count = async (statement: ReturnType<typeof sql>) =>
   Number((await door.query<{ n: number }>(statement))[0]?.n);

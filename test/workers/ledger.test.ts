@@ -5,13 +5,14 @@
  * statements verify, the archived one from R2.
  */
 import { env } from 'cloudflare:test';
-import { type StatementLeaf, verifyStatement } from '@onepass/verify/statement';
+import type { StatementLeaf } from '@onepass/verify/statement';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { contextFromBindings, type WorkerBindings } from '../../src/app/worker-context';
 import { d1Db } from '../../src/db/client';
 import { runLedgerJobs } from '../../src/features/ledger/jobs';
 import { ringSlot, shardOf } from '../../src/features/ledger/partition';
+import { verifyOn } from '../journeys/statements';
 import { createPublisher } from '../support/door';
 import { workersDoor as door } from '../support/workers-door';
 
@@ -33,12 +34,7 @@ async function statementOf(key: string, month: string) {
 }
 
 const verify = (doc: { statement: string; leaves: StatementLeaf[] }, publisherId: string) =>
-  verifyStatement({
-    ...doc,
-    publisherId,
-    issuer: door.base,
-    fetch: (input, init) => door.fetch(input as string, init),
-  });
+  verifyOn(door, doc, publisherId);
 
 describe('the period ledger on D1 and R2', () => {
   it('rings its D1 bindings: a slot is reused only after its month is archived', async () => {
