@@ -217,3 +217,44 @@ describe('the sealing budget', () => {
     }
   });
 });
+
+describe('a month whose ledger does not match its signed statement', () => {
+  it('is not archived, keeps its ledger, and holds up no other work', async () => {
+    const d = await startNodeDoor(
+      {},
+      { clock: () => new Date('2026-12-10T12:00:00Z'), ledger: { shards: 1 } },
+    );
+    try {
+      const p = await createPublisher(d, 'Mismatch Daily', ['https://mismatch.example']);
+      await d.query(
+        sql`insert into reads (publisher_id, subject, article_id, day, membership, article_bound, created_at)
+            values (${p.publisher.id}, 'prw_1', 'a', '2026-11-05', 'paid', 1, 0),
+                   (${p.publisher.id}, 'prw_1', 'b', '2026-12-05', 'paid', 1, 0)`,
+      );
+      // A signed statement of November whose line claims another subtree than the ledger holds.
+      await d.query(
+        sql`insert into payouts (id, month, currency, amount, reads, created_at, created_by, root, statement)
+            values ('pay_mismatchaaaaaaaaaaaa', '2026-11', 'EUR', 10, 1, 0, 'ak_x', ${'0'.repeat(64)}, 'x.y.z')`,
+      );
+      await d.query(
+        sql`insert into payout_lines (payout_id, publisher_id, publisher_name, reads, amount, root)
+            values ('pay_mismatchaaaaaaaaaaaa', ${p.publisher.id}, 'Mismatch Daily', 1, 10, ${'f'.repeat(64)})`,
+      );
+      const result = await runLedgerJobs(d.ctx);
+      expect(result?.archived).toEqual([]);
+      // November was sealed by the archive's attempt, December's day by the run after it.
+      expect(result?.sealed).toBe(1);
+      const sealed = await d.query<{ day: string; moved: number }>(
+        sql`select day, moved from ledger_days where moved > 0 and sealed_at is not null order by day`,
+      );
+      expect(sealed).toEqual([
+        { day: '2026-11-05', moved: 1 },
+        { day: '2026-12-05', moved: 1 },
+      ]);
+      expect(await d.query(sql`select month from ledger_months`)).toEqual([]);
+      expect(existsSync(path.join(d.dir, 'ledger', '2026-11-0.db'))).toBe(true);
+    } finally {
+      d.close();
+    }
+  });
+});

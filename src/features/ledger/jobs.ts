@@ -72,7 +72,15 @@ export async function runLedgerJobs(ctx: AppContext) {
     .limit(3);
   const archived: string[] = [];
   for (const { month } of pending) {
-    if (await archiveMonth(ctx, ledger, month, budget)) archived.push(month);
+    // One month that cannot be archived (its ledger does not match its statement) holds up no other work.
+    const done = await archiveMonth(ctx, ledger, month, budget).catch((err: unknown) => {
+      ctx.logger.error('archiving a ledger month failed', {
+        month,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return null;
+    });
+    if (done) archived.push(month);
   }
   const sealed = await sealClosedDays(ctx, ledger, budget).catch((err: unknown) => {
     if (!(err instanceof LedgerSlotBusy)) throw err;

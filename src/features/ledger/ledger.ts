@@ -65,19 +65,32 @@ export class LedgerSlotBusy extends Error {
   }
 }
 
+/** Claims checked in this process or isolate: re-checked after a minute, as another may have released the slot. */
+const claims = new Map<string, number>();
+const CLAIM_TTL_MS = 60_000;
+
 /** Makes the tables and claims the database for `month`, or throws LedgerSlotBusy. */
 export async function claimLedgerDb(db: LedgerDb, slot: string, month: string): Promise<LedgerDb> {
+  const key = `${slot} ${month}`;
+  if ((claims.get(key) ?? 0) > Date.now()) return db;
   await db.batch(LEDGER_DDL.map((ddl) => sql.raw(ddl)));
   await db.run(sql`insert or ignore into ledger_meta (id, month) values (1, ${month})`);
   const [meta] = await db.all<{ month: string }>(sql`select month from ledger_meta where id = 1`);
   if (meta?.month !== month) throw new LedgerSlotBusy(slot, meta?.month ?? '?', month);
+  claims.set(key, Date.now() + CLAIM_TTL_MS);
   return db;
+}
+
+/** Forgets the claims of a slot (it was just released). */
+export function forgetClaims(slot: string): void {
+  for (const key of claims.keys()) if (key.startsWith(`${slot} `)) claims.delete(key);
 }
 
 const EMPTY_PAGE = 5_000;
 
 /** Deletes a released month's rows in bounded statements, then its claim. */
-export async function emptyLedgerDb(db: LedgerDb): Promise<void> {
+export async function emptyLedgerDb(db: LedgerDb, slot: string): Promise<void> {
+  forgetClaims(slot);
   for (;;) {
     const [row] = await db.all<{ found: number }>(sql`select exists (select 1 from ledger_reads) as found`);
     if (!row || Number(row.found) === 0) break;

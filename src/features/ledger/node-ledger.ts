@@ -12,6 +12,7 @@ import {
   type ArchiveStore,
   claimLedgerDb,
   emptyLedgerDb,
+  forgetClaims,
   type Ledger,
   type LedgerDb,
   toQuery,
@@ -116,10 +117,12 @@ export function nodeLedger(env: Record<string, string | undefined>): Ledger | un
     },
     async release(month, shard) {
       const url = ledgerUrl(template, month, shard);
+      const slot = url.replace(/\?.*$/, '');
       if (!url.startsWith('file:')) {
-        await emptyLedgerDb((await connect(url)).db);
+        await emptyLedgerDb((await connect(url)).db, slot);
         return;
       }
+      forgetClaims(slot);
       // A file per month: closed and removed whole.
       clients.get(url)?.close();
       clients.delete(url);

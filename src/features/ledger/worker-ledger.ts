@@ -78,7 +78,8 @@ export function workerLedger(env: Record<string, unknown>): Ledger | undefined {
       return claimLedgerDb(db, name, month);
     },
     async release(month, shard) {
-      await emptyLedgerDb(dbOf(month, shard).db);
+      const { db, name } = dbOf(month, shard);
+      await emptyLedgerDb(db, name);
     },
   };
 }
