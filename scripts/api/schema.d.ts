@@ -1361,6 +1361,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the reads ledger stands: sealed days, the backlog, months and their archive
+         * @description The last 12 months with sealed days, newest first. Without a ledger, `enabled` is false.
+         */
+        get: operations["getLedgerStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users": {
         parameters: {
             query?: never;
@@ -2509,6 +2529,41 @@ export interface components {
                 /** @description Readers whose membership is a gift now. */
                 live_members: number;
             };
+        };
+        LedgerStatus: {
+            /** @description Whether the service runs the reads ledger (docs/LEDGER.md). */
+            enabled: boolean;
+            /** @description Ledger databases per month (LEDGER_SHARDS). */
+            shards: number | null;
+            /** @description Days a sealed day stays in `reads` (READS_HOT_DAYS). */
+            hot_days: number | null;
+            /**
+             * @description The latest sealed day.
+             * @example 2026-12-03
+             */
+            sealed_through: string | null;
+            /**
+             * @description The latest day whose reads left `reads`.
+             * @example 2026-12-03
+             */
+            trimmed_through: string | null;
+            /** @description Ended days whose reads wait to be sealed, oldest first (at most 31). More than a day or two means the scheduled runs cannot keep up (raise LEDGER_SEAL_PAGES) or a ring slot still holds an unarchived month. */
+            backlog: string[];
+            months: {
+                /** @example 2026-11 */
+                month: string;
+                days_sealed: number;
+                /** @description Reads sealed into the month’s ledger. */
+                reads: number;
+                /** @description A signed statement of the month exists: it can be archived. */
+                statement_signed: boolean;
+                /**
+                 * Format: date-time
+                 * @description When the month was archived and its databases released.
+                 * @example 2026-12-11T22:50:00Z
+                 */
+                archived_at: string | null;
+            }[];
         };
         AdminUser: {
             email: string;
@@ -7409,6 +7464,35 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLedgerStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ledger */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerStatus"];
                 };
             };
             /** @description Not authenticated */

@@ -15,6 +15,7 @@ import { consoleApiRoutes, consoleRoutes } from '../features/console';
 import { docsRoutes } from '../features/docs/routes';
 import { giftPages, giftRoutes } from '../features/gifts';
 import { importRoutes } from '../features/imports';
+import { ledgerRoutes } from '../features/ledger';
 import { memberRoutes } from '../features/members/routes';
 import { showError, showFailure } from '../features/pages';
 import { pageRoutes } from '../features/pages/routes';
@@ -133,6 +134,7 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     .route('/', payoutRoutes)
     .route('/', publisherStatementRoutes)
     .route('/', adminRoutes)
+    .route('/', ledgerRoutes)
     .route('/', consoleApiRoutes)
     .route('/', importRoutes)
     .route('/', auditRoutes)

@@ -167,6 +167,26 @@ describe('the period ledger', () => {
     const manifest = JSON.parse(readFileSync(path.join(door.dir, 'archive', month?.manifest ?? ''), 'utf8'));
     expect(manifest.publishers[a.publisher.id].reads).toBe(19 * 130 + 1);
 
+    const status = await door.call('GET', '/v1/admin/ledger', { token: door.adminKey });
+    expect(status.status, status.text).toBe(200);
+    expect(status.json).toMatchObject({
+      enabled: true,
+      shards: 2,
+      hot_days: 10,
+      // November was sealed whole for its statement; days without reads leave nothing to trim.
+      sealed_through: '2026-11-30',
+      trimmed_through: '2026-11-20',
+      backlog: [],
+    });
+    expect(status.json.months).toHaveLength(1);
+    expect(status.json.months[0]).toMatchObject({
+      month: '2026-11',
+      days_sealed: 30,
+      reads: 19 * 133 + 1,
+      statement_signed: true,
+      archived_at: expect.stringMatching(/^2026-12-02T/),
+    });
+
     const after = await statementOf(a.api_key);
     expect(after).toEqual(before);
     expect((await verify(after, a.publisher.id)).ok).toBe(true);
@@ -202,6 +222,9 @@ describe('the sealing budget', () => {
             insert into reads (publisher_id, subject, article_id, day, membership, article_bound, created_at)
             select ${p.publisher.id}, 'prw_' || i, 'story', '2026-11-0' || (1 + i % 3), 'paid', 1, 0 from n`,
       );
+      // Before any run: every ended day waits.
+      const waiting = await small.call('GET', '/v1/admin/ledger', { token: small.adminKey });
+      expect(waiting.json.backlog).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
       const runs: number[] = [];
       for (let run = 0; run < 10; run++) runs.push((await runLedgerJobs(small.ctx))?.sealed ?? -1);
       // 1,500 reads a day are two pages, then the empty page that seals the day: two pages a run
@@ -255,6 +278,28 @@ describe('a month whose ledger does not match its signed statement', () => {
       expect(existsSync(path.join(d.dir, 'ledger', '2026-11-0.db'))).toBe(true);
     } finally {
       d.close();
+    }
+  });
+});
+
+describe('without a ledger', () => {
+  it('says so on GET /v1/admin/ledger', async () => {
+    const plain = await startNodeDoor();
+    try {
+      const status = await plain.call('GET', '/v1/admin/ledger', { token: plain.adminKey });
+      expect(status.status, status.text).toBe(200);
+      expect(status.json).toEqual({
+        enabled: false,
+        shards: null,
+        hot_days: null,
+        sealed_through: null,
+        trimmed_through: null,
+        backlog: [],
+        months: [],
+      });
+      expect((await plain.call('GET', '/v1/admin/ledger')).status).toBe(401);
+    } finally {
+      plain.close();
     }
   });
 });

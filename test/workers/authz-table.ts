@@ -92,6 +92,7 @@ export const ROUTES: Record<string, { kind: Kind; sample: (f: Fixture) => Sample
     sample: (f) => ({ path: `/v1/admin/payouts/${f.payoutId}` }),
   },
   'GET /v1/admin/metrics': { kind: 'admin-read', sample: () => ({ path: '/v1/admin/metrics' }) },
+  'GET /v1/admin/ledger': { kind: 'admin-read', sample: () => ({ path: '/v1/admin/ledger' }) },
   'POST /v1/admin/stripe/reconcile': {
     kind: 'admin-write',
     sample: () => ({ path: '/v1/admin/stripe/reconcile' }),

@@ -81,6 +81,13 @@ describe('the period ledger on D1 and R2', () => {
     expect(manifest).not.toBeNull();
     expect(JSON.parse((await manifest?.text()) ?? '{}').publishers[p.publisher.id].reads).toBe(120);
 
+    const status = await door.call('GET', '/v1/admin/ledger', { token: door.adminKey });
+    expect(status.status, status.text).toBe(200);
+    expect(status.json).toMatchObject({ enabled: true, shards: 2, hot_days: 62 });
+    const months = new Map(status.json.months.map((m: { month: string }) => [m.month, m]));
+    expect(months.get('1998-01')).toMatchObject({ days_sealed: 31, reads: 120, statement_signed: true });
+    expect((months.get('1998-01') as { archived_at: string | null }).archived_at).not.toBeNull();
+
     const again = await pay('1998-07');
     expect(again.status, again.text).toBe(201);
     expect(again.json.reads).toBe(40);

@@ -7,5 +7,7 @@
 export { runLedgerJobs } from './jobs';
 export { type MonthLeafSource, monthLeafSource } from './leaves';
 export { type ArchiveStore, type Ledger, LedgerSlotBusy } from './ledger';
+export { ledgerRoutes } from './routes';
+export { type LedgerStatus, ledgerStatus } from './status';
 export { lastTrimmedDay } from './trimmed';
 export { workerLedger } from './worker-ledger';

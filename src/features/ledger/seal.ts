@@ -150,11 +150,10 @@ export async function sealMonth(
 }
 
 /**
- * The scheduled part: seals every ended day that still has rows in `reads` and is not sealed yet,
- * oldest first, as far as the budget goes (a seek per distinct day, on the day index). Returns the
- * days it sealed.
+ * The ended days that still have rows in `reads` and are not sealed, oldest first: a seek per
+ * distinct day on the day index, so as many queries as `reads` holds days (its hot days).
  */
-export async function sealClosedDays(ctx: AppContext, ledger: Ledger, budget: SealBudget): Promise<number> {
+export async function* unsealedEndedDays(ctx: AppContext): AsyncGenerator<string> {
   const firstDay = async (after: string | null) => {
     const [row] = await ctx.db.all<{ day: string | null }>(
       after === null
@@ -165,7 +164,7 @@ export async function sealClosedDays(ctx: AppContext, ledger: Ledger, budget: Se
   };
   const last = lastClosedDay(ctx.now());
   let day = await firstDay(null);
-  if (day === null) return 0;
+  if (day === null) return;
   const sealed = new Set(
     (
       await ctx.db
@@ -174,9 +173,16 @@ export async function sealClosedDays(ctx: AppContext, ledger: Ledger, budget: Se
         .where(and(isNotNull(ledgerDays.sealedAt), gte(ledgerDays.day, day)))
     ).map((r) => r.day),
   );
+  for (; day !== null && day <= last; day = await firstDay(day)) if (!sealed.has(day)) yield day;
+}
+
+/**
+ * The scheduled part: seals the ended days not sealed yet, oldest first, as far as the budget
+ * goes. Returns the days it sealed.
+ */
+export async function sealClosedDays(ctx: AppContext, ledger: Ledger, budget: SealBudget): Promise<number> {
   let days = 0;
-  for (; day !== null && day <= last; day = await firstDay(day)) {
-    if (sealed.has(day)) continue;
+  for await (const day of unsealedEndedDays(ctx)) {
     if (!(await sealDay(ctx, ledger, day, budget))) break;
     days++;
   }
