@@ -96,4 +96,38 @@ describe('the period ledger on D1 and R2', () => {
     expect((await verify(jan, p.publisher.id)).ok).toBe(true);
     expect((await verify(await statementOf(p.api_key, '1998-07'), p.publisher.id)).ok).toBe(true);
   });
+
+  it('reads a shard whose slot holds another month as empty, and releases only its own month’s slots', async () => {
+    // Two publishers in different shards: P reads in 1997-08 only, Q in 1997-02 only (one ring group,
+    // which the test above leaves unused).
+    const p = await createPublisher(door, 'Shard P Daily', ['https://shard-p.example']);
+    let q = await createPublisher(door, 'Shard Q Daily', ['https://shard-q.example']);
+    for (let i = 0; shardOf(q.publisher.id, 2) === shardOf(p.publisher.id, 2); i++) {
+      q = await createPublisher(door, `Shard Q Daily ${i}`, [`https://shard-q${i}.example`]);
+    }
+    expect(ringSlot('1997-02', 0, 2, 12)).toBe(ringSlot('1997-08', 0, 2, 12));
+    await seed(q.publisher.id, '1997-02', 30);
+    await seed(p.publisher.id, '1997-08', 20);
+    const pay = (month: string) =>
+      door.call('POST', '/v1/admin/payouts', {
+        token: door.adminKey,
+        body: { month, amount: 100, currency: 'EUR' },
+      });
+    const ctx = await contextFromBindings(env as unknown as WorkerBindings);
+    const ledger = ctx.ledger;
+    if (!ledger) throw new Error('no ledger');
+    // February seals into Q's slot only; August's statement then needs P's slot alone, which is free.
+    const { sealMonth } = await import('../../src/features/ledger/seal');
+    expect(await sealMonth(ctx, ledger, '1997-02', { pages: 100 })).toBe(true);
+    const august = await pay('1997-08');
+    expect(august.status, august.text).toBe(201);
+    expect(august.json.reads).toBe(20);
+    // February's statement and archive release February's slot, and leave August's rows where they are.
+    expect((await pay('1997-02')).status).toBe(201);
+    const jobs = await runLedgerJobs({ ...ctx, now: () => new Date('1997-09-02T12:00:00Z') });
+    expect(jobs?.archived).toContain('1997-02');
+    const doc = await statementOf(p.api_key, '1997-08');
+    expect(doc.leaves).toHaveLength(20);
+    expect((await verify(doc, p.publisher.id)).ok).toBe(true);
+  });
 });

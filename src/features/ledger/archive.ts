@@ -18,7 +18,7 @@ import {
   manifestKey,
 } from './archive-format';
 import { readChunk } from './archive-read';
-import { walkLedgerDb } from './leaves';
+import { shardToRead, walkLedgerDb } from './leaves';
 import type { Ledger } from './ledger';
 import { type SealBudget, sealMonth } from './seal';
 
@@ -53,7 +53,9 @@ async function writeChunks(ledger: Ledger, month: string): Promise<ArchiveManife
     manifest.reads += current.tree.count;
   };
   for (let shard = 0; shard < ledger.shards; shard++) {
-    for await (const page of walkLedgerDb(await ledger.open(month, shard))) {
+    const db = await shardToRead(ledger, month, shard);
+    if (!db) continue;
+    for await (const page of walkLedgerDb(db)) {
       for (const { publisherId, ...leaf } of page) {
         if (current?.id !== publisherId) {
           await finish();

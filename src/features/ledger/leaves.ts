@@ -112,14 +112,30 @@ export async function* walkLedgerDb(db: LedgerDb): AsyncGenerator<PublisherLeaf[
   }
 }
 
+/**
+ * A month's shard to read, or null when its ring slot holds another month: then no read of this
+ * month was ever sealed into it (sealing one would have claimed the slot), so the shard is empty.
+ */
+export async function shardToRead(ledger: Ledger, month: string, shard: number): Promise<LedgerDb | null> {
+  try {
+    return await ledger.open(month, shard);
+  } catch (err) {
+    if (err instanceof LedgerSlotBusy) return null;
+    throw err;
+  }
+}
+
 function ledgerSource(ledger: Ledger, month: string): MonthLeafSource {
   return {
     async *walk() {
-      for (let shard = 0; shard < ledger.shards; shard++)
-        yield* walkLedgerDb(await ledger.open(month, shard));
+      for (let shard = 0; shard < ledger.shards; shard++) {
+        const db = await shardToRead(ledger, month, shard);
+        if (db) yield* walkLedgerDb(db);
+      }
     },
     async leaves(publisherId, after, limit) {
-      const db = await ledger.open(month, shardOf(publisherId, ledger.shards));
+      const db = await shardToRead(ledger, month, shardOf(publisherId, ledger.shards));
+      if (!db) return [];
       const rows = await db.all<{ subject: string; article_id: string; day: number }>(
         sql`select r.subject, r.article_id, r.day from ledger_reads r
             where r.publisher_no = (select no from ledger_publishers where id = ${publisherId})

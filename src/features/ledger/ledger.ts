@@ -88,9 +88,15 @@ export function forgetClaims(slot: string): void {
 
 const EMPTY_PAGE = 5_000;
 
-/** Deletes a released month's rows in bounded statements, then its claim. */
-export async function emptyLedgerDb(db: LedgerDb, slot: string): Promise<void> {
+/**
+ * Deletes a released month's rows in bounded statements, then its claim. A database that holds
+ * another month (a ring slot this month never used) is left alone: its rows are that month's.
+ */
+export async function emptyLedgerDb(db: LedgerDb, slot: string, month: string): Promise<void> {
   forgetClaims(slot);
+  await db.batch(LEDGER_DDL.map((ddl) => sql.raw(ddl)));
+  const [meta] = await db.all<{ month: string }>(sql`select month from ledger_meta where id = 1`);
+  if (meta && meta.month !== month) return;
   for (;;) {
     const [row] = await db.all<{ found: number }>(sql`select exists (select 1 from ledger_reads) as found`);
     if (!row || Number(row.found) === 0) break;

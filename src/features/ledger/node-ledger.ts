@@ -119,7 +119,7 @@ export function nodeLedger(env: Record<string, string | undefined>): Ledger | un
       const url = ledgerUrl(template, month, shard);
       const slot = url.replace(/\?.*$/, '');
       if (!url.startsWith('file:')) {
-        await emptyLedgerDb((await connect(url)).db, slot);
+        await emptyLedgerDb((await connect(url)).db, slot, month);
         return;
       }
       forgetClaims(slot);

@@ -79,7 +79,7 @@ export function workerLedger(env: Record<string, unknown>): Ledger | undefined {
     },
     async release(month, shard) {
       const { db, name } = dbOf(month, shard);
-      await emptyLedgerDb(db, name);
+      await emptyLedgerDb(db, name, month);
     },
   };
 }
