@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeChunk, encodeChunk } from '../../src/features/ledger/archive-format';
 import { runLedgerJobs } from '../../src/features/ledger/jobs';
+import { monthLeafSource } from '../../src/features/ledger/leaves';
 import { sealDay } from '../../src/features/ledger/seal';
 import { verifyOn } from '../journeys/statements';
 import { createPublisher } from '../support/door';
@@ -156,6 +157,8 @@ describe('the period ledger', () => {
 
   it('archives the month, frees its databases, and serves provable leaves from the archive', async () => {
     const before = await statementOf(a.api_key);
+    // A reader of the ledger that overlaps the archive's release: taken before, used after.
+    const stale = await monthLeafSource(door.ctx, '2026-11');
     const result = await runLedgerJobs(door.ctx);
     expect(result?.archived).toEqual(['2026-11']);
     const [month] = await door.query<{ reads: number; manifest: string }>(
@@ -186,6 +189,13 @@ describe('the period ledger', () => {
       statement_signed: true,
       archived_at: expect.stringMatching(/^2026-12-02T/),
     });
+
+    // Its page is read again from the archive; its walk is refused, so nothing is signed from it.
+    expect(await stale.leaves(a.publisher.id, null, 5)).toEqual(before.leaves.slice(0, 5));
+    const walk = async () => {
+      for await (const _ of stale.walk());
+    };
+    await expect(walk()).rejects.toMatchObject({ code: 'conflict' });
 
     const after = await statementOf(a.api_key);
     expect(after).toEqual(before);

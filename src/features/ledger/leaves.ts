@@ -125,23 +125,44 @@ export async function shardToRead(ledger: Ledger, month: string, shard: number):
   }
 }
 
-function ledgerSource(ledger: Ledger, month: string): MonthLeafSource {
+/** The manifest key of an archived month, or null. */
+async function archivedManifest(ctx: AppContext, month: string): Promise<string | null> {
+  const [row] = await ctx.db
+    .select({ manifest: ledgerMonths.manifest })
+    .from(ledgerMonths)
+    .where(eq(ledgerMonths.month, month))
+    .limit(1);
+  return row?.manifest ?? null;
+}
+
+/**
+ * The month's shard databases. The archive records a month before it releases its databases, so a
+ * read that finds the month archived once it is done may have overlapped the release: a walk is
+ * then refused (409, nothing is signed from it) and a page is read again from the archive.
+ */
+function ledgerSource(ctx: AppContext, ledger: Ledger, month: string): MonthLeafSource {
   return {
     async *walk() {
       for (let shard = 0; shard < ledger.shards; shard++) {
         const db = await shardToRead(ledger, month, shard);
         if (db) yield* walkLedgerDb(db);
       }
+      if (await archivedManifest(ctx, month)) {
+        throw new ApiError('conflict', `The ledger of ${month} was archived while it was read; try again.`);
+      }
     },
     async leaves(publisherId, after, limit) {
       const db = await shardToRead(ledger, month, shardOf(publisherId, ledger.shards));
-      if (!db) return [];
-      const rows = await db.all<{ subject: string; article_id: string; day: number }>(
-        sql`select r.subject, r.article_id, r.day from ledger_reads r
-            where r.publisher_no = (select no from ledger_publishers where id = ${publisherId})
-            ${after ? sql`and (r.subject, r.article_id, r.day) > (${after.subject}, ${after.article_id}, ${dayNumber(after.day)})` : sql``}
-            order by r.subject, r.article_id, r.day limit ${limit}`,
-      );
+      const rows = db
+        ? await db.all<{ subject: string; article_id: string; day: number }>(
+            sql`select r.subject, r.article_id, r.day from ledger_reads r
+                where r.publisher_no = (select no from ledger_publishers where id = ${publisherId})
+                ${after ? sql`and (r.subject, r.article_id, r.day) > (${after.subject}, ${after.article_id}, ${dayNumber(after.day)})` : sql``}
+                order by r.subject, r.article_id, r.day limit ${limit}`,
+          )
+        : [];
+      const manifest = await archivedManifest(ctx, month);
+      if (manifest) return archivedLeaves(ledger.archive, manifest).leaves(publisherId, after, limit);
       return rows.map((r) => ({
         subject: r.subject,
         article_id: r.article_id,
@@ -160,8 +181,8 @@ export async function monthLeafSource(ctx: AppContext, month: string): Promise<M
   if (!bounds) throw new Error(`not a month: ${month}`);
   const { ledger } = ctx;
   if (!ledger) return hotSource(ctx, bounds.first, bounds.next);
-  const [archived] = await ctx.db.select().from(ledgerMonths).where(eq(ledgerMonths.month, month)).limit(1);
-  if (archived) return archivedLeaves(ledger.archive, archived.manifest);
+  const archived = await archivedManifest(ctx, month);
+  if (archived) return archivedLeaves(ledger.archive, archived);
   const sealed = await sealMonth(ctx, ledger, month, { pages: REQUEST_SEAL_PAGES }).catch((err: unknown) => {
     if (!(err instanceof LedgerSlotBusy)) throw err;
     throw new ApiError(
@@ -176,5 +197,5 @@ export async function monthLeafSource(ctx: AppContext, month: string): Promise<M
       `The reads of ${month} are still being sealed into the ledger; try again in a few minutes.`,
     );
   }
-  return ledgerSource(ledger, month);
+  return ledgerSource(ctx, ledger, month);
 }
