@@ -95,13 +95,18 @@ const EMPTY_PAGE = 5_000;
 export async function emptyLedgerDb(db: LedgerDb, slot: string, month: string): Promise<void> {
   forgetClaims(slot);
   await db.batch(LEDGER_DDL.map((ddl) => sql.raw(ddl)));
-  const [meta] = await db.all<{ month: string }>(sql`select month from ledger_meta where id = 1`);
-  if (meta && meta.month !== month) return;
+  // Every delete is conditional: a later month that claims the slot meanwhile keeps its rows.
+  const ours = sql`not exists (select 1 from ledger_meta where month <> ${month})`;
   for (;;) {
-    const [row] = await db.all<{ found: number }>(sql`select exists (select 1 from ledger_reads) as found`);
+    const [row] = await db.all<{ found: number }>(
+      sql`select exists (select 1 from ledger_reads where ${ours}) as found`,
+    );
     if (!row || Number(row.found) === 0) break;
-    await db.run(sql`delete from ledger_reads where (publisher_no, subject, article_id, day) in
+    await db.run(sql`delete from ledger_reads where ${ours} and (publisher_no, subject, article_id, day) in
       (select publisher_no, subject, article_id, day from ledger_reads limit ${EMPTY_PAGE})`);
   }
-  await db.batch([sql`delete from ledger_publishers`, sql`delete from ledger_meta`]);
+  await db.batch([
+    sql`delete from ledger_publishers where ${ours}`,
+    sql`delete from ledger_meta where month = ${month}`,
+  ]);
 }
