@@ -62,7 +62,7 @@ function fileLedger(driver: LocalDriver): LedgerDb {
 }
 
 /** A remote ledger database (Turso, sqld) through `@libsql/client`. */
-function libsqlLedger(client: Client): LedgerDb {
+export function libsqlLedger(client: Client): LedgerDb {
   const statement = (query: Parameters<typeof toQuery>[0]) => {
     const { sql, params } = toQuery(query);
     return { sql, args: params as InArgs };
