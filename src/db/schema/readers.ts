@@ -80,8 +80,22 @@ export const memberships = sqliteTable(
     index('memberships_status_period_end_idx').on(t.status, t.currentPeriodEnd),
     index('memberships_status_updated_idx').on(t.status, t.updatedAt),
     index('memberships_subscription_idx').on(t.stripeSubscriptionId),
+    // The metrics' members still in a trial, a comp or a grace period now: bounded ranges.
+    index('memberships_status_trial_end_idx').on(t.status, t.trialEndsAt),
+    index('memberships_status_comp_idx').on(t.status, t.compUntil),
+    index('memberships_status_grace_idx').on(t.status, t.graceUntil),
   ],
 );
+
+/**
+ * Memberships of readers not deleted, by stored status, kept by triggers (migration 0023) in the
+ * same transaction as every change: the metrics count members from here and a few bounded
+ * ranges, never by reading every membership.
+ */
+export const memberCounts = sqliteTable('member_counts', {
+  status: text('status', { enum: MEMBERSHIP_STATUSES }).primaryKey(),
+  n: integer('n').notNull(),
+});
 
 /**
  * One row per person who has ever had a free trial: a keyed hash (HMAC under PAIRWISE_SECRET) of

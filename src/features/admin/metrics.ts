@@ -1,15 +1,16 @@
 /**
  * @module Business numbers for admins, each an SQL aggregate (no rows are loaded into memory):
- * members by effective status now, the trial cohort of a period and its conversion, churn, paying
- * members. Definitions are in docs/OPERATIONS.md.
+ * members by effective status now and paying members (from running counts and bounded ranges, not
+ * a read of every membership), the trial cohort of a period and its conversion, churn. Definitions
+ * are in docs/OPERATIONS.md.
  */
 
-import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
-import { effectiveStatusSql } from '../../db/memberships';
+import { membersNow } from '../../db/member-counts';
 import { memberships, readers, stripeEvents } from '../../db/schema';
 import { type DayRange, rangeInstants } from '../../domain/days';
-import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../../domain/membership';
+import type { MembershipStatus } from '../../domain/membership';
 import { epochSeconds } from '../../domain/time';
 import { type GiftMetrics, giftMetrics } from '../gifts';
 import type { AdminPrincipal } from './actors';
@@ -33,15 +34,9 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
   const { start, end } = rangeInstants(range);
   const from = epochSeconds(start);
   const to = epochSeconds(end);
-  const status = effectiveStatusSql(now);
   const everPaid = sql`exists (select 1 from ${stripeEvents} where ${stripeEvents.readerId} = ${memberships.readerId} and ${stripeEvents.statusAfter} in ${PAID_STATUSES})`;
-  const [byStatus, [cohort], [churn], [paying], giftFigures] = await Promise.all([
-    ctx.db
-      .select({ status, n: count() })
-      .from(memberships)
-      .innerJoin(readers, eq(readers.id, memberships.readerId))
-      .where(isNull(readers.deletedAt))
-      .groupBy(status),
+  const [current, [cohort], [churn], giftFigures] = await Promise.all([
+    membersNow(ctx.db, now),
     ctx.db
       .select({
         started: count(),
@@ -65,21 +60,9 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
           or (${memberships.status} = 'canceled' and ${memberships.currentPeriodEnd} >= ${from}
               and ${memberships.currentPeriodEnd} < ${to} and ${memberships.currentPeriodEnd} <= ${t}))`,
       ),
-    ctx.db
-      .select({ n: count() })
-      .from(memberships)
-      .innerJoin(readers, eq(readers.id, memberships.readerId))
-      .where(
-        sql`${readers.deletedAt} is null and (${memberships.status} = 'active'
-          or (${memberships.status} = 'past_due' and coalesce(${memberships.graceUntil}, 0) > ${t}))`,
-      ),
     giftMetrics(ctx, { start, end }),
   ]);
-  const members = Object.fromEntries(MEMBERSHIP_STATUSES.map((s) => [s, 0])) as Record<
-    MembershipStatus,
-    number
-  >;
-  for (const row of byStatus) if (row.status in members) members[row.status] = Number(row.n);
+  const { members, activePaying } = current;
   const trialsStarted = Number(cohort?.started ?? 0);
   const trialsConverted = Number(cohort?.converted ?? 0);
   return {
@@ -89,7 +72,7 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
     conversionRate:
       trialsStarted === 0 ? null : Math.round((trialsConverted / trialsStarted) * 10_000) / 10_000,
     churned: Number(churn?.n ?? 0),
-    activePaying: Number(paying?.n ?? 0),
+    activePaying,
     gifts: giftFigures,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
-import { effectiveStatusSql } from '../../db/memberships';
+import { membersNow } from '../../db/member-counts';
 import { dailyMetrics, jobState, memberships, readers, trialClaims } from '../../db/schema';
 import { type DayRange, daysOf, rangeInstants, utcDay } from '../../domain/days';
 import { MEMBERSHIP_STATUSES, type Plan } from '../../domain/membership';
@@ -141,15 +141,8 @@ export async function recordDailyMetrics(ctx: AppContext): Promise<boolean> {
     .returning({ name: jobState.name });
   if (claimed.length === 0) return false;
   const day = utcDay(now);
-  const status = effectiveStatusSql(now);
-  const byStatus = await ctx.db
-    .select({ status, n: count() })
-    .from(memberships)
-    .innerJoin(readers, eq(readers.id, memberships.readerId))
-    .where(isNull(readers.deletedAt))
-    .groupBy(status);
-  const counts = new Map(byStatus.map((r) => [r.status, Number(r.n)]));
-  const values = MEMBERSHIP_STATUSES.map((s) => ({ day, metric: `members.${s}`, value: counts.get(s) ?? 0 }));
+  const { members } = await membersNow(ctx.db, now);
+  const values = MEMBERSHIP_STATUSES.map((s) => ({ day, metric: `members.${s}`, value: members[s] }));
   const mrr = await monthlyRecurringRevenue(ctx);
   if (mrr) values.push({ day, metric: 'mrr', value: mrr.amount });
   await ctx.db
