@@ -1,7 +1,8 @@
 /**
  * @module The reads ledger on a remote libSQL database (the Hrana server, as Turso or sqld would
  * serve it): the Node door's remote ledger adapter under the real sealing, statement and archive.
- * One Hrana server is one database, so the ledger here is that one database for its one month.
+ * One Hrana server is one database, so the ledger here is that one database for its one month, and
+ * the service's own database is a second server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,15 +19,22 @@ import { type HranaServer, startHranaServer } from '../support/hrana';
 import { type NodeDoor, startNodeDoor } from '../support/node-door';
 
 let server: HranaServer;
+let serviceServer: HranaServer;
 let client: Client;
 let door: NodeDoor;
 let archiveDir: string;
 
 beforeAll(async () => {
   server = await startHranaServer();
+  // The service database is remote too: sealing's batch (the cursor and the day's figures,
+  // `changes()` between them) runs over Hrana as it would over Turso.
+  serviceServer = await startHranaServer();
   client = createClient({ url: server.url });
   archiveDir = mkdtempSync(path.join(tmpdir(), 'onepass-remote-archive-'));
-  door = await startNodeDoor({}, { clock: () => new Date('2026-12-03T12:00:00Z') });
+  door = await startNodeDoor(
+    { DATABASE_URL: serviceServer.url, LOG_LEVEL: 'warn' },
+    { clock: () => new Date('2026-12-03T12:00:00Z') },
+  );
   const db = libsqlLedger(client);
   const ledger: Ledger = {
     shards: 1,
@@ -44,6 +52,7 @@ afterAll(async () => {
   door?.close();
   client?.close();
   await server?.close();
+  await serviceServer?.close();
   rmSync(archiveDir, { recursive: true, force: true });
 });
 
@@ -64,6 +73,13 @@ describe('the reads ledger on remote libSQL (Hrana)', () => {
     expect(made.json.reads).toBe(2500);
     const remote = await client.execute('select count(*) as n from ledger_reads');
     expect(Number(remote.rows[0]?.n)).toBe(2500);
+    const figures = await door.query<{ reads: number; readers: number }>(
+      sql`select sum(reads) as reads, sum(readers) as readers from read_days where publisher_id = ${p.publisher.id}`,
+    );
+    const truth = await door.query<{ n: number }>(
+      sql`select count(*) as n from (select distinct subject, day from reads where publisher_id = ${p.publisher.id})`,
+    );
+    expect(figures[0]).toEqual({ reads: 2500, readers: truth[0]?.n });
 
     const fetchAll = async () => {
       const answer = await door.call('GET', '/v1/publisher/statements/2026-11?limit=5000', {
