@@ -9,6 +9,7 @@ import { addressJourney } from '../journeys/address';
 import { devicesJourney } from '../journeys/devices';
 import { emailSignInJourney } from '../journeys/email-sign-in';
 import { importsJourney } from '../journeys/imports';
+import { memberCountsJourney } from '../journeys/member-counts';
 import { meterJourney } from '../journeys/meter';
 import { passkeysJourney } from '../journeys/passkeys';
 import { readerJourney } from '../journeys/reader';
@@ -42,6 +43,7 @@ addressJourney(() => door);
 meterJourney(() => door);
 titlesJourney(() => door);
 importsJourney(() => door);
+memberCountsJourney(() => door);
 
 describe('integrity on a remote database (every request its own connection)', () => {
   it('refuses an orphan row through another client, and cascades a delete', async () => {
