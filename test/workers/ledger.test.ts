@@ -33,6 +33,13 @@ async function statementOf(key: string, month: string) {
   return answer.json as { statement: string; leaves: StatementLeaf[] };
 }
 
+/** The month's statement in euros, made (201) or answered again (200). */
+const pay = (month: string) =>
+  door.call('POST', '/v1/admin/payouts', {
+    token: door.adminKey,
+    body: { month, amount: 1000, currency: 'EUR' },
+  });
+
 const verify = (doc: { statement: string; leaves: StatementLeaf[] }, publisherId: string) =>
   verifyOn(door, doc, publisherId);
 
@@ -41,11 +48,6 @@ describe('the period ledger on D1 and R2', () => {
     const p = await createPublisher(door, 'Ring Daily', ['https://ring.example']);
     await seed(p.publisher.id, '1998-01', 120);
     await seed(p.publisher.id, '1998-07', 40);
-    const pay = (month: string) =>
-      door.call('POST', '/v1/admin/payouts', {
-        token: door.adminKey,
-        body: { month, amount: 1000, currency: 'EUR' },
-      });
 
     const january = await pay('1998-01');
     expect(january.status, january.text).toBe(201);
@@ -108,11 +110,6 @@ describe('the period ledger on D1 and R2', () => {
     expect(ringSlot('1997-02', 0, 2, 12)).toBe(ringSlot('1997-08', 0, 2, 12));
     await seed(q.publisher.id, '1997-02', 30);
     await seed(p.publisher.id, '1997-08', 20);
-    const pay = (month: string) =>
-      door.call('POST', '/v1/admin/payouts', {
-        token: door.adminKey,
-        body: { month, amount: 100, currency: 'EUR' },
-      });
     const ctx = await contextFromBindings(env as unknown as WorkerBindings);
     const ledger = ctx.ledger;
     if (!ledger) throw new Error('no ledger');
