@@ -18,6 +18,8 @@ export async function signInByMail(
   const subject =
     (await inbox
       .locator('article.mail', { hasText: `To ${email}` })
+      // The newest sign-in (or sign-up) mail: a welcome mail to a new account may arrive after it.
+      .filter({ hasText: /sign-(in|up) code/ })
       .first()
       .getByRole('heading')
       .textContent()) ?? '';

@@ -18,7 +18,8 @@ describe('foreign-key triggers', () => {
       .map((name) => readFileSync(new URL(name, dir), 'utf8'))
       .join('\n');
     for (const statement of foreignKeyTriggers()) expect(migration).toContain(statement);
-    expect(migration.match(/CREATE TRIGGER/g)?.length).toBe(foreignKeyTriggers().length);
+    // Other triggers (the member counts of migration 0023) are not foreign keys.
+    expect(migration.match(/CREATE TRIGGER IF NOT EXISTS `fk_/g)?.length).toBe(foreignKeyTriggers().length);
   });
 
   it('refuse an orphan and cascade a delete on a connection with foreign keys off', async () => {
