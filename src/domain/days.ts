@@ -17,6 +17,11 @@ export function isUtcDay(value: string): boolean {
   return !Number.isNaN(date.getTime()) && utcDay(date) === value;
 }
 
+/** The UTC day `n` days after `day` (before it, for a negative `n`). */
+export function addDays(day: string, n: number): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
+}
+
 /** Two UTC days, both included. */
 export interface DayRange {
   from: string;

@@ -1,5 +1,6 @@
 /** @module The ledger's pure placement rules: month of a day, publisher shards, ring slots, URL templates, day numbers. */
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../src/domain/days';
 import {
   dayNumber,
   dayOfNumber,
@@ -64,6 +65,8 @@ describe('ledger placement', () => {
   it('stores days as whole day numbers, in the same order as the text', () => {
     expect(dayNumber('1970-01-02')).toBe(1);
     expect(dayOfNumber(dayNumber('2026-02-28') + 1)).toBe('2026-03-01');
+    expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     const days = ['1999-12-31', '2000-01-01', '2024-02-29', '2026-11-30'];
     expect(days.map(dayNumber)).toEqual([...days.map(dayNumber)].sort((a, b) => a - b));
   });

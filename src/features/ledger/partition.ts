@@ -3,6 +3,7 @@
  * its day, the shard of its publisher, the ring slot (D1 binding) of a month's shard, and the
  * database URL of a month's shard from a template.
  */
+import { DAY_MS, utcDay } from '../../domain/days';
 
 /** `YYYY-MM` of a `YYYY-MM-DD` day. */
 export function monthOfDay(day: string): string {
@@ -57,7 +58,7 @@ export function templateProblem(template: string, shards: number): string | null
 
 /** Whole days since 1970-01-01 of a `YYYY-MM-DD` day: the ledger stores days as these integers. */
 export function dayNumber(day: string): number {
-  return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
+  return Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 }
 
 const dayTexts = new Map<number, string>();
@@ -66,7 +67,7 @@ const dayTexts = new Map<number, string>();
 export function dayOfNumber(n: number): string {
   let text = dayTexts.get(n);
   if (text === undefined) {
-    text = new Date(n * 86_400_000).toISOString().slice(0, 10);
+    text = utcDay(new Date(n * DAY_MS));
     if (dayTexts.size < 4096) dayTexts.set(n, text);
   }
   return text;

@@ -7,11 +7,11 @@
 import { and, count, eq, gte, isNotNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { ledgerDays, readDays, reads } from '../../db/schema';
-import { DAY_MS, utcDay } from '../../domain/days';
+import { addDays, DAY_MS, daysOf, utcDay } from '../../domain/days';
 import { monthBounds } from '../../domain/payout';
 import { wholeSeconds } from '../../domain/time';
 import type { Ledger, LedgerDb } from './ledger';
-import { dayNumber, dayOfNumber, monthOfDay, shardOf } from './partition';
+import { dayNumber, monthOfDay, shardOf } from './partition';
 
 /** Reads per page copied; a page is one read of `reads`, one ledger batch and one cursor update. */
 export const SEAL_PAGE = 1_000;
@@ -42,7 +42,9 @@ async function copyToLedger(ledger: Ledger, day: string, rows: HotRead[]): Promi
   const byShard = new Map<number, HotRead[]>();
   for (const row of rows) {
     const shard = shardOf(row.publisher_id, ledger.shards);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), row]);
+    const group = byShard.get(shard);
+    if (group) group.push(row);
+    else byShard.set(shard, [row]);
   }
   const n = dayNumber(day);
   for (const [shard, reads] of byShard) {
@@ -136,16 +138,15 @@ export async function sealMonth(
 ): Promise<boolean> {
   const bounds = monthBounds(month);
   if (!bounds) throw new Error(`not a month: ${month}`);
+  const days = daysOf({ from: bounds.first, to: addDays(bounds.next, -1) });
   const [done] = await ctx.db
     .select({ n: count() })
     .from(ledgerDays)
     .where(
       and(gte(ledgerDays.day, bounds.first), lt(ledgerDays.day, bounds.next), isNotNull(ledgerDays.sealedAt)),
     );
-  if (done?.n === dayNumber(bounds.next) - dayNumber(bounds.first)) return true;
-  for (let n = dayNumber(bounds.first); n < dayNumber(bounds.next); n++) {
-    if (!(await sealDay(ctx, ledger, dayOfNumber(n), budget))) return false;
-  }
+  if (done?.n === days.length) return true;
+  for (const day of days) if (!(await sealDay(ctx, ledger, day, budget))) return false;
   return true;
 }
 

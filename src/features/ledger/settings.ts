@@ -1,4 +1,5 @@
 /** @module The ledger's settings from the environment, the same names on both doors (docs/LEDGER.md). */
+import { DAY_MS, utcDay } from '../../domain/days';
 
 export interface LedgerSettings {
   shards: number;
@@ -28,5 +29,5 @@ export function ledgerSettings(env: Record<string, unknown>): LedgerSettings {
 
 /** The first day `reads` still holds whole: sealed days before it are trimmed from it. */
 export function firstHotDay(now: Date, hotDays: number): string {
-  return new Date(now.getTime() - hotDays * 86_400_000).toISOString().slice(0, 10);
+  return utcDay(new Date(now.getTime() - hotDays * DAY_MS));
 }

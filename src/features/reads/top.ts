@@ -5,11 +5,8 @@
 import { and, count, countDistinct, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { reads } from '../../db/schema';
-import type { DayRange } from '../../domain/days';
+import { addDays, type DayRange } from '../../domain/days';
 import { lastTrimmedDay } from '../ledger';
-
-const dayAfter = (day: string) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 export interface TopArticle {
   articleId: string;
@@ -28,7 +25,7 @@ export async function topArticles(
 ): Promise<TopArticle[]> {
   // Articles are not kept per day once a day leaves `reads` (READS_HOT_DAYS, with the reads ledger).
   const trimmed = await lastTrimmedDay(ctx, range);
-  const from = trimmed === null ? range.from : dayAfter(trimmed);
+  const from = trimmed === null ? range.from : addDays(trimmed, 1);
   const rows = await ctx.db
     .select({
       articleId: reads.articleId,
