@@ -18,7 +18,7 @@ import {
   manifestKey,
 } from './archive-format';
 import { readChunk } from './archive-read';
-import { shardToRead, walkLedgerDb } from './leaves';
+import { walkMonthShards } from './leaves';
 import type { Ledger } from './ledger';
 import { type SealBudget, sealMonth } from './seal';
 
@@ -52,21 +52,17 @@ async function writeChunks(ledger: Ledger, month: string): Promise<ArchiveManife
     current.entry.root = await current.tree.root();
     manifest.reads += current.tree.count;
   };
-  for (let shard = 0; shard < ledger.shards; shard++) {
-    const db = await shardToRead(ledger, month, shard);
-    if (!db) continue;
-    for await (const page of walkLedgerDb(db)) {
-      for (const { publisherId, ...leaf } of page) {
-        if (current?.id !== publisherId) {
-          await finish();
-          const entry: Entry = { reads: 0, root: '', chunks: [] };
-          manifest.publishers[publisherId] = entry;
-          current = { id: publisherId, tree: new LeafTree(), entry, buffer: [] };
-        }
-        await current.tree.add(leaf);
-        current.buffer.push(leaf);
-        if (current.buffer.length === CHUNK_LEAVES) await flush();
+  for await (const page of walkMonthShards(ledger, month)) {
+    for (const { publisherId, ...leaf } of page) {
+      if (current?.id !== publisherId) {
+        await finish();
+        const entry: Entry = { reads: 0, root: '', chunks: [] };
+        manifest.publishers[publisherId] = entry;
+        current = { id: publisherId, tree: new LeafTree(), entry, buffer: [] };
       }
+      await current.tree.add(leaf);
+      current.buffer.push(leaf);
+      if (current.buffer.length === CHUNK_LEAVES) await flush();
     }
   }
   await finish();

@@ -14,7 +14,7 @@ import { dayNumber, dayOfNumber, shardOf } from './partition';
 import { sealMonth } from './seal';
 
 /** Rows per query of a walk: 1M reads are 100 queries, well inside D1's per-request budget. */
-export const WALK_PAGE = 10_000;
+const WALK_PAGE = 10_000;
 /** Pages a request may seal of a month the scheduled runs have not sealed yet. */
 const REQUEST_SEAL_PAGES = 200;
 
@@ -30,6 +30,20 @@ export interface MonthLeafSource {
 }
 
 /**
+ * Pages of WALK_PAGE rows in key order, each asked for after the last row of the one before, until
+ * a short page.
+ */
+async function* keysetPages<T>(page: (after: T | undefined) => Promise<T[]>): AsyncGenerator<T[]> {
+  let after: T | undefined;
+  for (;;) {
+    const rows = await page(after);
+    if (rows.length > 0) yield rows;
+    after = rows.at(-1);
+    if (!after || rows.length < WALK_PAGE) return;
+  }
+}
+
+/**
  * The month's days as a filter the planner cannot take an index from (SQLite's unary `+`): the
  * walk must follow the primary key, whose order is the tree's, rather than a day index whose rows
  * would be sorted again for every page.
@@ -38,10 +52,9 @@ function hotSource(ctx: AppContext, first: string, next: string): MonthLeafSourc
   const inMonth = sql`+${reads.day} >= ${first} and +${reads.day} < ${next}`;
   const leaf = { subject: reads.subject, article_id: reads.articleId, day: reads.day };
   return {
-    async *walk() {
-      let after: PublisherLeaf | undefined;
-      for (;;) {
-        const page = await ctx.db
+    walk() {
+      return keysetPages((after: PublisherLeaf | undefined) =>
+        ctx.db
           .select({ publisherId: reads.publisherId, ...leaf })
           .from(reads)
           .where(
@@ -53,11 +66,8 @@ function hotSource(ctx: AppContext, first: string, next: string): MonthLeafSourc
             ),
           )
           .orderBy(asc(reads.publisherId), asc(reads.subject), asc(reads.articleId), asc(reads.day))
-          .limit(WALK_PAGE);
-        if (page.length > 0) yield page;
-        after = page.at(-1);
-        if (!after || page.length < WALK_PAGE) return;
-      }
+          .limit(WALK_PAGE),
+      );
     },
     leaves(publisherId, after, limit) {
       const conditions: SQL[] = [eq(reads.publisherId, publisherId), inMonth];
@@ -84,31 +94,34 @@ interface LedgerRow {
   day: number;
 }
 
-/** One page of a ledger database in key order, after a position (or from the start). */
-export function ledgerPage(db: LedgerDb, after: LedgerRow | undefined, limit: number): Promise<LedgerRow[]> {
-  return db.all<LedgerRow>(
-    sql`select r.publisher_no, p.id as publisher_id, r.subject, r.article_id, r.day
-        from ledger_reads r join ledger_publishers p on p.no = r.publisher_no
-        ${after ? sql`where (r.publisher_no, r.subject, r.article_id, r.day) > (${after.publisher_no}, ${after.subject}, ${after.article_id}, ${after.day})` : sql``}
-        order by r.publisher_no, r.subject, r.article_id, r.day limit ${limit}`,
-  );
-}
+/** A ledger row as a leaf: its day back to `YYYY-MM-DD`. */
+const leafOf = (r: { subject: string; article_id: string; day: number }): StatementLeaf => ({
+  subject: r.subject,
+  article_id: r.article_id,
+  day: dayOfNumber(Number(r.day)),
+});
 
 /** Every row of one ledger database in key order: each publisher's leaves together, in tree order. */
-export async function* walkLedgerDb(db: LedgerDb): AsyncGenerator<PublisherLeaf[]> {
-  let after: LedgerRow | undefined;
-  for (;;) {
-    const page = await ledgerPage(db, after, WALK_PAGE);
-    if (page.length > 0) {
-      yield page.map((r) => ({
-        publisherId: r.publisher_id,
-        subject: r.subject,
-        article_id: r.article_id,
-        day: dayOfNumber(Number(r.day)),
-      }));
-    }
-    after = page.at(-1);
-    if (!after || page.length < WALK_PAGE) return;
+async function* walkLedgerDb(db: LedgerDb): AsyncGenerator<PublisherLeaf[]> {
+  const pages = keysetPages((after: LedgerRow | undefined) =>
+    db.all<LedgerRow>(
+      sql`select r.publisher_no, p.id as publisher_id, r.subject, r.article_id, r.day
+          from ledger_reads r join ledger_publishers p on p.no = r.publisher_no
+          ${after ? sql`where (r.publisher_no, r.subject, r.article_id, r.day) > (${after.publisher_no}, ${after.subject}, ${after.article_id}, ${after.day})` : sql``}
+          order by r.publisher_no, r.subject, r.article_id, r.day limit ${WALK_PAGE}`,
+    ),
+  );
+  for await (const page of pages) yield page.map((r) => ({ publisherId: r.publisher_id, ...leafOf(r) }));
+}
+
+/**
+ * Every leaf of a month in its shard databases, shard after shard: each publisher's leaves
+ * together (a publisher's reads are all in one shard), in tree order.
+ */
+export async function* walkMonthShards(ledger: Ledger, month: string): AsyncGenerator<PublisherLeaf[]> {
+  for (let shard = 0; shard < ledger.shards; shard++) {
+    const db = await shardToRead(ledger, month, shard);
+    if (db) yield* walkLedgerDb(db);
   }
 }
 
@@ -116,7 +129,7 @@ export async function* walkLedgerDb(db: LedgerDb): AsyncGenerator<PublisherLeaf[
  * A month's shard to read, or null when its ring slot holds another month: then no read of this
  * month was ever sealed into it (sealing one would have claimed the slot), so the shard is empty.
  */
-export async function shardToRead(ledger: Ledger, month: string, shard: number): Promise<LedgerDb | null> {
+async function shardToRead(ledger: Ledger, month: string, shard: number): Promise<LedgerDb | null> {
   try {
     return await ledger.open(month, shard);
   } catch (err) {
@@ -143,10 +156,7 @@ async function archivedManifest(ctx: AppContext, month: string): Promise<string 
 function ledgerSource(ctx: AppContext, ledger: Ledger, month: string): MonthLeafSource {
   return {
     async *walk() {
-      for (let shard = 0; shard < ledger.shards; shard++) {
-        const db = await shardToRead(ledger, month, shard);
-        if (db) yield* walkLedgerDb(db);
-      }
+      yield* walkMonthShards(ledger, month);
       if (await archivedManifest(ctx, month)) {
         throw new ApiError('conflict', `The ledger of ${month} was archived while it was read; try again.`);
       }
@@ -163,11 +173,7 @@ function ledgerSource(ctx: AppContext, ledger: Ledger, month: string): MonthLeaf
         : [];
       const manifest = await archivedManifest(ctx, month);
       if (manifest) return archivedLeaves(ledger.archive, manifest).leaves(publisherId, after, limit);
-      return rows.map((r) => ({
-        subject: r.subject,
-        article_id: r.article_id,
-        day: dayOfNumber(Number(r.day)),
-      }));
+      return rows.map(leafOf);
     },
   };
 }
