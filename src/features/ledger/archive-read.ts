@@ -1,21 +1,25 @@
 /** @module A month's leaves served from its archive: the manifest, then only the chunks a page needs. */
 import { compareLeaves, encodeLeaf, type StatementLeaf } from '@onepass/verify/statement';
-import { type ArchiveManifest, decodeChunk } from './archive-format';
+import { type ArchiveChunk, type ArchiveManifest, decodeChunk } from './archive-format';
 import type { MonthLeafSource, PublisherLeaf } from './leaves';
 import type { ArchiveStore } from './ledger';
-
-const compare = (a: StatementLeaf, b: StatementLeaf) => compareLeaves(encodeLeaf(a), encodeLeaf(b));
 
 /** Manifests never change once written: kept per key for the life of the process or isolate. */
 const manifests = new Map<string, Promise<ArchiveManifest>>();
 
+/** An object the archive must hold: a missing one means the archive was damaged. */
+async function stored(store: ArchiveStore, key: string): Promise<Uint8Array> {
+  const bytes = await store.get(key);
+  if (!bytes) throw new Error(`the ledger archive has no ${key}`);
+  return bytes;
+}
+
 export function readManifest(store: ArchiveStore, key: string): Promise<ArchiveManifest> {
   let found = manifests.get(key);
   if (!found) {
-    found = store.get(key).then((bytes) => {
-      if (!bytes) throw new Error(`the ledger archive has no ${key}`);
-      return JSON.parse(new TextDecoder().decode(bytes)) as ArchiveManifest;
-    });
+    found = stored(store, key).then(
+      (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as ArchiveManifest,
+    );
     found.catch(() => manifests.delete(key));
     manifests.set(key, found);
   }
@@ -23,9 +27,7 @@ export function readManifest(store: ArchiveStore, key: string): Promise<ArchiveM
 }
 
 export async function readChunk(store: ArchiveStore, key: string): Promise<StatementLeaf[]> {
-  const bytes = await store.get(key);
-  if (!bytes) throw new Error(`the ledger archive has no ${key}`);
-  return decodeChunk(bytes);
+  return decodeChunk(await stored(store, key));
 }
 
 export function archivedLeaves(store: ArchiveStore, key: string): MonthLeafSource {
@@ -41,19 +43,18 @@ export function archivedLeaves(store: ArchiveStore, key: string): MonthLeafSourc
     },
     async leaves(publisherId, after, limit) {
       const chunks = (await readManifest(store, key)).publishers[publisherId]?.chunks ?? [];
-      // The last chunk starting at or before the cursor holds what follows it.
-      let i = 0;
-      if (after)
-        while (
-          i + 1 < chunks.length &&
-          compare((chunks[i + 1] as { first: StatementLeaf }).first, after) <= 0
-        )
-          i++;
+      // Encoded once: every leaf after it is compared with it.
+      const cursor = after && encodeLeaf(after);
+      const isAfter = (leaf: StatementLeaf) => !cursor || compareLeaves(encodeLeaf(leaf), cursor) > 0;
+      // The last chunk starting at or before the cursor holds what follows it (first leaves ascend).
+      let i = Math.max(
+        0,
+        chunks.findLastIndex((c) => !isAfter(c.first)),
+      );
       const out: StatementLeaf[] = [];
       for (; i < chunks.length && out.length < limit; i++) {
-        const leaves = await readChunk(store, (chunks[i] as { key: string }).key);
-        for (const leaf of leaves) {
-          if (after && compare(leaf, after) <= 0) continue;
+        for (const leaf of await readChunk(store, (chunks[i] as ArchiveChunk).key)) {
+          if (!isAfter(leaf)) continue;
           out.push(leaf);
           if (out.length === limit) break;
         }
