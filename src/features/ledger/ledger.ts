@@ -18,8 +18,7 @@ const dialect = new SQLiteAsyncDialect();
 
 /** SQL text and its parameters, as each driver takes them. */
 export function toQuery(query: SQL): { sql: string; params: unknown[] } {
-  const { sql: text, params } = dialect.sqlToQuery(query);
-  return { sql: text, params };
+  return dialect.sqlToQuery(query);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Client, createClient, type InArgs } from '@libsql/client';
+import type { SQL } from 'drizzle-orm';
 import { LocalDriver } from '../../db/driver';
 import { localPath } from '../../db/open';
 import {
@@ -47,7 +48,7 @@ export function directoryArchive(dir: string): ArchiveStore {
 /** A ledger file through the service's own statement-caching driver (src/db/driver.ts). */
 function fileLedger(driver: LocalDriver): LedgerDb {
   return {
-    async all<T>(query: Parameters<typeof toQuery>[0]) {
+    async all<T>(query: SQL) {
       const { sql, params } = toQuery(query);
       return (await driver.objects(sql, params)) as T[];
     },
@@ -63,12 +64,12 @@ function fileLedger(driver: LocalDriver): LedgerDb {
 
 /** A remote ledger database (Turso, sqld) through `@libsql/client`. */
 export function libsqlLedger(client: Client): LedgerDb {
-  const statement = (query: Parameters<typeof toQuery>[0]) => {
+  const statement = (query: SQL) => {
     const { sql, params } = toQuery(query);
     return { sql, args: params as InArgs };
   };
   return {
-    async all<T>(query: Parameters<typeof toQuery>[0]) {
+    async all<T>(query: SQL) {
       return (await client.execute(statement(query))).rows as unknown as T[];
     },
     async run(query) {
@@ -79,6 +80,9 @@ export function libsqlLedger(client: Client): LedgerDb {
     },
   };
 }
+
+/** A database's name in claims and messages: its URL without the query (which may hold a token). */
+const slotOf = (url: string) => url.replace(/\?.*$/, '');
 
 export function nodeLedger(env: Record<string, string | undefined>): Ledger | undefined {
   const template = env.LEDGER_DATABASE_URL;
@@ -113,11 +117,11 @@ export function nodeLedger(env: Record<string, string | undefined>): Ledger | un
     archive: directoryArchive(env.LEDGER_ARCHIVE_DIR ?? 'data/ledger-archive'),
     async open(month, shard) {
       const url = ledgerUrl(template, month, shard);
-      return claimLedgerDb((await connect(url)).db, url.replace(/\?.*$/, ''), month);
+      return claimLedgerDb((await connect(url)).db, slotOf(url), month);
     },
     async release(month, shard) {
       const url = ledgerUrl(template, month, shard);
-      const slot = url.replace(/\?.*$/, '');
+      const slot = slotOf(url);
       if (!url.startsWith('file:')) {
         await emptyLedgerDb((await connect(url)).db, slot, month);
         return;

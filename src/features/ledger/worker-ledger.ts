@@ -3,6 +3,7 @@
  * shards in one group of them, and closed months archived to the R2 bucket bound as
  * `LEDGER_ARCHIVE`. Without `LEDGER_0` there is no ledger: `reads` alone holds every read.
  */
+import type { SQL } from 'drizzle-orm';
 import {
   type ArchiveStore,
   claimLedgerDb,
@@ -19,12 +20,12 @@ function isD1(value: unknown): value is D1Database {
 }
 
 function d1Ledger(binding: D1Database): LedgerDb {
-  const prepare = (query: Parameters<typeof toQuery>[0]) => {
+  const prepare = (query: SQL) => {
     const { sql, params } = toQuery(query);
     return binding.prepare(sql).bind(...params);
   };
   return {
-    async all<T>(query: Parameters<typeof toQuery>[0]) {
+    async all<T>(query: SQL) {
       return (await prepare(query).all<T>()).results;
     },
     async run(query) {
