@@ -95,11 +95,10 @@ export async function createStatement({
   if (total === 0) {
     throw new ApiError('conflict', `There were no reads in ${input.month}: there is nothing to split by.`);
   }
-  const names = new Map(perPublisher.map((p) => [p.publisherId, p.name]));
-  const roots = new Map(perPublisher.map((p) => [p.publisherId, p.root]));
+  const byId = new Map(perPublisher.map((p) => [p.publisherId, p]));
   const shares = splitPayout(
     input.amount,
-    perPublisher.map((p) => ({ publisherId: p.publisherId, reads: Number(p.reads) })),
+    perPublisher.map((p) => ({ publisherId: p.publisherId, reads: p.reads })),
   );
   const payout: PayoutRow = {
     id: newId('payout'),
@@ -115,10 +114,10 @@ export async function createStatement({
   const lines = shares.map((s) => ({
     payoutId: payout.id,
     publisherId: s.publisherId,
-    publisherName: names.get(s.publisherId) ?? s.publisherId,
+    publisherName: byId.get(s.publisherId)?.name ?? s.publisherId,
     reads: s.reads,
     amount: s.amount,
-    root: roots.get(s.publisherId) ?? '',
+    root: byId.get(s.publisherId)?.root ?? '',
   })) satisfies PayoutLineRow[];
   Object.assign(payout, await signStatement(ctx, payout, lines));
   const chunks: PayoutLineRow[][] = [];

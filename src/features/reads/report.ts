@@ -101,29 +101,38 @@ export async function publisherReads({
   principal: publisher,
   input: range,
 }: UseCase<DayRange, PublisherRow>): Promise<ReadsReport> {
-  if (await pastHotDays(ctx, range)) {
-    const rows = await splitCounts(ctx, range, publisher.id);
-    const found = new Map(rows.map((d) => [d.day, d]));
-    return {
-      from: range.from,
-      to: range.to,
-      reads: rows.reduce((sum, d) => sum + d.reads, 0),
-      unique_readers: null,
-      days: daysOf(range).map((date) => ({
-        date,
-        reads: found.get(date)?.reads ?? 0,
-        unique_readers: found.get(date)?.readers ?? 0,
-      })),
-    };
-  }
-  const where = and(
-    eq(reads.publisherId, publisher.id),
-    gte(reads.day, range.from),
-    lte(reads.day, range.to),
-  );
-  const [byDay, totals] = await ctx.db.batch([
+  const { total, uniqueReaders, byDay } = (await pastHotDays(ctx, range))
+    ? await publisherDaysSplit(ctx, range, publisher.id)
+    : await publisherDaysHot(ctx, range, publisher.id);
+  return {
+    from: range.from,
+    to: range.to,
+    reads: total,
+    unique_readers: uniqueReaders,
+    days: daysOf(range).map((date) => ({
+      date,
+      reads: byDay.get(date)?.reads ?? 0,
+      unique_readers: byDay.get(date)?.readers ?? 0,
+    })),
+  };
+}
+
+type PublisherDays = {
+  total: number;
+  uniqueReaders: number | null;
+  byDay: Map<string, { reads: number; readers: number }>;
+};
+
+/** One publisher's days over a range `reads` still holds whole, with the range's distinct readers. */
+async function publisherDaysHot(
+  ctx: AppContext,
+  range: DayRange,
+  publisherId: string,
+): Promise<PublisherDays> {
+  const where = and(eq(reads.publisherId, publisherId), gte(reads.day, range.from), lte(reads.day, range.to));
+  const [days, totals] = await ctx.db.batch([
     ctx.db
-      .select({ day: reads.day, reads: count(), uniqueReaders: countDistinct(reads.subject) })
+      .select({ day: reads.day, reads: count(), readers: countDistinct(reads.subject) })
       .from(reads)
       .where(where)
       .groupBy(reads.day)
@@ -133,17 +142,24 @@ export async function publisherReads({
       .from(reads)
       .where(where),
   ]);
-  const found = new Map(byDay.map((d) => [d.day, d]));
   return {
-    from: range.from,
-    to: range.to,
-    reads: totals[0]?.reads ?? 0,
-    unique_readers: totals[0]?.uniqueReaders ?? 0,
-    days: daysOf(range).map((date) => ({
-      date,
-      reads: found.get(date)?.reads ?? 0,
-      unique_readers: found.get(date)?.uniqueReaders ?? 0,
-    })),
+    total: totals[0]?.reads ?? 0,
+    uniqueReaders: totals[0]?.uniqueReaders ?? 0,
+    byDay: new Map(days.map((d) => [d.day, d])),
+  };
+}
+
+/** The same over a range reaching past the hot days: each day's figures, no distinct count. */
+async function publisherDaysSplit(
+  ctx: AppContext,
+  range: DayRange,
+  publisherId: string,
+): Promise<PublisherDays> {
+  const rows = await splitCounts(ctx, range, publisherId);
+  return {
+    total: rows.reduce((sum, d) => sum + d.reads, 0),
+    uniqueReaders: null,
+    byDay: new Map(rows.map((d) => [d.day, d])),
   };
 }
 
