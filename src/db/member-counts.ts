@@ -1,7 +1,8 @@
 /**
- * @module Members by effective status now, and paying members, without reading every membership:
- * the running counts by stored status (`member_counts`, kept by triggers, migration 0023) and the
- * members of the time-bound statuses whose window is still open, each a bounded index range.
+ * @module Members by effective status now, paying members and the metrics' period figures, without
+ * reading every membership: the running counts by stored status (`member_counts`, migration 0023)
+ * and by hour or day (`count_buckets`, migration 0024), both kept by triggers, plus the few rows
+ * whose window ends within the current hour or whose period ends earlier today.
  */
 import { sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
@@ -9,26 +10,40 @@ import { effectiveCounts } from '../domain/member-counts';
 import type { MembershipStatus } from '../domain/membership';
 import { epochSeconds } from '../domain/time';
 import type { Db } from './client';
-import { memberCounts, memberships, readers } from './schema';
+import { countBuckets, memberCounts, memberships, readers } from './schema';
+
+const HOUR = 3600;
+
+/** The sum of the buckets of `kind` in `[from, to)` (hours or days since the epoch, as the kind counts). */
+export const bucketSum = (kind: string, from: number, to = Number.MAX_SAFE_INTEGER) =>
+  sql<number>`(select coalesce(sum(${countBuckets.n}), 0) from ${countBuckets}
+    where ${countBuckets.kind} = ${kind} and ${countBuckets.at} >= ${from} and ${countBuckets.at} < ${to})`;
+
+/**
+ * Members of readers not deleted with `status` (and `also`) whose window (`end`) is still open at
+ * `t`, seconds: the buckets `open:<kind>` of the hours after `t`'s, and this hour's rows.
+ */
+export function openAt(t: number, kind: string, status: MembershipStatus, end: SQLiteColumn, also = sql`1`) {
+  const hour = Math.floor(t / HOUR);
+  // The hours after this one are summed; this hour's rows are counted, an index range of one hour.
+  return sql<number>`(${bucketSum(`open:${kind}`, hour + 1)} + (select count(*) from ${memberships}
+    join ${readers} on ${readers.id} = ${memberships.readerId} and ${readers.deletedAt} is null
+    where ${memberships.status} = ${status} and ${end} > ${t} and ${end} < ${(hour + 1) * HOUR} and ${also}))`;
+}
 
 export async function membersNow(
   db: Db,
   now: Date,
 ): Promise<{ members: Record<MembershipStatus, number>; activePaying: number }> {
   const t = epochSeconds(now);
-  // Readers not deleted whose membership has `status` and an end after now: the index on
-  // (status, end) bounds the range to the members still inside their window.
-  const open = (status: MembershipStatus, end: SQLiteColumn) =>
-    sql<number>`(select count(*) from ${memberships} join ${readers} on ${readers.id} = ${memberships.readerId}
-      and ${readers.deletedAt} is null where ${memberships.status} = ${status} and ${end} > ${t})`;
   const [stored, [windows]] = await db.batch([
     db.select().from(memberCounts),
     db
       .select({
-        trialing: open('trialing', memberships.trialEndsAt),
-        canceled: open('canceled', memberships.currentPeriodEnd),
-        comped: open('comped', memberships.compUntil),
-        graced: open('past_due', memberships.graceUntil),
+        trialing: openAt(t, 'trialing', 'trialing', memberships.trialEndsAt),
+        canceled: openAt(t, 'canceled', 'canceled', memberships.currentPeriodEnd),
+        comped: openAt(t, 'comped', 'comped', memberships.compUntil),
+        graced: openAt(t, 'past_due', 'past_due', memberships.graceUntil),
       })
       .from(sql`(select 1)`),
   ]);

@@ -1,6 +1,6 @@
 /** @module Readers, their sessions, their memberships and the trial ledger. */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { MEMBERSHIP_STATUSES, PLANS } from '../../domain/membership';
 
 const createdAt = () => integer('created_at', { mode: 'timestamp' }).notNull().default(sql`(unixepoch())`);
@@ -96,6 +96,26 @@ export const memberCounts = sqliteTable('member_counts', {
   status: text('status', { enum: MEMBERSHIP_STATUSES }).primaryKey(),
   n: integer('n').notNull(),
 });
+
+/**
+ * Running counts by kind and bucket, kept by triggers (migration 0024) in the transaction of every
+ * change, so the metrics sum a few buckets instead of counting rows:
+ * - `open:<status>` and `open:gift`: members of readers not deleted whose trial, last period, comp
+ *   or grace period (or gift comp) ends in hour `at` (hours since the epoch);
+ * - `signup:trial` and `signup:converted`: readers who signed up on day `at` (days since the epoch)
+ *   with a trial, and of those the ones with a paid Stripe event;
+ * - `churn:expired` and `churn:canceled`: paid members who expired (by day updated) or whose
+ *   canceled subscription ends (by day of the period's end) on day `at`.
+ */
+export const countBuckets = sqliteTable(
+  'count_buckets',
+  {
+    kind: text('kind').notNull(),
+    at: integer('at').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.at] })],
+);
 
 /**
  * One row per person who has ever had a free trial: a keyed hash (HMAC under PAIRWISE_SECRET) of

@@ -5,13 +5,14 @@
  * are in docs/OPERATIONS.md.
  */
 
-import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { UseCase } from '../../app/context';
-import { membersNow } from '../../db/member-counts';
-import { memberships, readers, stripeEvents } from '../../db/schema';
+import { bucketSum, membersNow } from '../../db/member-counts';
+import { memberships, stripeEvents } from '../../db/schema';
 import { type DayRange, rangeInstants } from '../../domain/days';
 import type { MembershipStatus } from '../../domain/membership';
 import { epochSeconds } from '../../domain/time';
+import { SECONDS_PER_DAY } from '../../domain/trial';
 import { type GiftMetrics, giftMetrics } from '../gifts';
 import type { AdminPrincipal } from './actors';
 
@@ -35,43 +36,39 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
   const from = epochSeconds(start);
   const to = epochSeconds(end);
   const everPaid = sql`exists (select 1 from ${stripeEvents} where ${stripeEvents.readerId} = ${memberships.readerId} and ${stripeEvents.statusAfter} in ${PAID_STATUSES})`;
-  const [current, [cohort], [churn], giftFigures] = await Promise.all([
+  // Days since the epoch: the period's, and today's, whose canceled periods count up to now only.
+  const [fromDay, toDay, today] = [from, to, t].map((s) => Math.floor(s / SECONDS_PER_DAY)) as [
+    number,
+    number,
+    number,
+  ];
+  const endingToday =
+    fromDay <= today && today < toDay
+      ? sql`(select count(*) from ${memberships} where ${memberships.status} = 'canceled'
+          and ${memberships.currentPeriodEnd} >= ${today * SECONDS_PER_DAY} and ${memberships.currentPeriodEnd} <= ${t} and ${everPaid})`
+      : sql`0`;
+  const [current, [period], giftFigures] = await Promise.all([
     membersNow(ctx.db, now),
     ctx.db
       .select({
-        started: count(),
-        converted: sql<number>`coalesce(sum(case when ${everPaid} then 1 else 0 end), 0)`,
+        started: bucketSum('signup:trial', fromDay, toDay),
+        converted: bucketSum('signup:converted', fromDay, toDay),
+        churned: sql<number>`${bucketSum('churn:expired', fromDay, toDay)}
+          + ${bucketSum('churn:canceled', fromDay, Math.min(toDay, today))} + ${endingToday}`,
       })
-      .from(readers)
-      .innerJoin(memberships, eq(memberships.readerId, readers.id))
-      .where(
-        and(
-          gte(readers.createdAt, start),
-          lt(readers.createdAt, end),
-          sql`${memberships.trialEndsAt} is not null`,
-        ),
-      ),
-    ctx.db
-      .select({ n: count() })
-      .from(memberships)
-      .where(
-        sql`${everPaid} and (
-          (${memberships.status} = 'expired' and ${memberships.updatedAt} >= ${from} and ${memberships.updatedAt} < ${to})
-          or (${memberships.status} = 'canceled' and ${memberships.currentPeriodEnd} >= ${from}
-              and ${memberships.currentPeriodEnd} < ${to} and ${memberships.currentPeriodEnd} <= ${t}))`,
-      ),
+      .from(sql`(select 1)`),
     giftMetrics(ctx, { start, end }),
   ]);
   const { members, activePaying } = current;
-  const trialsStarted = Number(cohort?.started ?? 0);
-  const trialsConverted = Number(cohort?.converted ?? 0);
+  const trialsStarted = Number(period?.started ?? 0);
+  const trialsConverted = Number(period?.converted ?? 0);
   return {
     members,
     trialsStarted,
     trialsConverted,
     conversionRate:
       trialsStarted === 0 ? null : Math.round((trialsConverted / trialsStarted) * 10_000) / 10_000,
-    churned: Number(churn?.n ?? 0),
+    churned: Number(period?.churned ?? 0),
     activePaying,
     gifts: giftFigures,
   };
