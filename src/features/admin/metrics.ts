@@ -16,7 +16,10 @@ import { SECONDS_PER_DAY } from '../../domain/trial';
 import { type GiftMetrics, giftMetrics } from '../gifts';
 import type { AdminPrincipal } from './actors';
 
-/** Statuses a Stripe event leaves behind only when the reader has paid (or started a paid plan). */
+/**
+ * Statuses a Stripe event leaves behind only when the reader has paid (or started a paid plan).
+ * Migration 0024's triggers use the same list for the converted trials and the churn they count.
+ */
 const PAID_STATUSES = ['active', 'past_due', 'canceled'] as const;
 
 export interface Metrics {
@@ -37,11 +40,8 @@ export async function metrics({ ctx, input: range }: UseCase<DayRange, AdminPrin
   const to = epochSeconds(end);
   const everPaid = sql`exists (select 1 from ${stripeEvents} where ${stripeEvents.readerId} = ${memberships.readerId} and ${stripeEvents.statusAfter} in ${PAID_STATUSES})`;
   // Days since the epoch: the period's, and today's, whose canceled periods count up to now only.
-  const [fromDay, toDay, today] = [from, to, t].map((s) => Math.floor(s / SECONDS_PER_DAY)) as [
-    number,
-    number,
-    number,
-  ];
+  const dayOf = (seconds: number) => Math.floor(seconds / SECONDS_PER_DAY);
+  const [fromDay, toDay, today] = [dayOf(from), dayOf(to), dayOf(t)];
   const endingToday =
     fromDay <= today && today < toDay
       ? sql`(select count(*) from ${memberships} where ${memberships.status} = 'canceled'

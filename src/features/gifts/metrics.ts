@@ -1,4 +1,7 @@
-/** @module Gift figures for the admin metrics: sold, redeemed and voided in a period, and gift members now (from running counts). */
+/**
+ * @module Gift figures for the admin metrics: sold, redeemed and voided in a period, and gift
+ * members now (from the running counts of open windows).
+ */
 import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { openAt } from '../../db/member-counts';
