@@ -4,7 +4,7 @@
  * and by hour or day (`count_buckets`, migration 0024), both kept by triggers, plus the few rows
  * whose window ends within the current hour or whose period ends earlier today.
  */
-import { sql } from 'drizzle-orm';
+import { and, like, lt, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { effectiveCounts } from '../domain/member-counts';
 import type { MembershipStatus } from '../domain/membership';
@@ -29,6 +29,12 @@ export function openAt(t: number, kind: string, status: MembershipStatus, end: S
   return sql<number>`(${bucketSum(`open:${kind}`, hour + 1)} + (select count(*) from ${memberships}
     join ${readers} on ${readers.id} = ${memberships.readerId} and ${readers.deletedAt} is null
     where ${memberships.status} = ${status} and ${end} > ${t} and ${end} < ${(hour + 1) * HOUR} and ${also}))`;
+}
+
+/** Deletes the window buckets of hours already past at `now`: no count reads them again. */
+export function prunePastWindows(db: Db, now: Date) {
+  const hour = Math.floor(epochSeconds(now) / HOUR);
+  return db.delete(countBuckets).where(and(like(countBuckets.kind, 'open:%'), lt(countBuckets.at, hour)));
 }
 
 export async function membersNow(

@@ -1,9 +1,10 @@
 /**
  * The daily snapshot behind the operator dashboard's lines: members by effective status and MRR
  * from the Stripe prices (the emulator's), recorded at most every 15 minutes however many runs
- * race for it, and a day's last run is its value.
+ * race for it, and a day's last run is its value. The same run drops the window buckets of past
+ * hours, and the metrics answer the same without them.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dailyMetrics, memberships } from '../../src/db/schema';
 import { stripeFor } from '../../src/features/billing';
@@ -58,5 +59,35 @@ describe('recordDailyMetrics', () => {
     offset = 16 * 60_000;
     const runs = await Promise.all([1, 2, 3, 4].map(() => recordDailyMetrics(door.ctx)));
     expect(runs.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('drops the window buckets of past hours and answers the same metrics without them', async () => {
+    const past = await signUp(door);
+    const ahead = await signUp(door);
+    const now = Date.now() + offset;
+    const set = (id: string, end: number) =>
+      door.ctx.db
+        .update(memberships)
+        .set({ status: 'trialing', trialEndsAt: new Date(end) })
+        .where(eq(memberships.readerId, id));
+    await set(past.reader.id, now - 3 * 3_600_000);
+    await set(ahead.reader.id, now + 5 * 3_600_000);
+    const hour = Math.floor(now / 3_600_000);
+    const buckets = async (when: 'past' | 'ahead') => {
+      const [row] = await door.ctx.db.all<{ n: number }>(
+        sql`select count(*) as n from count_buckets where kind like 'open:%' and ${
+          when === 'past' ? sql`at < ${hour}` : sql`at > ${hour}`
+        }`,
+      );
+      return Number(row?.n);
+    };
+    const metrics = async () => (await door.call('GET', '/v1/admin/metrics', { token: door.adminKey })).json;
+    const before = await metrics();
+    expect(await buckets('past')).toBeGreaterThan(0);
+    offset += 16 * 60_000;
+    expect(await recordDailyMetrics(door.ctx)).toBe(true);
+    expect(await buckets('past')).toBe(0);
+    expect(await buckets('ahead')).toBeGreaterThan(0);
+    expect((await metrics()).members).toEqual(before.members);
   });
 });

@@ -1,6 +1,11 @@
-/** @module Metrics in workerd + D1 on a small known dataset: statuses now, a trial cohort, conversion, churn. */
+/**
+ * @module Metrics in workerd + D1 on a small known dataset: statuses now, a trial cohort, conversion,
+ * churn; and the scheduled run that drops the running counts' window buckets of past hours.
+ */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { contextFromBindings, type WorkerBindings } from '../../src/app/worker-context';
+import { recordDailyMetrics } from '../../src/features/console';
 import { expectProblem } from './admin-helpers';
 import { adminKey, call } from './helpers';
 
@@ -161,5 +166,24 @@ describe('GET /v1/admin/metrics', () => {
       );
     }
     expect((await call('GET', '/v1/admin/metrics', { token: adminKey() })).status).toBe(200);
+  });
+
+  it('drops the window buckets of past hours in the scheduled run, and answers the same', async () => {
+    await seed({ tag: 'prunepast', created: '2023-03-01', status: 'trialing', trialEndsAt: NOW - 3 * 3600 });
+    await seed({ tag: 'pruneahead', created: '2023-03-01', status: 'trialing', trialEndsAt: NOW + 5 * 3600 });
+    const hour = Math.floor(NOW / 3600);
+    const past = async () =>
+      (
+        await env.DB.prepare("SELECT count(*) AS n FROM count_buckets WHERE kind LIKE 'open:%' AND at < ?")
+          .bind(hour)
+          .first<{ n: number }>()
+      )?.n;
+    const before = await metrics('');
+    expect(await past()).toBeGreaterThan(0);
+    // A later clock than any earlier claim of the job's 15 minutes.
+    const ctx = await contextFromBindings(env as unknown as WorkerBindings);
+    expect(await recordDailyMetrics({ ...ctx, now: () => new Date(Date.now() + 3_600_000) })).toBe(true);
+    expect(await past()).toBe(0);
+    expect((await metrics('')).members).toEqual(before.members);
   });
 });

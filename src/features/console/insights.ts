@@ -5,7 +5,7 @@
  */
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
-import { membersNow } from '../../db/member-counts';
+import { membersNow, prunePastWindows } from '../../db/member-counts';
 import { dailyMetrics, jobState, memberships, readers, trialClaims } from '../../db/schema';
 import { type DayRange, daysOf, rangeInstants, utcDay } from '../../domain/days';
 import { MEMBERSHIP_STATUSES, type Plan } from '../../domain/membership';
@@ -122,9 +122,9 @@ export async function monthlyRecurringRevenue(
 export const METRICS_EVERY_SECONDS = 15 * 60;
 
 /**
- * Records today's members by effective status and MRR (scheduled job), at most once per
- * METRICS_EVERY_SECONDS: the run is claimed by one conditional upsert of its job row, so concurrent
- * runs record once. Re-running on the same day overwrites the day's values, so the last run of a
+ * Records today's members by effective status and MRR (scheduled job), and drops the running
+ * counts' window buckets of past hours, at most once per METRICS_EVERY_SECONDS: the run is claimed
+ * by one conditional upsert of its job row, so concurrent runs record once. Re-running on the same day overwrites the day's values, so the last run of a
  * day is what the chart keeps. Returns whether it recorded.
  */
 export async function recordDailyMetrics(ctx: AppContext): Promise<boolean> {
@@ -145,12 +145,15 @@ export async function recordDailyMetrics(ctx: AppContext): Promise<boolean> {
   const values = MEMBERSHIP_STATUSES.map((s) => ({ day, metric: `members.${s}`, value: members[s] }));
   const mrr = await monthlyRecurringRevenue(ctx);
   if (mrr) values.push({ day, metric: 'mrr', value: mrr.amount });
-  await ctx.db
-    .insert(dailyMetrics)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [dailyMetrics.day, dailyMetrics.metric],
-      set: { value: sql`excluded.value` },
-    });
+  await ctx.db.batch([
+    ctx.db
+      .insert(dailyMetrics)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [dailyMetrics.day, dailyMetrics.metric],
+        set: { value: sql`excluded.value` },
+      }),
+    prunePastWindows(ctx.db, now),
+  ]);
   return true;
 }
