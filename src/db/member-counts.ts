@@ -5,11 +5,11 @@
  * whose window ends within the current hour or whose period ends earlier today.
  */
 import { and, like, lt, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { effectiveCounts } from '../domain/member-counts';
 import type { MembershipStatus } from '../domain/membership';
 import { epochSeconds } from '../domain/time';
 import type { Db } from './client';
+import { GIFT_COMP_REASON } from './memberships';
 import { countBuckets, memberCounts, memberships, readers } from './schema';
 
 const HOUR = 3600;
@@ -19,17 +19,37 @@ export const bucketSum = (kind: string, from: number, to = Number.MAX_SAFE_INTEG
   sql<number>`(select coalesce(sum(${countBuckets.n}), 0) from ${countBuckets}
     where ${countBuckets.kind} = ${kind} and ${countBuckets.at} >= ${from} and ${countBuckets.at} < ${to})`;
 
+/** The end of the window each time-bound status lasts for: migration 0024's triggers bucket by the same. */
+const WINDOW_END = {
+  trialing: memberships.trialEndsAt,
+  canceled: memberships.currentPeriodEnd,
+  comped: memberships.compUntil,
+  past_due: memberships.graceUntil,
+} as const;
+
 /**
- * Members of readers not deleted with `status` (and `also`) whose window (`end`) is still open at
- * `t`, seconds: the buckets `open:<kind>` of the hours after `t`'s, and this hour's rows.
+ * Members of readers not deleted with `status` (and `only`, counted under `kind`) whose window is
+ * still open at `t`, seconds: the buckets `open:<kind>` of the hours after `t`'s, and this hour's rows.
  */
-export function openAt(t: number, kind: string, status: MembershipStatus, end: SQLiteColumn, also = sql`1`) {
+function openWindows(
+  t: number,
+  status: keyof typeof WINDOW_END,
+  { kind = status as string, only = sql`1` } = {},
+) {
   const hour = Math.floor(t / HOUR);
+  const end = WINDOW_END[status];
   // The hours after this one are summed; this hour's rows are counted, an index range of one hour.
   return sql<number>`(${bucketSum(`open:${kind}`, hour + 1)} + (select count(*) from ${memberships}
     join ${readers} on ${readers.id} = ${memberships.readerId} and ${readers.deletedAt} is null
-    where ${memberships.status} = ${status} and ${end} > ${t} and ${end} < ${(hour + 1) * HOUR} and ${also}))`;
+    where ${memberships.status} = ${status} and ${end} > ${t} and ${end} < ${(hour + 1) * HOUR} and ${only}))`;
 }
+
+/** Readers not deleted whose membership is a gift comp still running at `t`, seconds. */
+export const giftMembersAt = (t: number) =>
+  openWindows(t, 'comped', {
+    kind: 'gift',
+    only: sql`${memberships.compReason} like ${`${GIFT_COMP_REASON}%`}`,
+  });
 
 /** Deletes the window buckets of hours already past at `now`: no count reads them again. */
 export function prunePastWindows(db: Db, now: Date) {
@@ -46,10 +66,10 @@ export async function membersNow(
     db.select().from(memberCounts),
     db
       .select({
-        trialing: openAt(t, 'trialing', 'trialing', memberships.trialEndsAt),
-        canceled: openAt(t, 'canceled', 'canceled', memberships.currentPeriodEnd),
-        comped: openAt(t, 'comped', 'comped', memberships.compUntil),
-        graced: openAt(t, 'past_due', 'past_due', memberships.graceUntil),
+        trialing: openWindows(t, 'trialing'),
+        canceled: openWindows(t, 'canceled'),
+        comped: openWindows(t, 'comped'),
+        graced: openWindows(t, 'past_due'),
       })
       .from(sql`(select 1)`),
   ]);

@@ -4,9 +4,8 @@
  */
 import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
-import { openAt } from '../../db/member-counts';
-import { GIFT_COMP_REASON } from '../../db/memberships';
-import { gifts, memberships } from '../../db/schema';
+import { giftMembersAt } from '../../db/member-counts';
+import { gifts } from '../../db/schema';
 import { epochSeconds } from '../../domain/time';
 
 export interface GiftMetrics {
@@ -30,17 +29,7 @@ export async function giftMetrics(ctx: AppContext, period: { start: Date; end: D
       .select({ n: count() })
       .from(gifts)
       .where(and(eq(gifts.status, 'void'), within(gifts.voidedAt))),
-    ctx.db
-      .select({
-        n: openAt(
-          t,
-          'gift',
-          'comped',
-          memberships.compUntil,
-          sql`${memberships.compReason} like ${`${GIFT_COMP_REASON}%`}`,
-        ),
-      })
-      .from(sql`(select 1)`),
+    ctx.db.select({ n: giftMembersAt(t) }).from(sql`(select 1)`),
   ]);
   return {
     sold: Number(sold?.n ?? 0),
