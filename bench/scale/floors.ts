@@ -5,6 +5,7 @@
  * design that counts every read can beat; the service's growth is printed against it.
  */
 import Database from 'libsql';
+import { monthBounds } from '../../src/domain/payout';
 import { dayBefore, PUBLISHERS, publisherId } from './data';
 
 export type Floors = Map<string, number>;
@@ -44,8 +45,8 @@ export function measureFloors(file: string, today: Date, month: string): Floors 
     const monthReads = db.prepare(
       `select publisher_id, subject, article_id, day from reads where day >= ? and day < ?`,
     );
-    const [year, m] = month.split('-').map(Number) as [number, number];
-    const next = m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+    const bounds = monthBounds(month);
+    if (!bounds) throw new Error(`not a month: ${month}`);
     return new Map([
       [
         "reads report, one publisher's 30 days",
@@ -60,7 +61,7 @@ export function measureFloors(file: string, today: Date, month: string): Floors 
         'payout statement of the month',
         timed(1, () => {
           let n = 0;
-          for (const _ of monthReads.iterate(`${month}-01`, `${next}-01`)) n++;
+          for (const _ of monthReads.iterate(bounds.first, bounds.next)) n++;
           if (n < 0) throw new Error('unreachable');
         }),
       ],
