@@ -46,6 +46,14 @@ const sealedDaysOf = (range: DayRange) =>
   sql`(select ${ledgerDays.day} from ${ledgerDays} where ${ledgerDays.sealedAt} is not null
        and ${ledgerDays.day} >= ${range.from} and ${ledgerDays.day} <= ${range.to})`;
 
+/** The rows of one publisher (or, without one, every publisher) over the range, in `reads` or `read_days`. */
+const inRange = (table: typeof reads | typeof readDays, range: DayRange, publisherId?: string) =>
+  and(
+    publisherId ? eq(table.publisherId, publisherId) : undefined,
+    gte(table.day, range.from),
+    lte(table.day, range.to),
+  );
+
 /** Per-day reads and readers of one publisher (or, without one, per publisher), sealed days from `read_days`. */
 async function splitCounts(ctx: AppContext, range: DayRange, publisherId?: string) {
   const sealed = sealedDaysOf(range);
@@ -58,14 +66,7 @@ async function splitCounts(ctx: AppContext, range: DayRange, publisherId?: strin
         readers: readDays.readers,
       })
       .from(readDays)
-      .where(
-        and(
-          publisherId ? eq(readDays.publisherId, publisherId) : undefined,
-          gte(readDays.day, range.from),
-          lte(readDays.day, range.to),
-          sql`${readDays.day} in ${sealed}`,
-        ),
-      ),
+      .where(and(inRange(readDays, range, publisherId), sql`${readDays.day} in ${sealed}`)),
     ctx.db
       .select({
         publisherId: reads.publisherId,
@@ -74,14 +75,7 @@ async function splitCounts(ctx: AppContext, range: DayRange, publisherId?: strin
         readers: countDistinct(reads.subject),
       })
       .from(reads)
-      .where(
-        and(
-          publisherId ? eq(reads.publisherId, publisherId) : undefined,
-          gte(reads.day, range.from),
-          lte(reads.day, range.to),
-          sql`${reads.day} not in ${sealed}`,
-        ),
-      )
+      .where(and(inRange(reads, range, publisherId), sql`${reads.day} not in ${sealed}`))
       .groupBy(reads.publisherId, reads.day),
   ]);
   return [...fromDays, ...fromReads].map((r) => ({
@@ -129,7 +123,7 @@ async function publisherDaysHot(
   range: DayRange,
   publisherId: string,
 ): Promise<PublisherDays> {
-  const where = and(eq(reads.publisherId, publisherId), gte(reads.day, range.from), lte(reads.day, range.to));
+  const where = inRange(reads, range, publisherId);
   const [days, totals] = await ctx.db.batch([
     ctx.db
       .select({ day: reads.day, reads: count(), readers: countDistinct(reads.subject) })
