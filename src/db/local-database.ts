@@ -4,8 +4,10 @@
  */
 import {
   createTableRelationsHelpers,
+  DrizzleQueryError,
   type ExtractTablesWithRelations,
   extractTablesRelationalConfig,
+  fillPlaceholders,
   type RelationalSchemaConfig,
   type SQL,
 } from 'drizzle-orm';
@@ -34,11 +36,42 @@ type Tables = ExtractTablesWithRelations<Schema>;
 
 /**
  * sqlite-proxy's prepared query with its row mapping compiled once (src/db/row-mapper.ts), on the
- * first rows it maps: drizzle sets `joinsNotNullableMap` only after preparing.
+ * first rows it maps: drizzle sets `joinsNotNullableMap` only after preparing. Reads go straight to
+ * the driver: sqlite-proxy's way passes through four async layers (its query cache and query logger,
+ * neither of which this database has), each a promise and a turn of the microtask queue. Errors are
+ * wrapped as drizzle wraps them (`DrizzleQueryError`, the driver's error its `cause`).
  */
 class MappedPreparedQuery extends RemotePreparedQuery {
   #mapper: RowMapper | undefined;
   declare joinsNotNullableMap?: Record<string, boolean>;
+
+  async #read(placeholderValues: Record<string, unknown> | undefined, method: 'all' | 'get' | 'values') {
+    // Private in drizzle's types, set by RemotePreparedQuery's constructor.
+    const { query, client } = this as unknown as {
+      query: { sql: string; params: unknown[] };
+      client: AsyncRemoteCallback;
+    };
+    const params = fillPlaceholders(query.params, placeholderValues ?? {});
+    try {
+      return await client(query.sql, params, method);
+    } catch (err) {
+      throw new DrizzleQueryError(query.sql, params, err as Error);
+    }
+  }
+
+  override async all(placeholderValues?: Record<string, unknown>): Promise<unknown[]> {
+    return this.mapAllResult((await this.#read(placeholderValues, 'all')).rows) as unknown[];
+  }
+
+  override async get(placeholderValues?: Record<string, unknown>): Promise<unknown> {
+    return this.mapGetResult((await this.#read(placeholderValues, 'get')).rows);
+  }
+
+  override async values<T extends unknown[] = unknown[]>(
+    placeholderValues?: Record<string, unknown>,
+  ): Promise<T[]> {
+    return (await this.#read(placeholderValues, 'values')).rows as T[];
+  }
 
   #mapperOf(): RowMapper | undefined {
     const self = this as unknown as { fields?: SelectedField[]; customResultMapper?: unknown };

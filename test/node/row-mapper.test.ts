@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LibsqlError } from '@libsql/client';
 import * as drizzle from 'drizzle-orm';
-import { count, eq, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { count, DrizzleQueryError, eq, sql } from 'drizzle-orm';
+import { alias, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDatabase, openLocalDatabase } from '../../src/db/local-database';
@@ -148,5 +149,40 @@ describe('compiled row mapper', () => {
       .where(eq(readers.id, 'rdr_mapper0000000000001'))
       .get();
     expect(one).toEqual({ email: 'mapper@example.com', n: 1 });
+  });
+
+  it('reads go to the driver directly: rows, one row, values, and errors as drizzle raises them', async () => {
+    const db = local.db;
+    const byId = db
+      .select({ id: readers.id, email: readers.email })
+      .from(readers)
+      .where(eq(readers.id, sql.placeholder('id')))
+      .prepare();
+    expect(await byId.all({ id: 'rdr_mapper0000000000001' })).toEqual([
+      { id: 'rdr_mapper0000000000001', email: 'mapper@example.com' },
+    ]);
+    expect(await byId.get({ id: 'rdr_mapper0000000000001' })).toEqual({
+      id: 'rdr_mapper0000000000001',
+      email: 'mapper@example.com',
+    });
+    expect(await byId.get({ id: 'rdr_nobody' })).toBeUndefined();
+    expect(await byId.values({ id: 'rdr_mapper0000000000001' })).toEqual([
+      ['rdr_mapper0000000000001', 'mapper@example.com'],
+    ]);
+    const missing = sqliteTable('no_such_table', { id: text('id') });
+    for (const read of [
+      () => db.select().from(missing).all(),
+      () => db.select().from(missing).get(),
+      () => db.select().from(missing).values(),
+    ]) {
+      const err = await read().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DrizzleQueryError);
+      expect((err as DrizzleQueryError).query).toContain('no_such_table');
+      expect((err as DrizzleQueryError).cause).toBeInstanceOf(LibsqlError);
+      expect(((err as DrizzleQueryError).cause as LibsqlError).code).toBe('SQLITE_ERROR');
+    }
   });
 });
