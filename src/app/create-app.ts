@@ -39,8 +39,11 @@ import type { AppContext } from './context';
 import type { AppEnv } from './env';
 import { ApiError, invalidRequest, problem, toApiError, zodFieldErrors } from './errors';
 
-/** Builds the context for a request: the Workers door from bindings, the Node door once. */
-export type ContextResolver = (c: Context<AppEnv>) => Promise<AppContext>;
+/**
+ * Builds the context for a request: the Workers door from bindings, the Node door once (and hands
+ * it over as it is: an `await` of a ready value still costs every request a turn of the queue).
+ */
+export type ContextResolver = (c: Context<AppEnv>) => AppContext | Promise<AppContext>;
 
 export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -55,7 +58,8 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
     const started = Date.now();
     let ctx: AppContext;
     try {
-      ctx = await resolveContext(c);
+      const resolved = resolveContext(c);
+      ctx = resolved instanceof Promise ? await resolved : resolved;
     } catch (err) {
       // A broken configuration is the operator's to fix: say which variable in the log, not to the client.
       console.error(

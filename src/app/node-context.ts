@@ -79,5 +79,5 @@ export async function createNodeContext(env: Record<string, string | undefined>)
 }
 
 export function createNodeApp(ctx: AppContext) {
-  return createApp(async () => ctx);
+  return createApp(() => ctx);
 }

@@ -13,9 +13,11 @@ export interface EcPrivateJwk {
   d?: string;
 }
 
-type Signer = (data: Uint8Array) => Promise<Uint8Array>;
+/** Synchronous where the runtime's `node:crypto` signs; a promise from WebCrypto. */
+type Signer = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-const signers = new WeakMap<object, Promise<Signer>>();
+/** Per owner: the signer being made, then the signer itself (no `await` once it is ready). */
+const signers = new WeakMap<object, Signer | Promise<Signer>>();
 
 async function makeSigner(jwk: EcPrivateJwk): Promise<Signer> {
   const parts = { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y), d: String(jwk.d) };
@@ -25,7 +27,7 @@ async function makeSigner(jwk: EcPrivateJwk): Promise<Signer> {
       const key = node.createPrivateKey({ key: parts, format: 'jwk' });
       const probe = node.sign('sha256', new Uint8Array(1), { key, dsaEncoding: 'ieee-p1363' });
       if (probe.length === 64) {
-        return async (data) => node.sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+        return (data) => node.sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
       }
     } catch {
       // This runtime's node:crypto cannot do it (e.g. no key objects in sign): WebCrypto below.
@@ -46,11 +48,19 @@ export async function signEs256(
   payload: Record<string, unknown>,
 ): Promise<string> {
   let signer = signers.get(owner);
-  if (!signer) {
-    signer = makeSigner(jwk);
-    signers.set(owner, signer);
+  if (signer === undefined) {
+    const making = makeSigner(jwk);
+    signers.set(owner, making);
+    // Once made, the signer replaces its promise; a failure leaves the next call to try again.
+    making.then(
+      (made) => signers.set(owner, made),
+      () => signers.delete(owner),
+    );
+    signer = making;
   }
+  if (signer instanceof Promise) signer = await signer;
   const input = `${base64urlText(JSON.stringify(header))}.${base64urlText(JSON.stringify(payload))}`;
-  const signature = await (await signer)(utf8.encode(input));
+  const signed = signer(utf8.encode(input));
+  const signature = signed instanceof Promise ? await signed : signed;
   return `${input}.${base64url(signature)}`;
 }
