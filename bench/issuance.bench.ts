@@ -3,7 +3,10 @@
  * the floor measured in the same run: the bare `node:http` server of `bench/floor/issuance-server.ts`
  * (only the mandated work, no framework) on the same database file. Target: the service issues at
  * ≥ 0.8× the floor's rate (issue 16). Both health routes are printed too, for what the per-request
- * machinery costs on an empty request; also prints the query plan of the one indexed read.
+ * machinery costs on an empty request; also prints the query plan of the one indexed read. Between
+ * them runs the house stack's floor (`bench/floor/issuance-stack.ts`: the same work behind
+ * @hono/node-server, an OpenAPIHono route and zod, nothing of the service's own), which splits the
+ * gap into what the framework costs and what the service's own code adds.
  */
 import { createClient } from '@libsql/client';
 import type autocannon from 'autocannon';
@@ -15,13 +18,14 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const server = await startServer();
 const { publisherId, sessionToken } = await seedPublisherAndReader(server.url, server.adminKey);
 
-const floorPort = await freePort();
-const floorUrl = `http://127.0.0.1:${floorPort}`;
-const floor = await startScript(
-  'bench/floor/issuance-server.ts',
-  [server.dbFile, String(floorPort)],
-  `${floorUrl}/health`,
-);
+/** One of the floors, on the service's database file. */
+async function startFloor(script: string) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return { url, ...(await startScript(script, [server.dbFile, String(port)], `${url}/health`)) };
+}
+const floor = await startFloor('bench/floor/issuance-server.ts');
+const stackFloor = await startFloor('bench/floor/issuance-stack.ts');
 
 /**
  * Health and issuance against one server, in 2 interleaved rounds of DURATION seconds each, with
@@ -69,9 +73,12 @@ async function measure(base: string, cpu: () => number | null) {
 const rps = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
 process.stdout.write('  measuring the service');
 const service = await measure(server.url, server.cpuMicros);
-process.stdout.write(', then the bare node:http floor\n');
-const bare = await measure(floorUrl, floor.cpuMicros);
+process.stdout.write(', the bare node:http floor');
+const bare = await measure(floor.url, floor.cpuMicros);
+process.stdout.write(', then the house stack floor\n');
+const stack = await measure(stackFloor.url, stackFloor.cpuMicros);
 await floor.stop();
+await stackFloor.stop();
 
 const ratio = service.tokenRps / bare.tokenRps;
 console.log(
@@ -94,9 +101,16 @@ const cpuLine = (label: string, s: number | null, f: number | null) =>
     : undefined;
 cpuLine('  server CPU per issuance', service.tokenCpu, bare.tokenCpu);
 cpuLine('  server CPU per health', service.healthCpu, bare.healthCpu);
-console.log(`  errors or non-2xx answers: ${service.errors + bare.errors}`);
+console.log(`  errors or non-2xx answers: ${service.errors + bare.errors + stack.errors}`);
 console.log(
   '  (the floor does only the mandated work: token hash, the same indexed read, one ES256 signature, one JSON answer)',
+);
+const cpuPart = (cpu: number | null) => (cpu === null ? '' : `, ${cpu.toFixed(0)} µs CPU/req`);
+console.log(
+  `  house stack floor (the same work behind @hono/node-server, OpenAPIHono and zod): ${rps(stack.tokenRps).trim()} req/s${cpuPart(stack.tokenCpu)}`,
+);
+console.log(
+  `    stack floor / bare floor ${(stack.tokenRps / bare.tokenRps).toFixed(2)}× (what the framework costs); service / stack floor ${(service.tokenRps / stack.tokenRps).toFixed(2)}× (what the service's own code costs)`,
 );
 target(
   'issuance / floor',
