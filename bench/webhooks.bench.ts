@@ -7,7 +7,10 @@
  * Stripe (it answers the re-fetches), and the load generator (autocannon, 8 connections, for the
  * events and the baseline alike). Then the same deliveries go to the bare floor server
  * (`bench/floor/webhook-server.ts`, only the mandated work, no framework or SDK) on a copy of the
- * database taken before the first delivery, against its own health route.
+ * database taken before the first delivery, against its own health route. Then the house stack's
+ * floor (`bench/floor/webhook-stack.ts`: the same work behind @hono/node-server and the Stripe SDK,
+ * nothing of the service's own) on a copy of its own, which splits the gap into what the stack
+ * costs and what the service's own code adds.
  */
 import path from 'node:path';
 import type autocannon from 'autocannon';
@@ -65,8 +68,10 @@ process.stdout.write(` ${deliveries.length} deliveries\n`);
 
 // The floor server gets its own copy of the database as it is now, before any event is applied.
 const floorDb = path.join(path.dirname(server.dbFile), 'floor.db');
+const stackDb = path.join(path.dirname(server.dbFile), 'stack.db');
 const copy = new Database(server.dbFile);
 copy.exec(`VACUUM INTO '${floorDb}'`);
+copy.exec(`VACUUM INTO '${stackDb}'`);
 copy.close();
 
 /** Sends every delivery exactly once over `CONNECTIONS` connections; counts non-200 answers. */
@@ -127,21 +132,26 @@ const duplicates = await deliverAll(deliveries);
 const health2 = await health();
 const baseline = (perSecond(health1) + perSecond(health2)) / 2;
 
-process.stdout.write('  measuring the bare node:http floor\n');
-const floorPort = await freePort();
-const floorUrl = `http://127.0.0.1:${floorPort}`;
-const floor = await startScript(
+/** One floor server on its copy of the database: its health, first deliveries and duplicates. */
+async function measureFloor(script: string, file: string) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const floor = await startScript(script, [file, String(port), emu.url], `${url}/health`);
+  await runAutocannon({ url: `${url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
+  const floorHealth = perSecond(await health(url));
+  await control.resetRequests();
+  const floorFirst = await deliverAll(deliveries, `${url}/webhook`);
+  const floorCalls = await control.requests();
+  const floorDuplicates = await deliverAll(deliveries, `${url}/webhook`);
+  await floor.stop();
+  return { floorHealth, floorFirst, floorCalls, floorDuplicates };
+}
+process.stdout.write('  measuring the bare node:http floor, then the house stack floor\n');
+const { floorHealth, floorFirst, floorCalls, floorDuplicates } = await measureFloor(
   'bench/floor/webhook-server.ts',
-  [floorDb, String(floorPort), emu.url],
-  `${floorUrl}/health`,
+  floorDb,
 );
-await runAutocannon({ url: `${floorUrl}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
-const floorHealth = perSecond(await health(floorUrl));
-await control.resetRequests();
-const floorFirst = await deliverAll(deliveries, `${floorUrl}/webhook`);
-const floorCalls = await control.requests();
-const floorDuplicates = await deliverAll(deliveries, `${floorUrl}/webhook`);
-await floor.stop();
+const stack = await measureFloor('bench/floor/webhook-stack.ts', stackDb);
 /** Events a database records as processed: both servers must have done the same work. */
 function recordedIn(file: string): number {
   const db = new Database(file);
@@ -149,7 +159,11 @@ function recordedIn(file: string): number {
   db.close();
   return row.n;
 }
-const recorded = { service: recordedIn(server.dbFile), floor: recordedIn(floorDb) };
+const recorded = {
+  service: recordedIn(server.dbFile),
+  floor: recordedIn(floorDb),
+  stack: recordedIn(stackDb),
+};
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(7);
 console.log(
@@ -164,9 +178,11 @@ row('events applied (first delivery)', first.rate, floorFirst.rate, 'ev/s ');
 row('duplicates (dedupe only)', duplicates.rate, floorDuplicates.rate, 'ev/s ');
 row('GET /health (same client)', baseline, floorHealth, 'req/s');
 console.log(
-  `  non-200 answers: ${first.failures + duplicates.failures + floorFirst.failures + floorDuplicates.failures}`,
+  `  non-200 answers: ${first.failures + duplicates.failures + floorFirst.failures + floorDuplicates.failures + stack.floorFirst.failures + stack.floorDuplicates.failures}`,
 );
-console.log(`  events recorded as processed: service ${recorded.service}, floor ${recorded.floor}`);
+console.log(
+  `  events recorded as processed: service ${recorded.service}, floor ${recorded.floor}, stack floor ${recorded.stack}`,
+);
 /** Stripe API calls per recorded event on first delivery, and the routes they went to. */
 const calls = (by: Record<string, number>, events: number) => {
   const total = Object.values(by).reduce((a, b) => a + b, 0);
@@ -180,6 +196,14 @@ console.log(`  Stripe calls per event, floor:   ${calls(floorCalls, recorded.flo
 console.log(
   '  (the floor does only the mandated work: signature, dedupe read, re-fetch, membership read, one transaction)',
 );
+const split = (label: string, service: number, stackRate: number, bare: number) =>
+  console.log(
+    `  house stack floor, ${label}: ${fmt(stackRate).trim()} ev/s; stack floor / bare floor ${(stackRate / bare).toFixed(2)}× (what the stack costs), service / stack floor ${(service / stackRate).toFixed(2)}× (what the service's own code costs)`,
+  );
+console.log('  (the house stack floor: the same work behind @hono/node-server and the Stripe SDK)');
+split('first deliveries', first.rate, stack.floorFirst.rate, floorFirst.rate);
+split('duplicates', duplicates.rate, stack.floorDuplicates.rate, floorDuplicates.rate);
+console.log(`  Stripe calls per event, stack floor: ${calls(stack.floorCalls, recorded.stack)}`);
 target('webhook events / floor', first.rate / floorFirst.rate, 0.8);
 target('duplicate deliveries / floor', duplicates.rate / floorDuplicates.rate, 0.8);
 await server.stop();
