@@ -4445,6 +4445,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Stripe's signature of the raw body (`t=…,v1=…`); a delivery without a valid one is refused (400). */
                 "stripe-signature"?: string;
             };
             path?: never;
