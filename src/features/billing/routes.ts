@@ -107,7 +107,8 @@ const webhookRoute = createRoute({
       name: 'stripe-signature',
       in: 'header',
       required: false,
-      description: "Stripe's signature of the raw body (`t=…,v1=…`); a delivery without a valid one is refused (400).",
+      description:
+        "Stripe's signature of the raw body (`t=…,v1=…`); a delivery without a valid one is refused (400).",
       schema: { type: 'string' },
     },
   ],
