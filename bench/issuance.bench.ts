@@ -14,7 +14,8 @@ import { freePort } from '../tools/free-port';
 import { runAutocannon, target } from './lib';
 import { seedPublisherAndReader, startScript, startServer } from './server';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const server = await startServer();
 const { publisherId, sessionToken } = await seedPublisherAndReader(server.url, server.adminKey);
 
@@ -27,62 +28,97 @@ async function startFloor(script: string) {
 const floor = await startFloor('bench/floor/issuance-server.ts');
 const stackFloor = await startFloor('bench/floor/issuance-stack.ts');
 
-/**
- * Health and issuance against one server, in 2 interleaved rounds of DURATION seconds each, with
- * the server's CPU time per request (`cpu`: its process's CPU µs so far, where the OS tells).
- */
-async function measure(base: string, cpu: () => number | null) {
-  const health: autocannon.Options = { url: `${base}/health`, connections: 16, duration: DURATION };
-  const issuance: autocannon.Options = {
-    url: `${base}/v1/me/entitlement-token`,
-    method: 'POST',
-    connections: 16,
-    duration: DURATION,
-    headers: { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ publisher: publisherId }),
-  };
-  await runAutocannon({ ...health, duration: 1 }); // warm-up
-  await runAutocannon({ ...issuance, duration: 1 });
-  const rounds: Array<{ health: autocannon.Result; token: autocannon.Result }> = [];
-  const cpuPer = { health: [] as number[], token: [] as number[] };
-  /** One run, and the server's CPU µs per request over it. */
-  const run = async (options: autocannon.Options, into: number[]) => {
-    const before = cpu();
-    const result = await runAutocannon(options);
-    const after = cpu();
-    if (before !== null && after !== null) into.push((after - before) / Math.max(1, result.requests.total));
-    return result;
-  };
-  for (let i = 0; i < 2; i++)
-    rounds.push({ health: await run(health, cpuPer.health), token: await run(issuance, cpuPer.token) });
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+interface Subject {
+  health: autocannon.Options;
+  issuance: autocannon.Options;
+  /** The server process's CPU µs so far, where the OS tells. */
+  cpu: () => number | null;
+  rounds: Array<{ health: autocannon.Result; token: autocannon.Result }>;
+  cpuPer: { health: number[]; token: number[] };
+}
+
+function subject(base: string, cpu: () => number | null): Subject {
   return {
-    healthCpu: cpuPer.health.length > 0 ? mean(cpuPer.health) : null,
-    tokenCpu: cpuPer.token.length > 0 ? mean(cpuPer.token) : null,
-    healthRps: mean(rounds.map((r) => r.health.requests.average)),
-    healthP99: mean(rounds.map((r) => r.health.latency.p99)),
-    tokenRps: mean(rounds.map((r) => r.token.requests.average)),
-    tokenP99: mean(rounds.map((r) => r.token.latency.p99)),
-    errors: rounds.reduce(
+    health: { url: `${base}/health`, connections: 16, duration: DURATION },
+    issuance: {
+      url: `${base}/v1/me/entitlement-token`,
+      method: 'POST',
+      connections: 16,
+      duration: DURATION,
+      headers: { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ publisher: publisherId }),
+    },
+    cpu,
+    rounds: [],
+    cpuPer: { health: [], token: [] },
+  };
+}
+
+/** One run, and the server's CPU µs per request over it. */
+async function run(s: Subject, options: autocannon.Options, into: number[]) {
+  const before = s.cpu();
+  const result = await runAutocannon(options);
+  const after = s.cpu();
+  if (before !== null && after !== null) into.push((after - before) / Math.max(1, result.requests.total));
+  return result;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+function summary(s: Subject) {
+  return {
+    healthCpu: s.cpuPer.health.length > 0 ? mean(s.cpuPer.health) : null,
+    tokenCpu: s.cpuPer.token.length > 0 ? mean(s.cpuPer.token) : null,
+    healthRps: mean(s.rounds.map((r) => r.health.requests.average)),
+    healthP99: mean(s.rounds.map((r) => r.health.latency.p99)),
+    tokenRps: mean(s.rounds.map((r) => r.token.requests.average)),
+    tokenP99: mean(s.rounds.map((r) => r.token.latency.p99)),
+    errors: s.rounds.reduce(
       (n, r) => n + r.token.errors + r.token.non2xx + r.health.errors + r.health.non2xx,
       0,
     ),
   };
 }
 
-const rps = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
-process.stdout.write('  measuring the service');
-const service = await measure(server.url, server.cpuMicros);
-process.stdout.write(', the bare node:http floor');
-const bare = await measure(floor.url, floor.cpuMicros);
-process.stdout.write(', then the house stack floor\n');
-const stack = await measure(stackFloor.url, stackFloor.cpuMicros);
+// The three servers take turns, round by round: a slow spell of this shared machine then falls on
+// all of them, not on whichever happened to be measured in it.
+const subjects = [
+  subject(server.url, server.cpuMicros),
+  subject(floor.url, floor.cpuMicros),
+  subject(stackFloor.url, stackFloor.cpuMicros),
+];
+process.stdout.write(
+  `  the service, the bare node:http floor and the house stack floor in turn, ${ROUNDS} rounds:`,
+);
+for (const s of subjects) {
+  await runAutocannon({ ...s.health, duration: 1 }); // warm-up
+  await runAutocannon({ ...s.issuance, duration: 1 });
+}
+for (let i = 0; i < ROUNDS; i++) {
+  for (const s of subjects) {
+    s.rounds.push({
+      health: await run(s, s.health, s.cpuPer.health),
+      token: await run(s, s.issuance, s.cpuPer.token),
+    });
+  }
+  process.stdout.write(` ${i + 1}`);
+}
+process.stdout.write('\n');
+const [service, bare, stack] = subjects.map(summary) as [
+  ReturnType<typeof summary>,
+  ReturnType<typeof summary>,
+  ReturnType<typeof summary>,
+];
+const [serviceRounds, bareRounds] = subjects as [Subject, Subject, Subject];
+const perRound = serviceRounds.rounds.map(
+  (r, i) => r.token.requests.average / (bareRounds.rounds[i]?.token.requests.average ?? Number.NaN),
+);
 await floor.stop();
 await stackFloor.stop();
 
+const rps = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
 const ratio = service.tokenRps / bare.tokenRps;
 console.log(
-  `\nToken issuance (Node door, libSQL file, 16 connections, ${DURATION}s × 2 rounds), against the bare floor of the same run`,
+  `\nToken issuance (Node door, libSQL file, 16 connections, ${ROUNDS} interleaved rounds of ${DURATION}s), against the bare floor of the same run`,
 );
 console.log(
   '                                     service                    floor (bare node:http)   service/floor',
@@ -101,6 +137,7 @@ const cpuLine = (label: string, s: number | null, f: number | null) =>
     : undefined;
 cpuLine('  server CPU per issuance', service.tokenCpu, bare.tokenCpu);
 cpuLine('  server CPU per health', service.healthCpu, bare.healthCpu);
+console.log(`  issuance / floor by round: ${perRound.map((r) => `${r.toFixed(2)}×`).join(', ')}`);
 console.log(`  errors or non-2xx answers: ${service.errors + bare.errors + stack.errors}`);
 console.log(
   '  (the floor does only the mandated work: token hash, the same indexed read, one ES256 signature, one JSON answer)',

@@ -22,7 +22,7 @@ export interface AppContext {
    * answer's own headers. Returns false when it cannot (in-process requests), and the app adds them
    * to the Response instead.
    */
-  stampHeaders?: (c: Context, headers: Record<string, string>) => boolean;
+  stampHeaders?: (c: Context, requestId: string, headers: Readonly<Record<string, string>>) => boolean;
   /** Set per request by the app from `clientIp`: the caller's address, for per-IP limits. */
   clientAddress?: string;
   /** Set per request by the app: the caller's User-Agent (cut short), kept with a new session. */

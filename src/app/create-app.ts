@@ -38,12 +38,29 @@ import { ConfigError } from './config';
 import type { AppContext } from './context';
 import type { AppEnv } from './env';
 import { ApiError, invalidRequest, problem, toApiError, zodFieldErrors } from './errors';
+import type { Logger } from './logger';
 
 /**
  * Builds the context for a request: the Workers door from bindings, the Node door once (and hands
  * it over as it is: an `await` of a ready value still costs every request a turn of the queue).
  */
 export type ContextResolver = (c: Context<AppEnv>) => AppContext | Promise<AppContext>;
+
+/** Runs a task after the answer: under `waitUntil` where the runtime has an execution context. */
+function deferOf(c: Context<AppEnv>, logger: Logger): NonNullable<AppContext['defer']> {
+  // Returned as it is, not bound to a name first: a named function made per request costs a
+  // property definition in builds that keep names (tsx, esbuild's keepNames).
+  return (task) => {
+    const running = task().catch((err: unknown) =>
+      logger.error('deferred task failed', { error: String(err) }),
+    );
+    try {
+      c.executionCtx.waitUntil(running);
+    } catch {
+      // Node and in-process tests have no execution context: the promise runs on by itself.
+    }
+  };
+}
 
 export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -81,22 +98,12 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
       return;
     }
     const logger = ctx.logger.child({ request_id: requestId });
-    const defer = (task: () => Promise<unknown>) => {
-      const running = task().catch((err: unknown) =>
-        logger.error('deferred task failed', { error: String(err) }),
-      );
-      try {
-        c.executionCtx.waitUntil(running);
-      } catch {
-        // Node and in-process tests have no execution context: the promise runs on by itself.
-      }
-    };
     const userAgent = c.req.header('user-agent')?.slice(0, 200);
     c.set('ctx', {
       ...ctx,
       logger,
       clientAddress: clientIpOf(ctx, c),
-      defer,
+      defer: deferOf(c, logger),
       ...(userAgent ? { userAgent } : {}),
     });
     c.set('logger', logger);

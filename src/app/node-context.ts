@@ -17,6 +17,7 @@ import { loadConfig } from './config';
 import type { AppContext } from './context';
 import { createApp } from './create-app';
 import { consoleLogger } from './logger';
+import { StampedResponse } from './node-response';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -67,11 +68,17 @@ export async function createNodeContext(env: Record<string, string | undefined>)
       if (!(c.env && typeof c.env === 'object' && 'incoming' in c.env)) return undefined;
       return getConnInfo(c).remote.address;
     },
-    stampHeaders: (c, headers) => {
-      // @hono/node-server hands the app its outgoing message; writeHead, after the app has
-      // answered, lays the answer's own headers over these.
+    stampHeaders: (c, requestId, headers) => {
+      // @hono/node-server hands the app its outgoing message. The door's own (StampedResponse)
+      // lays these under the answer's headers in writeHead; any other, after the app has answered,
+      // lays the answer's headers over these.
       const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
       if (!(outgoing instanceof ServerResponse) || outgoing.headersSent) return false;
+      if (outgoing instanceof StampedResponse) {
+        outgoing.stamp(requestId, headers);
+        return true;
+      }
+      outgoing.setHeader('x-request-id', requestId);
       for (const name in headers) outgoing.setHeader(name, headers[name] as string);
       return true;
     },

@@ -96,6 +96,11 @@ export class LocalDriver {
   }
 
   async query(sql: string, params: unknown[], method: Method): Promise<Answer> {
+    return this.querySync(sql, params, method);
+  }
+
+  /** The same, answered at once: the engine is synchronous, and a promise per layer costs every read. */
+  querySync(sql: string, params: unknown[], method: Method): Answer {
     return this.#guard((engine) => this.#query(engine, sql, params, method));
   }
 

@@ -37,40 +37,42 @@ type Tables = ExtractTablesWithRelations<Schema>;
 /**
  * sqlite-proxy's prepared query with its row mapping compiled once (src/db/row-mapper.ts), on the
  * first rows it maps: drizzle sets `joinsNotNullableMap` only after preparing. Reads go straight to
- * the driver: sqlite-proxy's way passes through four async layers (its query cache and query logger,
- * neither of which this database has), each a promise and a turn of the microtask queue. Errors are
- * wrapped as drizzle wraps them (`DrizzleQueryError`, the driver's error its `cause`).
+ * the driver's synchronous call and answer one settled promise: sqlite-proxy's way passes through
+ * four async layers (its query cache and query logger, neither of which this database has), each a
+ * promise and a turn of the microtask queue. Errors are wrapped as drizzle wraps them
+ * (`DrizzleQueryError`, the driver's error its `cause`).
  */
 class MappedPreparedQuery extends RemotePreparedQuery {
   #mapper: RowMapper | undefined;
   declare joinsNotNullableMap?: Record<string, boolean>;
+  /** Set by LocalSession right after construction (the constructor is sqlite-proxy's). */
+  driver!: LocalDriver;
 
-  async #read(placeholderValues: Record<string, unknown> | undefined, method: 'all' | 'get' | 'values') {
+  /** Runs the query at once; a failure is raised as drizzle raises it. */
+  #read(placeholderValues: Record<string, unknown> | undefined, method: 'all' | 'get' | 'values') {
     // Private in drizzle's types, set by RemotePreparedQuery's constructor.
-    const { query, client } = this as unknown as {
-      query: { sql: string; params: unknown[] };
-      client: AsyncRemoteCallback;
-    };
+    const { query } = this as unknown as { query: { sql: string; params: unknown[] } };
     const params = fillPlaceholders(query.params, placeholderValues ?? {});
     try {
-      return await client(query.sql, params, method);
+      return this.driver.querySync(query.sql, params, method).rows;
     } catch (err) {
       throw new DrizzleQueryError(query.sql, params, err as Error);
     }
   }
 
-  override async all(placeholderValues?: Record<string, unknown>): Promise<unknown[]> {
-    return this.mapAllResult((await this.#read(placeholderValues, 'all')).rows) as unknown[];
+  // Not `async`: one settled promise per read, where an async method over an async driver made three.
+  override all(placeholderValues?: Record<string, unknown>): Promise<unknown[]> {
+    return settle(() => this.mapAllResult(this.#read(placeholderValues, 'all')) as unknown[]);
   }
 
-  override async get(placeholderValues?: Record<string, unknown>): Promise<unknown> {
-    return this.mapGetResult((await this.#read(placeholderValues, 'get')).rows);
+  override get(placeholderValues?: Record<string, unknown>): Promise<unknown> {
+    return settle(() => this.mapGetResult(this.#read(placeholderValues, 'get')));
   }
 
-  override async values<T extends unknown[] = unknown[]>(
+  override values<T extends unknown[] = unknown[]>(
     placeholderValues?: Record<string, unknown>,
   ): Promise<T[]> {
-    return (await this.#read(placeholderValues, 'values')).rows as T[];
+    return settle(() => this.#read(placeholderValues, 'values') as T[]);
   }
 
   #mapperOf(): RowMapper | undefined {
@@ -92,6 +94,15 @@ class MappedPreparedQuery extends RemotePreparedQuery {
     if (!mapper) return super.mapGetResult(rows, isFromBatch);
     const row = (isFromBatch ? (rows as { rows: unknown }).rows : rows) as unknown[] | undefined;
     return row ? mapper(row) : undefined;
+  }
+}
+
+/** `work()` as a settled promise: its value, or its error as a rejection (never a synchronous throw). */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
 
@@ -130,7 +141,7 @@ class LocalSession extends SQLiteRemoteSession<Schema, Tables> {
     // sqlite-proxy's own prepareQuery, with the subclass (its logger and cache are private in the types).
     type Args = ConstructorParameters<typeof RemotePreparedQuery>;
     const own = this as unknown as { logger: Args[2]; cache: Args[3] };
-    return new MappedPreparedQuery(
+    const prepared = new MappedPreparedQuery(
       this.#client,
       query,
       own.logger,
@@ -142,6 +153,8 @@ class LocalSession extends SQLiteRemoteSession<Schema, Tables> {
       isResponseInArrayMode,
       customResultMapper,
     );
+    prepared.driver = this.#driver;
+    return prepared;
   }
 
   override async all<T = unknown>(query: SQL): Promise<T[]> {

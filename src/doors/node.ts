@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import type { AppContext } from '../app/context';
 import { runScheduledJobs } from '../app/jobs';
 import { createNodeApp, createNodeContext, withDevSecrets } from '../app/node-context';
+import { nodeServerOptions } from '../app/node-response';
 
 async function main(): Promise<void> {
   const env = await withDevSecrets(process.env);
@@ -18,9 +19,12 @@ async function main(): Promise<void> {
   }
   const app = createNodeApp(ctx);
   const { port, host, jobsIntervalSeconds } = ctx.config.node;
-  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-    console.log(`OnePass listening on http://${host}:${info.port} (${ctx.config.environment})`);
-  });
+  const server = serve(
+    { fetch: app.fetch, port, hostname: host, serverOptions: nodeServerOptions },
+    (info) => {
+      console.log(`OnePass listening on http://${host}:${info.port} (${ctx.config.environment})`);
+    },
+  );
   // The Workers door has a cron trigger; here a timer does the same work (0 turns it off).
   const timer =
     jobsIntervalSeconds > 0

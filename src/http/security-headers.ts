@@ -12,6 +12,14 @@ const DEFAULTS: Readonly<Record<string, string>> = {
 };
 const HSTS = 'max-age=63072000; includeSubDomains';
 
+/** What every answer carries besides its request id: built once, not per request. */
+const FIXED: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  ...DEFAULTS,
+};
+const FIXED_IN_PRODUCTION: Readonly<Record<string, string>> = { ...FIXED, 'strict-transport-security': HSTS };
+
 /**
  * Adds them to `c.res`, or, where the door can write them more cheaply (`AppContext.stampHeaders`:
  * the Node door sets them on the outgoing message, under the answer's own headers), leaves them to
@@ -23,16 +31,7 @@ const HSTS = 'max-age=63072000; includeSubDomains';
 export function securityHeaders(c: Context<AppEnv>, requestId: string): void {
   const ctx = c.get('ctx');
   const production = ctx?.config.environment === 'production';
-  if (ctx?.stampHeaders) {
-    const headers: Record<string, string> = {
-      'x-request-id': requestId,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'strict-origin-when-cross-origin',
-      ...DEFAULTS,
-    };
-    if (production) headers['strict-transport-security'] = HSTS;
-    if (ctx.stampHeaders(c, headers)) return;
-  }
+  if (ctx?.stampHeaders?.(c, requestId, production ? FIXED_IN_PRODUCTION : FIXED)) return;
   const h = c.res.headers;
   h.set('X-Request-Id', requestId);
   h.set('X-Content-Type-Options', 'nosniff');

@@ -40,7 +40,13 @@ async function makeSigner(jwk: EcPrivateJwk): Promise<Signer> {
     new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, data));
 }
 
-/** Signs `payload` under `header` (which must say `alg: ES256`); `owner` keys the imported-key cache. */
+/** Encoded header segments by header object: a header reused across calls is encoded once. */
+const headerSegments = new WeakMap<object, string>();
+
+/**
+ * Signs `payload` under `header` (which must say `alg: ES256`); `owner` keys the imported-key cache.
+ * A header object is read once and its encoding kept: pass a new object for a different header.
+ */
 export async function signEs256(
   owner: object,
   jwk: EcPrivateJwk,
@@ -59,7 +65,12 @@ export async function signEs256(
     signer = making;
   }
   if (signer instanceof Promise) signer = await signer;
-  const input = `${base64urlText(JSON.stringify(header))}.${base64urlText(JSON.stringify(payload))}`;
+  let head = headerSegments.get(header);
+  if (head === undefined) {
+    head = base64urlText(JSON.stringify(header));
+    headerSegments.set(header, head);
+  }
+  const input = `${head}.${base64urlText(JSON.stringify(payload))}`;
   const signed = signer(utf8.encode(input));
   const signature = signed instanceof Promise ? await signed : signed;
   return `${input}.${base64url(signature)}`;

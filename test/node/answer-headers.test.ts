@@ -3,6 +3,7 @@
  * message, under the answer's own headers) and as the app adds them in process: the same on both
  * ways, the answer's own CSP or Cache-Control winning over the defaults, HSTS only in production.
  */
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeDoor, serveNodeDoor, startNodeDoor } from '../support/node-door';
 
@@ -27,16 +28,19 @@ let door: NodeDoor;
 let prod: NodeDoor;
 let served: { url: string; close(): Promise<void> };
 let servedProd: { url: string; close(): Promise<void> };
+let servedPlain: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   door = await startNodeDoor();
   prod = await startNodeDoor(PRODUCTION);
   served = await serveNodeDoor(door);
   servedProd = await serveNodeDoor(prod);
+  servedPlain = await serveNodeDoor(door, { plain: true });
 });
 afterAll(async () => {
   await served.close();
   await servedProd.close();
+  await servedPlain.close();
   door.close();
   prod.close();
 });
@@ -84,6 +88,41 @@ describe('answer headers on the Node door', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/frame-ancestors 'none'/);
     expect(csp).not.toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+  });
+
+  it('are the same on a server with a plain ServerResponse (headers set one by one)', async () => {
+    for (const [p, init] of REQUESTS) {
+      const stamped = await fetch(`${served.url}${p}`, init);
+      const plain = await fetch(`${servedPlain.url}${p}`, init);
+      expect(plain.status, p).toBe(stamped.status);
+      expect(pick(plain.headers), p).toEqual(pick(stamped.headers));
+      expect(plain.headers.get('content-type'), p).toBe(stamped.headers.get('content-type'));
+      expect(plain.headers.get('x-request-id'), p).toMatch(/^req_/);
+    }
+  });
+
+  it("writes each header once, the answer's own in place of the default", async () => {
+    const raw = (p: string, headers: Record<string, string> = {}) =>
+      new Promise<string[]>((resolve, reject) => {
+        const req = httpRequest(`${served.url}${p}`, { headers }, (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve(res.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase())),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const [p, headers] of [
+      ['/.well-known/jwks.json', {}],
+      ['/login', { accept: 'text/html' }],
+      ['/v1/no-such-route', {}],
+    ] as const) {
+      const names = await raw(p, headers);
+      expect(names.length, p).toBe(new Set(names).size);
+      for (const name of ['x-request-id', 'cache-control', 'content-security-policy', 'content-type'])
+        expect(names, p).toContain(name);
+    }
   });
 
   it('adds HSTS in production, over HTTP as in process', async () => {

@@ -10,6 +10,7 @@ import type { SQL } from 'drizzle-orm';
 import type { AppContext } from '../../src/app/context';
 import type { AppEnv } from '../../src/app/env';
 import { createNodeApp, createNodeContext } from '../../src/app/node-context';
+import { nodeServerOptions } from '../../src/app/node-response';
 import { generateDevSecrets } from '../../src/lib/dev-secrets';
 import { answerOf, BASE, type Door, requestOf } from './door';
 
@@ -78,15 +79,29 @@ export async function startNodeDoor(
 
 export { BASE } from './door';
 
-/** The door's app behind a real HTTP server on a free loopback port, for requests over sockets. */
-export async function serveNodeDoor(door: NodeDoor): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * The door's app behind a real HTTP server on a free loopback port, for requests over sockets: with
+ * the door's own outgoing message (`nodeServerOptions`), as `npm start` serves, unless `plain`.
+ */
+export async function serveNodeDoor(
+  door: NodeDoor,
+  { plain = false }: { plain?: boolean } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const { serve } = await import('@hono/node-server');
   return new Promise((resolve) => {
-    const server = serve({ fetch: door.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    });
+    const server = serve(
+      {
+        fetch: door.app.fetch,
+        port: 0,
+        hostname: '127.0.0.1',
+        ...(plain ? {} : { serverOptions: nodeServerOptions }),
+      },
+      (info) => {
+        resolve({
+          url: `http://127.0.0.1:${info.port}`,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+        });
+      },
+    );
   });
 }

@@ -84,11 +84,9 @@ async function publisherFor(
   publisherId: string,
   readerId: string,
   entitled: boolean,
-): Promise<{ publisher: PublisherRow; subject: string } | null> {
+): Promise<PublisherPair | null> {
   const knownPairs = knownPairsOf(ctx.db);
-  const cacheKey = `${publisherId}\n${readerId}`;
-  const hit = knownPairs.get(cacheKey);
-  if (hit && hit.until > Date.now()) return hit;
+  const cacheKey = pairKey(publisherId, readerId);
   const subject = await pairwiseSubject(ctx.config, publisherId, readerId);
   const row = await publisherLookup(ctx.db).get({ publisher: publisherId, subject });
   if (!row) return null;
@@ -111,11 +109,27 @@ async function publisherFor(
   return found;
 }
 
+interface PublisherPair {
+  publisher: PublisherRow;
+  subject: string;
+}
+
+const pairKey = (publisherId: string, readerId: string) => `${publisherId}\n${readerId}`;
+
+/** The pair when a recent token already looked it up: no query, no HMAC, and no promise to wait on. */
+function knownPair(ctx: AppContext, publisherId: string, readerId: string): PublisherPair | undefined {
+  const hit = knownPairsOf(ctx.db).get(pairKey(publisherId, readerId));
+  return hit && hit.until > Date.now() ? hit : undefined;
+}
+
 const KNOWN_PAIRS_MAX = 10_000;
 const KNOWN_PAIRS_TTL_MS = 5 * 60_000;
 /** Per database: (publisher, reader) pairs whose publisher exists and whose mapping is stored there. */
-const knownPairsOf = oncePer(
-  (_db: Db) => new Map<string, { publisher: PublisherRow; subject: string; until: number }>(),
+const knownPairsOf = oncePer((_db: Db) => new Map<string, PublisherPair & { until: number }>());
+
+/** The JOSE header of a configuration's tokens: one object, so the signer encodes it once. */
+const tokenHeaderOf = oncePer((config: Config) =>
+  Object.freeze({ alg: 'ES256', kid: config.signingKey.kid, typ: TOKEN_TYPE }),
 );
 
 export interface TokenRequest {
@@ -144,7 +158,9 @@ export async function issueEntitlementToken({
     input.article !== undefined &&
     ctx.config.meterFreeArticles > 0 &&
     meterApplies(entitlement.reason);
-  const found = await publisherFor(ctx, input.publisher, who.reader.id, entitlement.entitled || meterable);
+  const found =
+    knownPair(ctx, input.publisher, who.reader.id) ??
+    (await publisherFor(ctx, input.publisher, who.reader.id, entitlement.entitled || meterable));
   if (!found) throw new ApiError('not_found', 'No publisher has this id.');
   const { publisher, subject } = found;
   const iat = epochSeconds(now);
@@ -170,19 +186,14 @@ export async function issueEntitlementToken({
   claims.membership = granted.kind;
   claims.entitled_until = lifetime.entitledUntil;
   if (input.article !== undefined) claims.article = input.article;
-  const token = await signEs256(
-    ctx.config,
-    ctx.config.signingKey.privateJwk,
-    { alg: 'ES256', kid: ctx.config.signingKey.kid, typ: TOKEN_TYPE },
-    {
-      iss: ctx.config.publicUrl,
-      aud: publisher.id,
-      sub: subject,
-      iat,
-      exp: lifetime.exp,
-      jti: newId('token'),
-      ...claims,
-    },
-  );
+  const token = await signEs256(ctx.config, ctx.config.signingKey.privateJwk, tokenHeaderOf(ctx.config), {
+    iss: ctx.config.publicUrl,
+    aud: publisher.id,
+    sub: subject,
+    iat,
+    exp: lifetime.exp,
+    jti: newId('token'),
+    ...claims,
+  });
   return { token, expiresAt: new Date(lifetime.exp * 1000) };
 }
