@@ -149,6 +149,9 @@ console.log(
 console.log(
   `    stack floor / bare floor ${(stack.tokenRps / bare.tokenRps).toFixed(2)}× (what the framework costs); service / stack floor ${(service.tokenRps / stack.tokenRps).toFixed(2)}× (what the service's own code costs)`,
 );
+console.log(
+  `    its health route: ${rps(stack.healthRps).trim()} req/s${cpuPart(stack.healthCpu)}; service / stack floor on health ${(service.healthRps / stack.healthRps).toFixed(2)}× (the middleware every route runs)`,
+);
 target(
   'issuance / floor',
   ratio,
