@@ -40,12 +40,13 @@ async function makeSigner(jwk: EcPrivateJwk): Promise<Signer> {
     new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, data));
 }
 
-/** Encoded header segments by header object: a header reused across calls is encoded once. */
+/** Encoded header segments of frozen headers: one reused across calls is encoded once. */
 const headerSegments = new WeakMap<object, string>();
 
 /**
  * Signs `payload` under `header` (which must say `alg: ES256`); `owner` keys the imported-key cache.
- * A header object is read once and its encoding kept: pass a new object for a different header.
+ * A frozen header (`Object.freeze`, as the token issuer's) is encoded once and its encoding kept;
+ * any other is encoded on every call, so changing one between calls is safe.
  */
 export async function signEs256(
   owner: object,
@@ -68,7 +69,7 @@ export async function signEs256(
   let head = headerSegments.get(header);
   if (head === undefined) {
     head = base64urlText(JSON.stringify(header));
-    headerSegments.set(header, head);
+    if (Object.isFrozen(header)) headerSegments.set(header, head);
   }
   const input = `${head}.${base64urlText(JSON.stringify(payload))}`;
   const signed = signer(utf8.encode(input));

@@ -1,6 +1,7 @@
 /**
  * @module ES256 signing (src/lib/jws.ts): tokens that verify against the public key, the key made
- * once per owner, and a key that failed to import is tried again rather than failing forever.
+ * once per owner, a header signed as it is at each call, and a key that failed to import is tried
+ * again rather than failing forever.
  */
 import { exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,26 @@ describe('signEs256', () => {
       expect(protectedHeader).toEqual(header);
       expect(payload).toEqual({ sub: `s${i}`, n: i });
     }
+  });
+
+  it('signs a header as it is at each call, a reused frozen one and a changed mutable one', async () => {
+    const { privateJwk, publicJwk } = await keyPair();
+    const owner = {};
+    const public_ = await importJWK(publicJwk, 'ES256');
+    const headerOf = async (token: string) => (await jwtVerify(token, public_)).protectedHeader;
+    const frozen = Object.freeze({ alg: 'ES256', kid: 'k1', typ: 'entitlement+jwt' });
+    for (let i = 0; i < 2; i++)
+      expect(await headerOf(await signEs256(owner, privateJwk, frozen, { n: i }))).toEqual(frozen);
+    const mutable: Record<string, unknown> = { alg: 'ES256', kid: 'k1' };
+    expect(await headerOf(await signEs256(owner, privateJwk, mutable, { n: 1 }))).toEqual({
+      alg: 'ES256',
+      kid: 'k1',
+    });
+    mutable.kid = 'k2';
+    expect(await headerOf(await signEs256(owner, privateJwk, mutable, { n: 2 }))).toEqual({
+      alg: 'ES256',
+      kid: 'k2',
+    });
   });
 
   it('keeps the key of the first call per owner', async () => {

@@ -75,7 +75,8 @@ const publisherLookup = preparedPerDatabase((db) =>
 
 /**
  * The publisher and the reader's pairwise subject for it, and whether the service already knows
- * which reader is behind that subject (see `src/db/pairwise.ts`): one indexed read. Only the first
+ * which reader is behind that subject (see `src/db/pairwise.ts`): one indexed read, on a miss of
+ * `knownPair`, and the pair remembered for it. Only the first
  * token of a reader for a publisher also writes the mapping (an idempotent insert, so concurrent
  * first issuances are harmless).
  */
