@@ -4,8 +4,9 @@
  * with `--cpu-prof`, warms up, loads one route with autocannon, stops the server and summarises.
  *   npx tsx bench/profile-server.ts [issuance|health]
  * writes bench/results/server-<route>.cpuprofile, then profiles the bare floor
- * (bench/floor/issuance-server.ts) under the same load on the same database into
- * bench/results/floor-<route>.cpuprofile (summaries: bench/profile-summary.ts <file> <seconds>).
+ * (bench/floor/issuance-server.ts) and the house stack floor (bench/floor/issuance-stack.ts) under
+ * the same load on the same database into bench/results/floor-<route>.cpuprofile and
+ * stack-<route>.cpuprofile (summaries: bench/profile-summary.ts <file> <seconds>).
  */
 import { mkdirSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,15 +48,15 @@ async function profile(name: string, base: string, server: { stop(): Promise<voi
 }
 
 await profile('server', url, door, dir);
-const floorDir = mkdtempSync(path.join(tmpdir(), 'onepass-prof-floor-'));
-const floorPort = await freePort();
-const floorUrl = `http://127.0.0.1:${floorPort}`;
-const floor = await startScript(
-  'bench/floor/issuance-server.ts',
-  [`${dir}/p.db`, String(floorPort)],
-  `${floorUrl}/health`,
-  {
+for (const [name, script] of [
+  ['floor', 'bench/floor/issuance-server.ts'],
+  ['stack', 'bench/floor/issuance-stack.ts'],
+] as const) {
+  const floorDir = mkdtempSync(path.join(tmpdir(), `onepass-prof-${name}-`));
+  const floorPort = await freePort();
+  const floorUrl = `http://127.0.0.1:${floorPort}`;
+  const floor = await startScript(script, [`${dir}/p.db`, String(floorPort)], `${floorUrl}/health`, {
     nodeArgs: ['--cpu-prof', '--cpu-prof-dir', floorDir],
-  },
-);
-await profile('floor', floorUrl, floor, floorDir);
+  });
+  await profile(name, floorUrl, floor, floorDir);
+}

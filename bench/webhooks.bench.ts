@@ -74,12 +74,17 @@ copy.exec(`VACUUM INTO '${floorDb}'`);
 copy.exec(`VACUUM INTO '${stackDb}'`);
 copy.close();
 
-/** Sends every delivery exactly once over `CONNECTIONS` connections; counts non-200 answers. */
+/**
+ * Sends every delivery exactly once over `CONNECTIONS` connections; counts non-200 answers, and the
+ * receiving server's CPU µs per delivery where the OS tells (steadier than rates on a shared machine).
+ */
 async function deliverAll(
   items: SignedDelivery[],
   endpoint = `${server.url}/v1/webhooks/stripe`,
-): Promise<{ rate: number; failures: number }> {
+  cpu: () => number | null = server.cpuMicros,
+): Promise<{ rate: number; failures: number; cpuPerEvent: number | null }> {
   let next = 0;
+  const cpuBefore = cpu();
   const result = await runAutocannon({
     url: endpoint,
     connections: CONNECTIONS,
@@ -100,7 +105,10 @@ async function deliverAll(
       },
     ],
   });
-  return { rate: perSecond(result), failures: result.non2xx + result.errors };
+  const cpuAfter = cpu();
+  const cpuPerEvent =
+    cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / Math.max(1, items.length) : null;
+  return { rate: perSecond(result), failures: result.non2xx + result.errors, cpuPerEvent };
 }
 
 const health = (base = server.url) =>
@@ -140,9 +148,9 @@ async function measureFloor(script: string, file: string) {
   await runAutocannon({ url: `${url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
   const floorHealth = perSecond(await health(url));
   await control.resetRequests();
-  const floorFirst = await deliverAll(deliveries, `${url}/webhook`);
+  const floorFirst = await deliverAll(deliveries, `${url}/webhook`, floor.cpuMicros);
   const floorCalls = await control.requests();
-  const floorDuplicates = await deliverAll(deliveries, `${url}/webhook`);
+  const floorDuplicates = await deliverAll(deliveries, `${url}/webhook`, floor.cpuMicros);
   await floor.stop();
   return { floorHealth, floorFirst, floorCalls, floorDuplicates };
 }
@@ -177,6 +185,15 @@ const row = (label: string, service: number, bare: number, unit: string) =>
 row('events applied (first delivery)', first.rate, floorFirst.rate, 'ev/s ');
 row('duplicates (dedupe only)', duplicates.rate, floorDuplicates.rate, 'ev/s ');
 row('GET /health (same client)', baseline, floorHealth, 'req/s');
+/** Server CPU µs per delivery: the service, the bare floor, the stack floor. */
+const cpuRow = (label: string, service: number | null, bare: number | null, stackCpu: number | null) => {
+  if (service === null || bare === null || stackCpu === null) return;
+  console.log(
+    `    server CPU per ${label.padEnd(24)}${fmt(service)} µs        ${fmt(bare)} µs             ${(bare / service).toFixed(2)}×   (stack floor ${Math.round(stackCpu)} µs)`,
+  );
+};
+cpuRow('first delivery', first.cpuPerEvent, floorFirst.cpuPerEvent, stack.floorFirst.cpuPerEvent);
+cpuRow('duplicate', duplicates.cpuPerEvent, floorDuplicates.cpuPerEvent, stack.floorDuplicates.cpuPerEvent);
 console.log(
   `  non-200 answers: ${first.failures + duplicates.failures + floorFirst.failures + floorDuplicates.failures + stack.floorFirst.failures + stack.floorDuplicates.failures}`,
 );

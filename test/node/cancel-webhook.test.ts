@@ -152,6 +152,16 @@ describe('admin cancel and the publisher webhook', () => {
     expect(deliveries.json.data[0].attempt_log[0]).toMatchObject({ status_code: 204, error: null });
   });
 
+  it('a subscription Stripe ends is announced as soon as its webhook lands, before any scheduled run', async () => {
+    const { readerId, sub } = await subscriberKnownToPublisher('stripe.ended.hook@example.com');
+    const subId = (await admin('GET', `/v1/admin/members/${readerId}`)).json.stripe.subscription_id as string;
+    await b.stripe.subscriptions.cancel(subId);
+    expect((await b.deliver()).filter((s) => s >= 300)).toEqual([]);
+    // No deliverWebhooks here: the change that ended the access sends its message itself.
+    const [event] = await waitForEnded(sub);
+    expect(event?.data).toEqual({ sub, reason: 'canceled' });
+  });
+
   it('cancel at period end (still entitled until then) sends nothing', async () => {
     const { readerId, sub } = await subscriberKnownToPublisher('cancel.later.hook@example.com');
     const res = await admin('POST', `/v1/admin/members/${readerId}/cancel`, { at_period_end: true });

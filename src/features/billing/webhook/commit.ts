@@ -52,6 +52,17 @@ export async function commitChange(
   const now = record.processedAt;
   const version = before.version;
   const landed = sql`exists (select 1 from ${memberships} where ${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version + 1} and ${memberships.lastEventId} = ${eventId})`;
+  // Publishers hear of an access the event ends (a subscription deleted, a refund).
+  const ended = change.next
+    ? endedByChange(ctx, {
+        readerId: before.readerId,
+        before: toMembership(before),
+        after: change.next,
+        reason: record.type === 'charge.refunded' ? 'refunded' : 'canceled',
+        cause: `stripe:${eventId}`,
+        condition: landed,
+      })
+    : [];
   const [updated] = await ctx.db.batch([
     ctx.db
       .update(memberships)
@@ -69,20 +80,11 @@ export async function commitChange(
     insertIf(ctx.db, stripeEvents, record, landed),
     ...(change.mails ?? []).map((m) => insertIf(ctx.db, outbox, m, landed)),
     releaseEvent(ctx, eventId, landed),
-    // Publishers hear of an access the event ends (a subscription deleted, a refund).
-    ...(change.next
-      ? endedByChange(ctx, {
-          readerId: before.readerId,
-          before: toMembership(before),
-          after: change.next,
-          reason: record.type === 'charge.refunded' ? 'refunded' : 'canceled',
-          cause: `stripe:${eventId}`,
-          condition: landed,
-        })
-      : []),
+    ...ended,
   ]);
   if (updated.length > 0) {
-    sendWebhooksSoon(ctx);
+    // Only a change that wrote messages has any to send; the scheduled run covers the rest.
+    if (ended.length > 0) sendWebhooksSoon(ctx);
     return 'landed';
   }
   return (await isProcessed(ctx, eventId)) ? 'duplicate' : 'raced';

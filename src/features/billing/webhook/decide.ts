@@ -20,11 +20,18 @@ export interface Decision {
   record: typeof stripeEvents.$inferInsert;
 }
 
-function same(a: Membership, b: Membership): boolean {
-  return JSON.stringify(membershipColumns(a)) === JSON.stringify(membershipColumns(b));
-}
-
 const comparable = (value: unknown) => (value instanceof Date ? value.getTime() : value);
+
+/** Whether two memberships write the same columns (times compared by their instant). */
+function same(a: Membership, b: Membership): boolean {
+  const x = membershipColumns(a);
+  const y = membershipColumns(b);
+  for (const key in x) {
+    const column = key as keyof typeof x;
+    if (comparable(x[column]) !== comparable(y[column])) return false;
+  }
+  return true;
+}
 
 /** Whether the change alters the membership or any Stripe link the row holds. */
 function changes(before: MembershipRow, current: Membership, change: Change): boolean {
