@@ -151,6 +151,33 @@ describe('compiled row mapper', () => {
     expect(one).toEqual({ email: 'mapper@example.com', n: 1 });
   });
 
+  it('maps a prepared query the same on its first call (drizzle) and later ones (compiled)', async () => {
+    const db = local.db;
+    const joined = db
+      .select({ reader: readers, membership: memberships })
+      .from(readers)
+      .leftJoin(memberships, eq(memberships.readerId, readers.id))
+      .where(eq(readers.id, sql.placeholder('id')))
+      .prepare();
+    const id = { id: 'rdr_mapper0000000000001' };
+    const first = await joined.all(id);
+    const single = await joined.get(id);
+    const later = await joined.all(id);
+    expect(first).toHaveLength(1);
+    expect(first[0]?.membership).toBeNull();
+    expect(first[0]?.reader.createdAt).toEqual(new Date(1_700_000_000_000));
+    expect(single).toEqual(first[0]);
+    expect(later).toEqual(first);
+    // A first call of many rows is compiled at once, and answers as drizzle's mapping would.
+    const many = Array.from({ length: 40 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+    const rows = await db
+      .select({ n: sql<string>`value`.mapWith(String), at: readers.createdAt })
+      .from(sql`json_each(${JSON.stringify(many)})`)
+      .leftJoin(readers, eq(readers.id, sql`value`));
+    expect(rows.map((r) => r.n)).toEqual(many);
+    expect(rows.every((r) => r.at === null)).toBe(true);
+  });
+
   it('reads go to the driver directly: rows, one row, values, and errors as drizzle raises them', async () => {
     const db = local.db;
     const byId = db
