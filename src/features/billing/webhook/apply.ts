@@ -20,12 +20,17 @@ const ATTEMPTS = 4;
  */
 export async function applyStripeEvent({
   ctx,
-  input: { event, source },
-}: UseCase<{ event: Stripe.Event; source: EventSource }>): Promise<EventOutcome> {
+  input: { event, source, checkedUnprocessed = false },
+}: UseCase<{
+  event: Stripe.Event;
+  source: EventSource;
+  /** The caller has just found the event id unprocessed: the first attempt need not look again. */
+  checkedUnprocessed?: boolean;
+}>): Promise<EventOutcome> {
   const handle = handlerOf(event.type);
   if (!handle) return 'ignored';
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    if (await isProcessed(ctx, event.id)) return 'duplicate';
+    if ((attempt > 0 || !checkedUnprocessed) && (await isProcessed(ctx, event.id))) return 'duplicate';
     const change = await handle(ctx, event);
     const decision = decide(event, change, source, wholeSeconds(ctx.now()));
     if (decision.outcome === 'unmatched' && change.subject) {

@@ -24,20 +24,21 @@ export function signedTimestamp(header: string): number {
 const REFUSED = () => new ApiError('invalid_request', 'The Stripe-Signature header does not match the body.');
 
 /**
- * The event, once its signature is verified by Stripe's SDK (the signature over the raw body with
- * the endpoint's secret, five minutes' tolerance). Stripe's check is one-sided (too old); this one
- * also refuses a signature dated more than the tolerance ahead, or a future-dated signature would
- * stay replayable for as long as its clock is ahead.
+ * Verifies the signature by Stripe's SDK (over the raw body with the endpoint's secret, five
+ * minutes' tolerance), without parsing the payload: `parseStripeEvent` does that, when it is needed.
+ * Stripe's check is one-sided (too old); this one also refuses a signature dated more than the
+ * tolerance ahead, or a future-dated signature would stay replayable for as long as its clock is ahead.
  */
 export async function verifyStripeSignature(
   ctx: AppContext,
   rawBody: string,
   signature: string | undefined,
-): Promise<Stripe.Event> {
+): Promise<void> {
   if (!signature) throw new ApiError('invalid_request', 'Missing Stripe-Signature header.');
-  let event: Stripe.Event;
+  const verifier = stripeFor(ctx.config).webhooks.signature;
+  if (!verifier) throw new Error('the Stripe SDK has no webhook signature verifier');
   try {
-    event = await stripeFor(ctx.config).webhooks.constructEventAsync(
+    await verifier.verifyHeaderAsync(
       rawBody,
       signature,
       ctx.config.stripe.webhookSecret,
@@ -56,5 +57,27 @@ export async function verifyStripeSignature(
     ctx.logger.warn('stripe webhook signature refused', { error: 'signed in the future' });
     throw REFUSED();
   }
-  return event;
+}
+
+/**
+ * The event of a verified payload, as the SDK's `constructEvent` builds it: the parsed JSON, and a
+ * refusal of a thin event notification (`v2.core.event`), which this endpoint does not take.
+ */
+export function parseStripeEvent(rawBody: string): Stripe.Event {
+  let event: unknown;
+  try {
+    event = JSON.parse(rawBody);
+  } catch {
+    throw new ApiError('invalid_request', 'The webhook payload is not JSON.');
+  }
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw new ApiError('invalid_request', 'The webhook payload is not a Stripe event.');
+  }
+  if ((event as { object?: unknown }).object === 'v2.core.event') {
+    throw new ApiError(
+      'invalid_request',
+      'Thin event notifications are not taken here; send snapshot events.',
+    );
+  }
+  return event as Stripe.Event;
 }
