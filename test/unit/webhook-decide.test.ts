@@ -1,7 +1,7 @@
 /** The decision about one Stripe event from its handler's change alone: unmatched, unchanged or applied. */
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { MembershipRow } from '../../src/db/memberships';
+import { type MembershipRow, toMembership } from '../../src/db/memberships';
 import type { Membership } from '../../src/domain/membership';
 import { decide } from '../../src/features/billing/webhook/decide';
 import type { Change } from '../../src/features/billing/webhook/handlers';
@@ -33,16 +33,7 @@ const row: MembershipRow = {
   createdAt: at('2026-11-01T00:00:00Z'),
   updatedAt: at('2026-12-01T00:00:00Z'),
 };
-const current: Membership = {
-  status: 'active',
-  plan: 'monthly',
-  trialEndsAt: null,
-  currentPeriodEnd: at('2027-01-07T10:00:00Z'),
-  cancelAtPeriodEnd: false,
-  graceUntil: null,
-  compUntil: null,
-  endedReason: null,
-};
+const current = toMembership(row) as Membership;
 const target = { row, email: 'reader@example.com' };
 const outcome = (change: Change) => decide(event, change, 'webhook', now).outcome;
 
