@@ -1,33 +1,44 @@
 /**
- * @module `npx tsx scripts/docs-assets.ts`: copies the API reference viewer's script from the
- * installed `@scalar/api-reference` into `dist/docs-assets/` (ignored by git), the directory that
- * wrangler.toml's `[assets]` gives the Worker through its `ASSETS` binding, so that the 4.8 MB
- * script is served by the service without being in the Worker's bundle. `npm run dev`, the test
- * configuration and `npm run check:bundle` run it; run it before `wrangler deploy`.
+ * @module `npx tsx scripts/docs-assets.ts`: writes the scripts the Worker serves as static files
+ * into `dist/docs-assets/` (ignored by git), the directory that wrangler.toml's `[assets]` gives
+ * the Worker through its `ASSETS` binding: the API reference viewer's 4.8 MB script from the
+ * installed `@scalar/api-reference`, and the passkeys pages' script from its generated module. So
+ * neither is in the Worker's bundle. `npm run dev`, the test configuration and `npm run
+ * check:bundle` run it; run it before `wrangler deploy`.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VIEWER_PATH } from '../src/features/docs/viewer';
 import { installedViewerFile } from '../src/features/docs/viewer-file';
+import { PASSKEYS_SCRIPT } from '../src/features/pages/client/passkeys-script';
+import { PASSKEYS_SCRIPT_PATH } from '../src/features/pages/client/script-path';
 
 /** wrangler.toml's `[assets] directory`, relative to the repository. */
 export const DOCS_ASSETS_DIR = path.join('dist', 'docs-assets');
 
-/**
- * Writes `<root>/dist/docs-assets/docs/viewer.js` from the installed package, unless it already
- * holds the same bytes (a running `wrangler dev` is then left alone). Returns the file and whether
- * it was (re)written.
- */
-export function writeDocsAssets(root: string): { file: string; written: boolean } {
-  const source = installedViewerFile();
-  const file = path.join(root, DOCS_ASSETS_DIR, ...VIEWER_PATH.split('/'));
-  if (existsSync(file) && readFileSync(file).equals(readFileSync(source))) return { file, written: false };
+/** Writes `bytes` to `file` unless it already holds them (a running `wrangler dev` is then left alone). */
+function writeIfChanged(file: string, bytes: Buffer): { file: string; written: boolean } {
+  if (existsSync(file) && readFileSync(file).equals(bytes)) return { file, written: false };
   mkdirSync(path.dirname(file), { recursive: true });
-  copyFileSync(source, file);
+  writeFileSync(file, bytes);
   return { file, written: true };
 }
 
+/**
+ * Writes `<root>/dist/docs-assets/docs/viewer.js` from the installed package and
+ * `<root>/dist/docs-assets/assets/passkeys.js` from the generated module, each only when it
+ * changed. Returns the files and whether each was (re)written.
+ */
+export function writeDocsAssets(root: string): { file: string; written: boolean }[] {
+  const at = (urlPath: string) => path.join(root, DOCS_ASSETS_DIR, ...urlPath.split('/'));
+  return [
+    writeIfChanged(at(VIEWER_PATH), readFileSync(installedViewerFile())),
+    writeIfChanged(at(PASSKEYS_SCRIPT_PATH), Buffer.from(PASSKEYS_SCRIPT, 'utf8')),
+  ];
+}
+
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === import.meta.filename) {
-  const { file, written } = writeDocsAssets(path.resolve(import.meta.dirname, '..'));
-  console.log(`${path.relative(process.cwd(), file)}: ${written ? 'written' : 'up to date'}`);
+  for (const { file, written } of writeDocsAssets(path.resolve(import.meta.dirname, '..'))) {
+    console.log(`${path.relative(process.cwd(), file)}: ${written ? 'written' : 'up to date'}`);
+  }
 }

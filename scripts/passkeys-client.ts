@@ -1,9 +1,9 @@
 /**
  * @module `npx tsx scripts/passkeys-client.ts`: bundles the pages' passkey script
  * (src/features/pages/client/passkeys-client.ts, with @simplewebauthn/browser) with esbuild, the one
- * wrangler ships, into src/features/pages/client/passkeys-script.ts, a string both doors serve
- * (a Worker cannot read node_modules at run time). test/node/passkeys-client.test.ts fails while
- * the committed file is stale.
+ * wrangler ships, into src/features/pages/client/passkeys-script.ts: a string the Node door serves,
+ * and that scripts/docs-assets.ts writes into the Worker's static assets (a Worker cannot read
+ * node_modules at run time). test/node/passkeys-client.test.ts fails while the committed file is stale.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -40,12 +40,14 @@ export interface AppContext {
    */
   defer?: (task: () => Promise<unknown>) => void;
   /**
-   * The API reference viewer's script (`@scalar/api-reference`'s browser bundle), served by the
-   * service itself so that `/docs` works offline: Node reads the installed package, Workers its
-   * static assets (the `ASSETS` binding). Given the request's `If-None-Match`, it answers 200 with
-   * an `ETag`, or 304; null where the viewer is not available.
+   * The files the service serves from outside its code: the API reference viewer's script
+   * (`@scalar/api-reference`'s browser bundle, so that `/docs` works offline) and the passkeys
+   * pages' script. Workers read them from their static assets (the `ASSETS` binding), which keeps
+   * them out of the bundle; Node from the installed package and the generated module. Given a path
+   * and the request's `If-None-Match`, it answers 200 with an `ETag`, or 304; null for a file
+   * the door does not have.
    */
-  docsViewer?: (ifNoneMatch: string | undefined) => Promise<Response | null>;
+  staticAsset?: (path: string, ifNoneMatch: string | undefined) => Promise<Response | null>;
   /**
    * How outbound webhooks leave (features/webhooks): the Node door resolves names and connects to
    * the address it checked; unset (Workers), `fetch` with literal addresses checked.

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { openDatabase } from '../db/open';
-import { installedViewer } from '../features/docs/viewer-file';
 import { nodeLedger } from '../features/ledger/node-ledger';
 import { nodeTransport } from '../features/webhooks/node-transport';
 import { formatDotenv, generateDevSecrets, parseDotenv } from '../lib/dev-secrets';
@@ -17,6 +16,7 @@ import { loadConfig } from './config';
 import type { AppContext } from './context';
 import { createApp } from './create-app';
 import { consoleLogger } from './logger';
+import { nodeStaticAsset } from './node-assets';
 import { StampedResponse } from './node-response';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,7 +59,7 @@ export async function createNodeContext(env: Record<string, string | undefined>)
     now: () => new Date(),
     logger: consoleLogger({ service: 'onepass', door: 'node' }, config.logLevel),
     sharesIoAcrossRequests: true,
-    docsViewer: installedViewer,
+    staticAsset: nodeStaticAsset,
     webhookTransport: nodeTransport,
     clientIp: (c) => {
       // Behind a reverse proxy the socket is the proxy: then (and only then) X-Forwarded-For is believed.

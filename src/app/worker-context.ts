@@ -4,7 +4,6 @@
  */
 import { createClient } from '@libsql/client/web';
 import { type Db, d1Db, libsqlDb } from '../db/client';
-import { VIEWER_PATH } from '../features/docs/viewer';
 import { workerLedger } from '../features/ledger';
 import { type Config, loadConfig } from './config';
 import type { AppContext, RateLimitBinding } from './context';
@@ -49,9 +48,9 @@ export function contextFromBindings(env: WorkerBindings): Promise<AppContext> {
       clientIp: (c) => c.req.header('cf-connecting-ip'),
       // wrangler.toml's [assets]: dist/docs-assets, written by scripts/docs-assets.ts. The binding
       // answers 304 itself when If-None-Match names its ETag.
-      docsViewer: env.ASSETS
-        ? async (ifNoneMatch) => {
-            const res = await env.ASSETS?.fetch(`https://assets.invalid${VIEWER_PATH}`, {
+      staticAsset: env.ASSETS
+        ? async (path, ifNoneMatch) => {
+            const res = await env.ASSETS?.fetch(`https://assets.invalid${path}`, {
               headers: ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch },
             });
             if (res === undefined || res.ok || res.status === 304) return res ?? null;

@@ -26,6 +26,12 @@ describe('passkeys on the pages', () => {
     expect(res.text).toBe(PASSKEYS_SCRIPT);
     expect(res.text).toContain('/v1/sign-in/passkey/options');
     expect(res.text).toContain('navigator.credentials');
+    // A static asset of the Worker (not in its bundle), revalidated by its ETag.
+    const etag = res.headers.get('etag') ?? '';
+    expect(etag).not.toBe('');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    const again = await new Browser().request('/assets/passkeys.js', { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
   });
 
   it('offers a passkey on the sign-in page, hidden without the script, the other ways still there', async () => {

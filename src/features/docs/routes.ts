@@ -4,6 +4,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../../app/env';
 import { ApiError, ERROR_CODES } from '../../app/errors';
 import { publicSecurity } from '../../http/openapi';
+import { serveStaticScript } from '../../http/static-asset';
 import { randomToken } from '../../lib/crypto';
 import { escapeHtml } from '../../lib/html';
 import { VIEWER_CACHE_CONTROL, VIEWER_PATH } from './viewer';
@@ -46,22 +47,7 @@ const healthRoute = createRoute({
 export const docsRoutes = new OpenAPIHono<AppEnv>().openapi(healthRoute, (c) => c.json({ ok: true }, 200));
 
 // The viewer's script, served by the service itself from the installed package: /docs needs no CDN.
-docsRoutes.get(VIEWER_PATH, async (c) => {
-  const found = await c.get('ctx').docsViewer?.(c.req.header('if-none-match'));
-  if (!found) throw new ApiError('not_found', 'The API reference viewer is not installed here.');
-  const etag = found.headers.get('etag');
-  const unchanged = found.status === 304;
-  if (unchanged) await found.body?.cancel();
-  return new Response(unchanged ? null : found.body, {
-    status: unchanged ? 304 : 200,
-    headers: {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': VIEWER_CACHE_CONTROL,
-      'X-Content-Type-Options': 'nosniff',
-      ...(etag === null ? {} : { ETag: etag }),
-    },
-  });
-});
+docsRoutes.get(VIEWER_PATH, (c) => serveStaticScript(c, VIEWER_PATH, VIEWER_CACHE_CONTROL));
 
 docsRoutes.get('/docs', async (c, next) => {
   const nonce = randomToken(16);

@@ -14,7 +14,25 @@ export function installedViewerFile(): string {
   return path.join(path.dirname(entry), 'browser', 'standalone.js');
 }
 
-let installed: Promise<{ bytes: Uint8Array; etag: string } | null> | undefined;
+/** A file held in memory, with its ETag. */
+export interface HeldFile {
+  bytes: Uint8Array;
+  etag: string;
+}
+
+/** `bytes` with a strong ETag of their SHA-256 (32 hex digits). */
+export function heldFile(bytes: Uint8Array): HeldFile {
+  return { bytes, etag: `"${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}"` };
+}
+
+/** The file as JavaScript with its ETag: 200, or 304 when `ifNoneMatch` names the ETag. */
+export function answerHeld(file: HeldFile, ifNoneMatch: string | undefined): Response {
+  const headers = { etag: file.etag, 'content-type': 'text/javascript; charset=utf-8' };
+  if (etagMatches(ifNoneMatch, file.etag)) return new Response(null, { status: 304, headers });
+  return new Response(file.bytes, { headers });
+}
+
+let installed: Promise<HeldFile | null> | undefined;
 
 /**
  * The installed viewer (200 with an ETag, or 304 when `ifNoneMatch` names it), or null when the
@@ -22,15 +40,9 @@ let installed: Promise<{ bytes: Uint8Array; etag: string } | null> | undefined;
  */
 export async function installedViewer(ifNoneMatch: string | undefined): Promise<Response | null> {
   installed ??= readFile(installedViewerFile()).then(
-    (bytes) => ({
-      bytes: new Uint8Array(bytes),
-      etag: `"${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}"`,
-    }),
+    (bytes) => heldFile(new Uint8Array(bytes)),
     () => null,
   );
   const file = await installed;
-  if (file === null) return null;
-  const headers = { etag: file.etag, 'content-type': 'text/javascript; charset=utf-8' };
-  if (etagMatches(ifNoneMatch, file.etag)) return new Response(null, { status: 304, headers });
-  return new Response(file.bytes, { headers });
+  return file === null ? null : answerHeld(file, ifNoneMatch);
 }

@@ -5,20 +5,19 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app/env';
+import { serveStaticScript } from '../../http/static-asset';
 import { deletePasskey } from '../passkeys';
-import { PASSKEYS_SCRIPT } from './client/passkeys-script';
+import { PASSKEYS_SCRIPT_PATH } from './client/script-path';
 import { attempt, formLimit, submitted } from './forms';
 import { loginFor } from './navigation';
 import { showAccount } from './screens';
-import { PASSKEYS_SCRIPT_PATH } from './views/passkeys';
 
 export const passkeyPages = new OpenAPIHono<AppEnv>();
 
-passkeyPages.get(PASSKEYS_SCRIPT_PATH, (c) => {
-  c.header('Content-Type', 'text/javascript; charset=utf-8');
-  c.header('Cache-Control', 'public, max-age=300');
-  return c.body(PASSKEYS_SCRIPT);
-});
+// A static asset on Workers (out of the bundle), the generated module on Node (src/app/node-assets.ts).
+passkeyPages.get(PASSKEYS_SCRIPT_PATH, (c) =>
+  serveStaticScript(c, PASSKEYS_SCRIPT_PATH, 'public, max-age=300'),
+);
 
 passkeyPages.post('/account/passkeys/delete', formLimit, async (c) => {
   const form = await submitted(c, 'delete-passkey');

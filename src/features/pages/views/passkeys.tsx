@@ -5,10 +5,9 @@
  * shows them where the browser can do WebAuthn.
  */
 import type { FC } from 'hono/jsx';
+import { PASSKEYS_SCRIPT_PATH } from '../client/script-path';
 import { FormState } from './form';
 import { formatDay } from './membership';
-
-export const PASSKEYS_SCRIPT_PATH = '/assets/passkeys.js';
 
 export interface PasskeyRow {
   id: string;
