@@ -89,7 +89,8 @@ export async function callStripe<T>(
  * at the start of every request (stripe-node#2688), to append to an error it may report later;
  * the failures here are logged by call name and Stripe's own error, never by stack, and under
  * tsx's source maps that formatting measured about 35 µs a call on the Node door. Only the
- * synchronous start runs without stacks: the request itself, and any error it ends in, do not.
+ * synchronous start runs without stacks: an error thrown there has none (it is logged by its
+ * message), while the request itself, and any error it ends in, keep theirs.
  */
 function withoutCallSiteStack<T>(start: () => T): T {
   const limit = Error.stackTraceLimit;
