@@ -1,11 +1,13 @@
 /**
  * @module The API reference viewer's script where it is installed (Node only): `@scalar/api-reference`'s
- * browser bundle, found through the package's own entry point, read once with its ETag.
+ * browser bundle, found through the package's own entry point, read once with its ETag; and the
+ * in-memory file answer (ETag, 304) the Node door's other static asset uses too.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JAVASCRIPT } from '../../http/static-asset';
 import { etagMatches } from './viewer';
 
 /** `…/@scalar/api-reference/dist/browser/standalone.js`, beside the package's entry (its exports name no browser file). */
@@ -27,7 +29,7 @@ export function heldFile(bytes: Uint8Array): HeldFile {
 
 /** The file as JavaScript with its ETag: 200, or 304 when `ifNoneMatch` names the ETag. */
 export function answerHeld(file: HeldFile, ifNoneMatch: string | undefined): Response {
-  const headers = { etag: file.etag, 'content-type': 'text/javascript; charset=utf-8' };
+  const headers = { etag: file.etag, 'content-type': JAVASCRIPT };
   if (etagMatches(ifNoneMatch, file.etag)) return new Response(null, { status: 304, headers });
   return new Response(file.bytes, { headers });
 }

@@ -19,8 +19,10 @@ export async function receiveStripeWebhook({
 }> {
   await verifyStripeSignature(ctx, input.rawBody, input.signature);
   const head = eventHead(input.rawBody);
-  const answered = head && (await answeredByHead(ctx, head.id, head.type));
-  if (head && answered) return report(ctx, head.id, head.type, answered);
+  if (head) {
+    const answered = await answeredByHead(ctx, head.id, head.type);
+    if (answered) return report(ctx, head.id, head.type, answered);
+  }
   const event = parseStripeEvent(input.rawBody);
   // The head's lookup found the id unprocessed, when the head was read and names this event.
   const checkedUnprocessed = head !== null && head.id === event.id && head.type === event.type;
