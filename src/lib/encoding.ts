@@ -10,6 +10,7 @@ const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
 interface NativeBuffer {
   from(data: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64url'): string };
   from(data: string, encoding: 'utf8'): { toString(encoding: 'base64url'): string };
+  from(data: string, encoding: 'latin1'): Uint8Array;
 }
 const NativeBuffer = (globalThis as { Buffer?: NativeBuffer }).Buffer;
 
@@ -24,6 +25,15 @@ export function base64url(bytes: Uint8Array): string {
 export function base64urlText(text: string): string {
   if (NativeBuffer) return NativeBuffer.from(text, 'utf8').toString('base64url');
   return base64urlPortable(utf8.encode(text));
+}
+
+/**
+ * The bytes of an ASCII string (a JWS signing input, a hex digest): one byte per character. With
+ * `Buffer` a plain copy, several times cheaper than `TextEncoder`, which must encode UTF-8.
+ */
+export function asciiBytes(text: string): Uint8Array {
+  if (NativeBuffer) return NativeBuffer.from(text, 'latin1');
+  return utf8.encode(text);
 }
 
 /** The same encoding in plain JavaScript, for runtimes without `Buffer` (and to test against). */

@@ -2,7 +2,7 @@
  * @module ES256 compact JWS signing: `node:crypto` where the runtime has it (synchronous), else
  * WebCrypto. The key is imported once per configuration.
  */
-import { base64url, base64urlText, utf8 } from './encoding';
+import { asciiBytes, base64url, base64urlText } from './encoding';
 import { type NodeCrypto, nodeCrypto } from './node-crypto';
 
 export interface EcPrivateJwk {
@@ -72,7 +72,8 @@ export async function signEs256(
     if (Object.isFrozen(header)) headerSegments.set(header, head);
   }
   const input = `${head}.${base64urlText(JSON.stringify(payload))}`;
-  const signed = signer(utf8.encode(input));
+  // The input is base64url and a dot: ASCII.
+  const signed = signer(asciiBytes(input));
   const signature = signed instanceof Promise ? await signed : signed;
   return `${input}.${base64url(signature)}`;
 }

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isId, newId } from '../../src/db/ids';
-import { base32, base64url, base64urlPortable, base64urlText } from '../../src/lib/encoding';
+import { asciiBytes, base32, base64url, base64urlPortable, base64urlText } from '../../src/lib/encoding';
 
 describe('base64url', () => {
   it('matches RFC 4648 test vectors without padding', () => {
@@ -40,6 +40,22 @@ describe('base64url', () => {
         expect(base64urlText(text)).toBe(base64urlPortable(new TextEncoder().encode(text)));
       }),
     );
+  });
+});
+
+describe('asciiBytes', () => {
+  it('gives the UTF-8 bytes of any ASCII text (a JWS signing input), one per character', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)) }),
+        (text) => {
+          const bytes = asciiBytes(text);
+          expect(bytes).toBeInstanceOf(Uint8Array);
+          expect([...bytes]).toEqual([...new TextEncoder().encode(text)]);
+        },
+      ),
+    );
+    expect([...asciiBytes('eyJ.a-_')]).toEqual([101, 121, 74, 46, 97, 45, 95]);
   });
 });
 

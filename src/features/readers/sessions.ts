@@ -63,8 +63,10 @@ export function entitlementOfReader(who: Authenticated, now: Date): Entitlement 
 /** The session with its reader, membership and seat, by one indexed column; prepared once per database. */
 function sessionBy(db: Db, column: 'tokenHash' | 'id') {
   const joins = seatJoins(sessions.readerId);
+  // Of the session only what decides whether it stands: its hash and user agent are not read again.
+  const session = { id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt };
   return db
-    .select({ session: sessions, reader: readers, membership: memberships, seat: ownerMemberships })
+    .select({ session, reader: readers, membership: memberships, seat: ownerMemberships })
     .from(sessions)
     .innerJoin(readers, eq(readers.id, sessions.readerId))
     .leftJoin(memberships, eq(memberships.readerId, sessions.readerId))

@@ -165,36 +165,46 @@ export async function issueEntitlementToken({
   if (!found) throw new ApiError('not_found', 'No publisher has this id.');
   const { publisher, subject } = found;
   const iat = epochSeconds(now);
-  const claims: Record<string, unknown> = { scope: 'full_text' };
   let granted: Extract<Entitlement, { entitled: true }>;
+  let meter: MeterStatus | undefined;
   if (entitlement.entitled) {
     granted = entitlement;
   } else {
     if (!meterable || input.article === undefined) throw notEntitled(ctx.config, entitlement, publisher.id);
-    const meter = await takeMeteredArticle(ctx, {
+    const taken = await takeMeteredArticle(ctx, {
       readerId: who.reader.id,
       publisherId: publisher.id,
       articleId: input.article,
     });
-    if (!meter.granted) throw notEntitled(ctx.config, entitlement, publisher.id, meter);
+    if (!taken.granted) throw notEntitled(ctx.config, entitlement, publisher.id, taken);
+    meter = taken;
     // The article stays free for the rest of the month: that is when this entitlement ends.
     granted = { entitled: true, kind: 'meter', reason: null, until: meter.resetsAt };
-    claims.meter_used = meter.used;
-    claims.meter_allowance = meter.allowance;
-    claims.meter_resets_at = epochSeconds(meter.resetsAt);
   }
   const lifetime = tokenLifetime(granted, iat, ctx.config.tokenTtlSeconds);
-  claims.membership = granted.kind;
-  claims.entitled_until = lifetime.entitledUntil;
-  if (input.article !== undefined) claims.article = input.article;
-  const token = await signEs256(ctx.config, ctx.config.signingKey.privateJwk, tokenHeaderOf(ctx.config), {
+  // One object in its final shape: the signer serialises it as it is.
+  const payload: Record<string, unknown> = {
     iss: ctx.config.publicUrl,
     aud: publisher.id,
     sub: subject,
     iat,
     exp: lifetime.exp,
     jti: newId('token'),
-    ...claims,
-  });
+    scope: 'full_text',
+    membership: granted.kind,
+    entitled_until: lifetime.entitledUntil,
+  };
+  if (meter) {
+    payload.meter_used = meter.used;
+    payload.meter_allowance = meter.allowance;
+    payload.meter_resets_at = epochSeconds(meter.resetsAt);
+  }
+  if (input.article !== undefined) payload.article = input.article;
+  const token = await signEs256(
+    ctx.config,
+    ctx.config.signingKey.privateJwk,
+    tokenHeaderOf(ctx.config),
+    payload,
+  );
   return { token, expiresAt: new Date(lifetime.exp * 1000) };
 }
