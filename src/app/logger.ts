@@ -18,17 +18,27 @@ export function consoleLogger(base: LogFields = {}, minLevel: LogLevel = 'info')
 
 /**
  * Methods on the prototype and `child` a plain construction: every request makes a child logger,
- * and one that allocated a closure per level cost more than some whole routes.
+ * and one that allocated a closure per level cost more than some whole routes. A child keeps its
+ * own fields apart and merges them only when it writes a line, which most never do.
  */
 class ConsoleLogger implements Logger {
   constructor(
     private readonly base: LogFields,
     private readonly minRank: number,
+    /** The fields of `child` calls, laid over `base` (the caller's object, not copied). */
+    private readonly own?: LogFields,
   ) {}
 
   #write(level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void {
     if (RANK[level] < this.minRank) return;
-    const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...this.base, ...fields });
+    const line = JSON.stringify({
+      level,
+      msg,
+      time: new Date().toISOString(),
+      ...this.base,
+      ...this.own,
+      ...fields,
+    });
     if (level === 'error') console.error(line);
     else if (level === 'warn') console.warn(line);
     else console.log(line);
@@ -47,6 +57,6 @@ class ConsoleLogger implements Logger {
   }
 
   child(fields: LogFields): Logger {
-    return new ConsoleLogger({ ...this.base, ...fields }, this.minRank);
+    return new ConsoleLogger(this.base, this.minRank, this.own ? { ...this.own, ...fields } : fields);
   }
 }

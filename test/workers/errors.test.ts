@@ -88,6 +88,28 @@ describe('bad input gets a 4xx problem+json and writes nothing', () => {
     expect(paths).toEqual(['email', 'password']);
   });
 
+  it('holds Stripe webhooks to 1 MiB and every other API body to 64 KiB', async () => {
+    const headers = { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' };
+    const large = JSON.stringify({ id: 'evt_large', pad: 'x'.repeat(200_000) });
+    // Under the webhook limit: it reaches the signature check, which refuses it.
+    await expectProblem(
+      await call('POST', '/v1/webhooks/stripe', { rawBody: large, headers }),
+      400,
+      'invalid_request',
+    );
+    const over = JSON.stringify({ id: 'evt_over', pad: 'x'.repeat(1024 * 1024) });
+    await expectProblem(
+      await call('POST', '/v1/webhooks/stripe', { rawBody: over, headers }),
+      413,
+      'payload_too_large',
+    );
+    await expectProblem(
+      await call('POST', '/v1/readers', { rawBody: large, headers }),
+      413,
+      'payload_too_large',
+    );
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     await expectProblem(await call('GET', '/v1/nothing-here'), 404, 'not_found');
   });
