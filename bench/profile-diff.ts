@@ -1,0 +1,161 @@
+/**
+ * @module What the service's own code adds to a token issuance, in process (no HTTP, no kernel):
+ * the service app and the house stack floor (`floor/issuance-stack.ts`'s route over the same
+ * `issuance-work.ts`, on the same database) answer the same requests in alternating rounds.
+ * Prints the median of the rounds' CPU difference per issuance, then both sides' self time per
+ * function from a 50 µs-sampled profile, largest difference first.
+ *   npx tsx bench/profile-diff.ts        (ROUNDS=40 N=1000 PROFILE_N=3000 TOP=40)
+ */
+import { mkdtempSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createNodeApp, createNodeContext } from '../src/app/node-context';
+import { generateDevSecrets } from '../src/lib/dev-secrets';
+import { issuanceWork } from './floor/issuance-work';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 40);
+const N = Number(process.env.N ?? 1000);
+const PROFILE_N = Number(process.env.PROFILE_N ?? 3000);
+const TOP = Number(process.env.TOP ?? 40);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'onepass-diff-'));
+const env = {
+  ENVIRONMENT: 'test',
+  LOG_LEVEL: 'error',
+  DATABASE_URL: `file:${dir}/p.db`,
+  ...(await generateDevSecrets()),
+};
+const service = createNodeApp(await createNodeContext(env));
+
+const post = async (p: string, body: unknown, token: string) => {
+  const text = JSON.stringify(body);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  return (await service.request(`http://127.0.0.1${p}`, { method: 'POST', headers, body: text })).json();
+};
+const { publisher } = (await post(
+  '/v1/admin/publishers',
+  { name: 'P', origins: ['https://p.example'] },
+  env.ADMIN_API_KEY,
+)) as {
+  publisher: { id: string };
+};
+const reader = (await post('/v1/readers', { email: 'p@example.com', password: 'profile password' }, '')) as {
+  session_token: string;
+};
+
+// The stack floor's route, as bench/floor/issuance-stack.ts serves it.
+const work = issuanceWork(`${dir}/p.db`);
+const route = createRoute({
+  method: 'post',
+  path: '/v1/me/entitlement-token',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({
+            publisher: z.string().min(1).max(64),
+            article: z.string().min(1).max(256).optional(),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'A signed token',
+      content: { 'application/json': { schema: z.object({ token: z.string(), expires_at: z.string() }) } },
+    },
+    401: { description: 'Unknown session' },
+  },
+});
+const stack = new OpenAPIHono();
+stack.openapi(route, (c) => {
+  const answer = work(c.req.valid('json').publisher, c.req.header('authorization') ?? '');
+  return answer ? c.json(answer as { token: string; expires_at: string }, 200) : c.body(null, 401);
+});
+
+type App = { fetch(request: Request): Response | Promise<Response> };
+const text = JSON.stringify({ publisher: publisher.id });
+const headers = {
+  'content-type': 'application/json',
+  'content-length': String(text.length),
+  authorization: `Bearer ${reader.session_token}`,
+};
+
+/** CPU µs per issuance over `n` requests (an HTTP client's request: Content-Length set). */
+async function cpuPerIssuance(app: App, n: number): Promise<number> {
+  const started = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const request = new Request('http://127.0.0.1/v1/me/entitlement-token', {
+      method: 'POST',
+      headers,
+      body: text,
+    });
+    const res = await app.fetch(request);
+    if (res.status !== 200) throw new Error(`issuance answered ${res.status}`);
+    await res.text();
+  }
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / n;
+}
+
+await cpuPerIssuance(service, 2000);
+await cpuPerIssuance(stack, 2000);
+const differences: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  differences.push((await cpuPerIssuance(service, N)) - (await cpuPerIssuance(stack, N)));
+}
+differences.sort((a, b) => a - b);
+const median = differences[Math.floor(differences.length / 2)] ?? Number.NaN;
+console.log(
+  `service over stack floor: ${median.toFixed(1)} µs CPU per issuance (median of ${ROUNDS} rounds of ${N})`,
+);
+
+interface Profile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 50 });
+
+/** µs of self time per issuance by function (package or file, line). */
+async function selfTimes(app: App): Promise<Map<string, number>> {
+  await session.post('Profiler.start');
+  await cpuPerIssuance(app, PROFILE_N);
+  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const times = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) return;
+    const where = frame.url.includes('node_modules/')
+      ? `${frame.url.split('node_modules/').pop()?.split('/').slice(0, 2).join('/')}:${frame.url.split('/').pop()}`
+      : frame.url.split('/').slice(-2).join('/');
+    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber}`;
+    times.set(key, (times.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / PROFILE_N);
+  });
+  return times;
+}
+
+const ours = await selfTimes(service);
+const floor = await selfTimes(stack);
+const rows = [...new Set([...ours.keys(), ...floor.keys()])]
+  .map((key) => ({ key, ours: ours.get(key) ?? 0, floor: floor.get(key) ?? 0 }))
+  .sort((a, b) => b.ours - b.floor - (a.ours - a.floor));
+const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+console.log(
+  `profiled: service ${sum(ours).toFixed(1)} µs, stack floor ${sum(floor).toFixed(1)} µs per issuance`,
+);
+console.log('   diff  service    floor  function (self time, µs per issuance)');
+for (const r of rows.slice(0, TOP)) {
+  console.log(
+    `${(r.ours - r.floor).toFixed(2).padStart(7)}  ${r.ours.toFixed(2).padStart(7)}  ${r.floor.toFixed(2).padStart(7)}  ${r.key}`,
+  );
+}
+process.exit(0);
