@@ -10,9 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createNodeApp, createNodeContext } from '../src/app/node-context';
 import { generateDevSecrets } from '../src/lib/dev-secrets';
+import { stackApp } from './floor/issuance-stack-app';
 import { issuanceWork } from './floor/issuance-work';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
@@ -45,37 +45,8 @@ const reader = (await post('/v1/readers', { email: 'p@example.com', password: 'p
   session_token: string;
 };
 
-// The stack floor's route, as bench/floor/issuance-stack.ts serves it.
-const work = issuanceWork(`${dir}/p.db`);
-const route = createRoute({
-  method: 'post',
-  path: '/v1/me/entitlement-token',
-  request: {
-    body: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: z.object({
-            publisher: z.string().min(1).max(64),
-            article: z.string().min(1).max(256).optional(),
-          }),
-        },
-      },
-    },
-  },
-  responses: {
-    200: {
-      description: 'A signed token',
-      content: { 'application/json': { schema: z.object({ token: z.string(), expires_at: z.string() }) } },
-    },
-    401: { description: 'Unknown session' },
-  },
-});
-const stack = new OpenAPIHono();
-stack.openapi(route, (c) => {
-  const answer = work(c.req.valid('json').publisher, c.req.header('authorization') ?? '');
-  return answer ? c.json(answer as { token: string; expires_at: string }, 200) : c.body(null, 401);
-});
+// The stack floor's app, as bench/floor/issuance-stack.ts serves it.
+const stack = stackApp(issuanceWork(`${dir}/p.db`));
 
 type App = { fetch(request: Request): Response | Promise<Response> };
 const text = JSON.stringify({ publisher: publisher.id });
