@@ -20,7 +20,14 @@ describe('consoleLogger', () => {
     const lines = capture();
     consoleLogger({ service: 'onepass', door: 'node' }).info('request', { status: 200, door: 'test' });
     expect(lines.log).toEqual([
-      { level: 'info', msg: 'request', time: expect.any(String), service: 'onepass', door: 'test', status: 200 },
+      {
+        level: 'info',
+        msg: 'request',
+        time: expect.any(String),
+        service: 'onepass',
+        door: 'test',
+        status: 200,
+      },
     ]);
     expect(new Date(lines.log?.[0]?.time as string).toISOString()).toBe(lines.log?.[0]?.time);
   });
@@ -34,7 +41,14 @@ describe('consoleLogger', () => {
     job.error('failed', { error: 'boom' });
     root.info('plain');
     expect(lines.warn).toEqual([
-      { level: 'warn', msg: 'slow', time: expect.any(String), service: 'onepass', request_id: 'req_1', ms: 900 },
+      {
+        level: 'warn',
+        msg: 'slow',
+        time: expect.any(String),
+        service: 'onepass',
+        request_id: 'req_1',
+        ms: 900,
+      },
     ]);
     expect(lines.error).toEqual([
       {
@@ -47,7 +61,9 @@ describe('consoleLogger', () => {
         error: 'boom',
       },
     ]);
-    expect(lines.log).toEqual([{ level: 'info', msg: 'plain', time: expect.any(String), service: 'onepass' }]);
+    expect(lines.log).toEqual([
+      { level: 'info', msg: 'plain', time: expect.any(String), service: 'onepass' },
+    ]);
   });
 
   it('writes nothing below its level, children included', () => {
