@@ -6,54 +6,27 @@
  * function from a 50 µs-sampled profile, largest difference first.
  *   npx tsx bench/profile-diff.ts        (ROUNDS=40 N=1000 PROFILE_N=3000 TOP=40)
  */
-import { mkdtempSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createNodeApp, createNodeContext } from '../src/app/node-context';
-import { generateDevSecrets } from '../src/lib/dev-secrets';
 import { stackApp } from './floor/issuance-stack-app';
 import { issuanceWork } from './floor/issuance-work';
+import { inProcessService } from './in-process';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const N = Number(process.env.N ?? 1000);
 const PROFILE_N = Number(process.env.PROFILE_N ?? 3000);
 const TOP = Number(process.env.TOP ?? 40);
 
-const dir = mkdtempSync(path.join(tmpdir(), 'onepass-diff-'));
-const env = {
-  ENVIRONMENT: 'test',
-  LOG_LEVEL: 'error',
-  DATABASE_URL: `file:${dir}/p.db`,
-  ...(await generateDevSecrets()),
-};
-const service = createNodeApp(await createNodeContext(env));
-
-const post = async (p: string, body: unknown, token: string) => {
-  const text = JSON.stringify(body);
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  return (await service.request(`http://127.0.0.1${p}`, { method: 'POST', headers, body: text })).json();
-};
-const { publisher } = (await post(
-  '/v1/admin/publishers',
-  { name: 'P', origins: ['https://p.example'] },
-  env.ADMIN_API_KEY,
-)) as {
-  publisher: { id: string };
-};
-const reader = (await post('/v1/readers', { email: 'p@example.com', password: 'profile password' }, '')) as {
-  session_token: string;
-};
+const { app: service, dbFile, publisherId, sessionToken } = await inProcessService();
 
 // The stack floor's app, as bench/floor/issuance-stack.ts serves it.
-const stack = stackApp(issuanceWork(`${dir}/p.db`));
+const stack = stackApp(issuanceWork(dbFile));
 
 type App = { fetch(request: Request): Response | Promise<Response> };
-const text = JSON.stringify({ publisher: publisher.id });
+const text = JSON.stringify({ publisher: publisherId });
 const headers = {
   'content-type': 'application/json',
   'content-length': String(text.length),
-  authorization: `Bearer ${reader.session_token}`,
+  authorization: `Bearer ${sessionToken}`,
 };
 
 /** CPU µs per issuance over `n` requests (an HTTP client's request: Content-Length set). */

@@ -72,9 +72,9 @@ export function createApp(resolveContext: ContextResolver): OpenAPIHono<AppEnv> 
   const webhookLimit = limitBody(WEBHOOK_BODY_LIMIT);
   const jsonLimit = limitBody(JSON_BODY_LIMIT);
   /**
-   * The rest of the request: under the API's body limits (webhooks 1 MiB, the rest 64 KiB) on
-   * `/v1/`, as it is elsewhere. Called from the one middleware every route runs rather than as a
-   * middleware of its own: each layer of Hono's chain costs every request a dispatch and a promise.
+   * The rest of the request: on `/v1/` under the API's body limits (webhooks 1 MiB, the rest
+   * 64 KiB), elsewhere as it comes. Called from the one middleware every route runs rather than as
+   * a middleware of its own: each layer of Hono's chain costs every request a dispatch and a promise.
    */
   const within = async (c: Context<AppEnv>, next: () => Promise<void>): Promise<void> => {
     const path = c.req.path;

@@ -1,0 +1,44 @@
+/**
+ * @module The Node app in process (no HTTP) on a fresh temp database, with a publisher and a
+ * signed-up reader: what the in-process profiles (profile-issuance.ts, profile-diff.ts) issue on.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createNodeApp, createNodeContext } from '../src/app/node-context';
+import { generateDevSecrets } from '../src/lib/dev-secrets';
+
+export async function inProcessService() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onepass-prof-'));
+  const dbFile = path.join(dir, 'p.db');
+  const env = {
+    ENVIRONMENT: 'test',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: `file:${dbFile}`,
+    ...(await generateDevSecrets()),
+  };
+  const app = createNodeApp(await createNodeContext(env));
+  /** A JSON POST with Content-Length as an HTTP client sends it: the body limit never streams the body. */
+  const post = async (p: string, body: unknown, token: string) => {
+    const text = JSON.stringify(body);
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+      authorization: `Bearer ${token}`,
+    };
+    return (await app.request(`http://127.0.0.1:8787${p}`, { method: 'POST', headers, body: text })).json();
+  };
+  const { publisher } = (await post(
+    '/v1/admin/publishers',
+    { name: 'P', origins: ['https://p.example'] },
+    env.ADMIN_API_KEY,
+  )) as { publisher: { id: string } };
+  const reader = (await post(
+    '/v1/readers',
+    { email: 'p@example.com', password: 'profile password' },
+    '',
+  )) as {
+    session_token: string;
+  };
+  return { app, dbFile, post, publisherId: publisher.id, sessionToken: reader.session_token };
+}
