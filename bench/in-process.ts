@@ -8,7 +8,8 @@ import path from 'node:path';
 import { createNodeApp, createNodeContext } from '../src/app/node-context';
 import { generateDevSecrets } from '../src/lib/dev-secrets';
 
-export async function inProcessService() {
+/** `extra` adds to or overrides the environment; `appOn(file)` opens another app of it on a copy. */
+export async function inProcessService(extra: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'onepass-prof-'));
   const dbFile = path.join(dir, 'p.db');
   const env = {
@@ -16,7 +17,10 @@ export async function inProcessService() {
     LOG_LEVEL: 'error',
     DATABASE_URL: `file:${dbFile}`,
     ...(await generateDevSecrets()),
+    ...extra,
   };
+  const appOn = async (file: string) =>
+    createNodeApp(await createNodeContext({ ...env, DATABASE_URL: `file:${file}` }));
   const app = createNodeApp(await createNodeContext(env));
   /** A JSON POST with Content-Length as an HTTP client sends it: the body limit never streams the body. */
   const post = async (p: string, body: unknown, token: string) => {
@@ -40,5 +44,5 @@ export async function inProcessService() {
   )) as {
     session_token: string;
   };
-  return { app, dbFile, post, publisherId: publisher.id, sessionToken: reader.session_token };
+  return { app, appOn, dbFile, post, publisherId: publisher.id, sessionToken: reader.session_token };
 }

@@ -6,10 +6,10 @@
  * function from a 50 µs-sampled profile, largest difference first.
  *   npx tsx bench/profile-diff.ts        (ROUNDS=40 N=1000 PROFILE_N=3000 TOP=40)
  */
-import { Session } from 'node:inspector/promises';
 import { stackApp } from './floor/issuance-stack-app';
 import { issuanceWork } from './floor/issuance-work';
 import { inProcessService } from './in-process';
+import { printSelfTimeDiff, selfTimes } from './self-times';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const N = Number(process.env.N ?? 1000);
@@ -58,48 +58,7 @@ console.log(
   `service over stack floor: ${median.toFixed(1)} µs CPU per issuance (median of ${ROUNDS} rounds of ${N})`,
 );
 
-interface Profile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-const session = new Session();
-session.connect();
-await session.post('Profiler.enable');
-await session.post('Profiler.setSamplingInterval', { interval: 50 });
-
-/** µs of self time per issuance by function (package or file, line). */
-async function selfTimes(app: App): Promise<Map<string, number>> {
-  await session.post('Profiler.start');
-  await cpuPerIssuance(app, PROFILE_N);
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const times = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const frame = byId.get(id)?.callFrame;
-    if (!frame) return;
-    const where = frame.url.includes('node_modules/')
-      ? `${frame.url.split('node_modules/').pop()?.split('/').slice(0, 2).join('/')}:${frame.url.split('/').pop()}`
-      : frame.url.split('/').slice(-2).join('/');
-    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber}`;
-    times.set(key, (times.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / PROFILE_N);
-  });
-  return times;
-}
-
-const ours = await selfTimes(service);
-const floor = await selfTimes(stack);
-const rows = [...new Set([...ours.keys(), ...floor.keys()])]
-  .map((key) => ({ key, ours: ours.get(key) ?? 0, floor: floor.get(key) ?? 0 }))
-  .sort((a, b) => b.ours - b.floor - (a.ours - a.floor));
-const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-console.log(
-  `profiled: service ${sum(ours).toFixed(1)} µs, stack floor ${sum(floor).toFixed(1)} µs per issuance`,
-);
-console.log('   diff  service    floor  function (self time, µs per issuance)');
-for (const r of rows.slice(0, TOP)) {
-  console.log(
-    `${(r.ours - r.floor).toFixed(2).padStart(7)}  ${r.ours.toFixed(2).padStart(7)}  ${r.floor.toFixed(2).padStart(7)}  ${r.key}`,
-  );
-}
+const ours = await selfTimes(() => cpuPerIssuance(service, PROFILE_N).then(() => undefined), PROFILE_N);
+const floor = await selfTimes(() => cpuPerIssuance(stack, PROFILE_N).then(() => undefined), PROFILE_N);
+printSelfTimeDiff(ours, floor, 'issuance', TOP);
 process.exit(0);

@@ -16,9 +16,10 @@ import path from 'node:path';
 import type autocannon from 'autocannon';
 import Database from 'libsql';
 import { freePort } from '../tools/free-port';
-import { EmulatorControl, type SignedDelivery } from '../tools/stripe-emulator/client';
+import type { SignedDelivery } from '../tools/stripe-emulator/client';
 import { runAutocannon, target } from './lib';
 import { json, startScript, startServer } from './server';
+import { startEmulator, subscribeReaders } from './webhook-setup';
 
 // 300 subscriptions: 1,800 handled first deliveries, long enough for a steady rate (100 gave runs
 // of under a second, whose ratios swung between 0.4× and 1.1×).
@@ -26,20 +27,10 @@ const READERS = Number(process.env.BENCH_WEBHOOK_READERS ?? 300);
 const CONNECTIONS = 8;
 const HEALTH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-async function startEmulator(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const args = ['--port', String(port), '--mode', 'pull', '--frozen-clock', '--quiet'];
-  const child = await startScript('tools/stripe-emulator/cli.ts', args, `${url}/v1/prices`, {
-    init: { headers: { authorization: 'Bearer x' } },
-  });
-  return { url, stop: child.stop };
-}
-
 const perSecond = (r: autocannon.Result) => r.requests.total / r.duration;
 
 const emu = await startEmulator();
-const control = new EmulatorControl(emu.url);
+const { control } = emu;
 // BENCH_WEBHOOK_PROFILE=<dir>: the service runs under --cpu-prof and stops right after the first
 // deliveries, so the profile's last seconds are theirs (summarise with bench/profile-summary.ts).
 const PROFILE_DIR = process.env.BENCH_WEBHOOK_PROFILE;
@@ -48,23 +39,11 @@ const server = await startServer(
   PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
 );
 
-process.stdout.write(`  setting up ${READERS} subscriptions through the emulator`);
-for (let i = 0; i < READERS; i++) {
-  const reader = await json(`${server.url}/v1/readers`, {
-    method: 'POST',
-    body: { email: `hook${i}@example.com`, password: 'bench password' },
-  });
-  const { url } = await json(`${server.url}/v1/me/checkout`, {
-    method: 'POST',
-    token: reader.session_token,
-    body: { plan: 'monthly' },
-  });
-  await control.completeCheckout(String(url).split('/').pop() ?? '', '4242424242424242');
-  if (i % 20 === 19) process.stdout.write('.');
-}
-await control.advance({ seconds: 15 * 86_400 }); // trials end: invoices, charges, updates
-const deliveries = await control.pendingDeliveries();
-process.stdout.write(` ${deliveries.length} deliveries\n`);
+const deliveries = await subscribeReaders(
+  (p, body, token) => json(`${server.url}${p}`, { method: 'POST', body, ...(token ? { token } : {}) }),
+  control,
+  READERS,
+);
 
 // The floor server gets its own copy of the database as it is now, before any event is applied.
 const floorDb = path.join(path.dirname(server.dbFile), 'floor.db');

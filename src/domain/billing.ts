@@ -262,6 +262,18 @@ export function subscriptionsToEnd(subs: readonly SubscriptionFacts[]): {
 }
 
 /**
+ * Of two subscriptions of one customer, the one the membership follows: the one a reader keeps
+ * (`subscriptionsToEnd`) when either can entitle, so that an event about a duplicate still waiting
+ * to be ended never moves the membership onto it; else the newest (a subscription replacing an
+ * ended one, or the latest of two that are over).
+ */
+export function governingOf<T extends SubscriptionFacts>(a: T, b: T): T {
+  const keep = subscriptionsToEnd([a, b]).keep;
+  if (keep !== null) return keep.id === a.id ? a : b;
+  return b.created > a.created || (b.created === a.created && b.id > a.id) ? b : a;
+}
+
+/**
  * What a card dispute (a chargeback) does to access while it is open: `end` (the default: the bank
  * has taken the money back, so the period is unpaid, as after a refund) or `grace` (access goes on
  * for the grace days from the dispute, as after a failed payment, then ends unless it is won).

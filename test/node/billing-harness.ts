@@ -12,6 +12,8 @@ export interface BillingHarness {
   emulatorNow(): number;
   /** Delivers every pending webhook to the service, as Stripe would; returns the HTTP statuses. */
   deliver(): Promise<number[]>;
+  /** Every pending delivery at once, concurrently, started in Stripe's order or its reverse. */
+  deliverAtOnce(order: 'forward' | 'reverse'): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,14 @@ export async function startBillingHarness(extraEnv: Record<string, string> = {})
     port: emu.port,
     protocol: 'http',
   });
+  const post = async (payload: string, signature: string) => {
+    const res = await h.app.request('http://127.0.0.1:8787/v1/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
+      body: payload,
+    });
+    return res.status;
+  };
   return {
     h,
     emu,
@@ -36,15 +46,19 @@ export async function startBillingHarness(extraEnv: Record<string, string> = {})
     stripe,
     emulatorNow: () => emu.emulator.now,
     async deliver() {
-      const results = await control.drainPull(async (payload, signature) => {
-        const res = await h.app.request('http://127.0.0.1:8787/v1/webhooks/stripe', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
-          body: payload,
-        });
-        return res.status;
-      });
+      const results = await control.drainPull(post);
       return results.map((r) => r.status);
+    },
+    async deliverAtOnce(order) {
+      const pending = await control.pendingDeliveries();
+      if (order === 'reverse') pending.reverse();
+      return Promise.all(
+        pending.map(async (d) => {
+          const status = await post(d.payload, d.signature_header);
+          await control.reportDelivery(d.id, status);
+          return status;
+        }),
+      );
     },
     async close() {
       h.close();

@@ -160,6 +160,33 @@ describe('item 3: two Checkout sessions', () => {
     expect((await me(email)).entitlement.entitled).toBe(true);
   });
 
+  it.each(['forward', 'reverse'] as const)(
+    'both completed, every event delivered at once (%s): the newer is canceled, once, and the membership follows the older',
+    async (order) => {
+      const { email, token, readerId } = await signUp(`two.at.once.${order}@example.com`);
+      const url = await checkout(token);
+      const { stripe_customer_id: customer } = await row(readerId);
+      const trialEnd = Date.parse((await me(email)).membership.trial_ends_at as string) / 1000;
+      const racing = await concurrentSession(readerId, customer ?? '', trialEnd);
+      const a = await payCheckout(b.control, url);
+      await b.control.advance({ seconds: 1 });
+      const c = await b.control.completeCheckout(racing.id, TEST_CARDS.success);
+      expect(a.ok && c.ok).toBe(true);
+      const older = a.ok ? a.subscription.id : '';
+      const newer = c.ok ? c.subscription.id : '';
+      // Both subscriptions' events race for a membership linked to neither yet.
+      expect((await b.deliverAtOnce(order)).filter((s) => s !== 200)).toEqual([]);
+      await deliverOk(); // what ending the newer one sent
+
+      expect((await b.stripe.subscriptions.retrieve(newer)).status).toBe('canceled');
+      expect((await b.stripe.subscriptions.retrieve(older)).status).toBe('trialing');
+      expect((await row(readerId)).stripe_subscription_id).toBe(older);
+      expect((await me(email)).entitlement.entitled).toBe(true);
+      const ended = (await audits(readerId)).filter((r) => r.action === 'member.duplicate_subscription_ended');
+      expect(ended.map((r) => JSON.parse(r.before).subscription)).toEqual([newer]);
+    },
+  );
+
   it('both completed and charged (no trial left): the newer is canceled and its payment refunded, audited so', async () => {
     const { email, token, readerId } = await readerWithoutTrial('two.paid@example.com');
     const url = await checkout(token);

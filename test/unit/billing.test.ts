@@ -4,6 +4,7 @@ import {
   canEntitle,
   canStillCharge,
   checkoutTrialEnd,
+  governingOf,
   membershipAfterCustomerDeleted,
   membershipFromSubscription,
   replacedByCheckout,
@@ -275,6 +276,40 @@ describe('subscriptionsToEnd: one subscription per reader', () => {
       end: [],
     });
     expect(subscriptionsToEnd([])).toEqual({ keep: null, end: [] });
+  });
+});
+
+describe('governingOf: the subscription a membership follows', () => {
+  const s = (id: string, status: string, created: number) => ({ id, status, created });
+  const STATUSES = [
+    'trialing',
+    'active',
+    'past_due',
+    'unpaid',
+    'paused',
+    'incomplete',
+    'incomplete_expired',
+    'canceled',
+  ];
+  it('is the one subscriptionsToEnd keeps when either can entitle, else the newer; in either order', () => {
+    for (const x of STATUSES) {
+      for (const y of STATUSES) {
+        const older = s('sub_old', x, 10);
+        const newer = s('sub_new', y, 20);
+        const kept = subscriptionsToEnd([older, newer]).keep;
+        const expected = kept?.id ?? 'sub_new';
+        expect(governingOf(older, newer).id, `${x} then ${y}`).toBe(expected);
+        expect(governingOf(newer, older).id, `${y} then ${x}`).toBe(expected);
+      }
+    }
+  });
+  it('a duplicate still live never takes over from the one kept; a new subscription replaces an ended one', () => {
+    expect(governingOf(s('sub_a', 'trialing', 10), s('sub_b', 'trialing', 20)).id).toBe('sub_a');
+    expect(governingOf(s('sub_a', 'canceled', 10), s('sub_b', 'active', 20)).id).toBe('sub_b');
+    expect(governingOf(s('sub_a', 'canceled', 10), s('sub_b', 'incomplete', 20)).id).toBe('sub_b');
+    // Same second: the id decides, whichever is given first.
+    expect(governingOf(s('sub_y', 'canceled', 10), s('sub_x', 'canceled', 10)).id).toBe('sub_y');
+    expect(governingOf(s('sub_x', 'canceled', 10), s('sub_y', 'canceled', 10)).id).toBe('sub_y');
   });
 });
 

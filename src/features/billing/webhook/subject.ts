@@ -9,7 +9,7 @@ import type { AppContext } from '../../../app/context';
 import { type Db, preparedPerDatabase } from '../../../db/client';
 import type { MembershipRow } from '../../../db/memberships';
 import { memberships, readers } from '../../../db/schema';
-import { canEntitle, canStillCharge } from '../../../domain/billing';
+import { canStillCharge, governingOf } from '../../../domain/billing';
 import { freshCoalescer } from '../../../lib/coalesce';
 import { oncePer } from '../../../lib/once-per';
 import { callStripe, isMissingResource } from '../stripe';
@@ -68,9 +68,9 @@ export async function fetchSubscription(ctx: AppContext, id: string): Promise<St
 }
 
 /**
- * A customer can have had several subscriptions (canceled, then a new one). The membership follows
- * the one that can entitle; among equals, the newest. A late event about an old subscription
- * changes nothing.
+ * A customer can have had several subscriptions (canceled, then a new one; or a duplicate not yet
+ * ended): the membership follows the one `governingOf` picks. A late event about an old
+ * subscription changes nothing.
  */
 export async function governingSubscription(
   ctx: AppContext,
@@ -79,10 +79,7 @@ export async function governingSubscription(
 ): Promise<Stripe.Subscription> {
   if (!linkedId || linkedId === eventSub.id) return eventSub;
   const linked = await fetchSubscription(ctx, linkedId);
-  if (!linked) return eventSub;
-  const rank = (s: Stripe.Subscription) => (canEntitle(s.status) ? 2 : 1);
-  if (rank(linked) !== rank(eventSub)) return rank(linked) > rank(eventSub) ? linked : eventSub;
-  return linked.created > eventSub.created ? linked : eventSub;
+  return linked ? governingOf(linked, eventSub) : eventSub;
 }
 
 /**

@@ -17,6 +17,23 @@ export const SHOWS_NEW_SUBSCRIPTION: ReadonlySet<string> = new Set([
   'customer.subscription.created',
 ]);
 
+/**
+ * Whether an event about subscription `eventSub` must look for a second subscription of the
+ * reader, whose membership is linked to `linked` (or to none). Only an event that shows a new
+ * subscription looks, and only when the membership is linked to another one:
+ * - a subscription already linked was looked at by the event that linked it (Checkout's completion
+ *   and the subscription's creation announce the same one);
+ * - the first subscription linked to a membership has no earlier one beside it: any other shows
+ *   itself by events of its own, and whichever of the two links second finds the membership linked
+ *   to the other and looks. Two linking at once cannot both miss: the membership's version lets
+ *   only one write land, and the other is read again (now linked) and retried.
+ * Looking is a list call to Stripe, and its wait is a window in which the same subscription's
+ * other events (they come in bursts) move the membership on and make this one retry.
+ */
+export function mayDuplicate(type: string, linked: string | null, eventSub: string): boolean {
+  return SHOWS_NEW_SUBSCRIPTION.has(type) && linked !== null && linked !== eventSub;
+}
+
 /** Who the audit log names for what the service does on Stripe's word. */
 function stripeActor(eventId: string) {
   return { actor: { keyId: 'stripe' }, requestId: eventId };

@@ -21,7 +21,7 @@ import {
   governingSubscription,
 } from '../subject';
 import { type Change, NO_CHANGE, notYet } from './change';
-import { endDuplicateSubscriptions, SHOWS_NEW_SUBSCRIPTION } from './subscription-duplicates';
+import { endDuplicateSubscriptions, mayDuplicate } from './subscription-duplicates';
 
 /** The end of the subscription's Stripe trial, if it had one. */
 export function stripeTrialEnd(sub: Stripe.Subscription): Date | null {
@@ -75,12 +75,9 @@ export async function fromSubscription(
     };
   }
   // A second subscription for the reader is ended at once; the membership follows the one kept.
-  // The event that first linked this subscription looked already (Checkout's completion and the
-  // subscription's creation announce the same one), so a linked subscription is not looked at again.
-  const kept =
-    SHOWS_NEW_SUBSCRIPTION.has(event.type) && target.row.stripeSubscriptionId !== fetched.id
-      ? await endDuplicateSubscriptions(ctx, target, fetched, event.id)
-      : null;
+  const kept = mayDuplicate(event.type, target.row.stripeSubscriptionId, fetched.id)
+    ? await endDuplicateSubscriptions(ctx, target, fetched, event.id)
+    : null;
   const sub = await governingSubscription(ctx, kept ?? fetched, target.row.stripeSubscriptionId);
   const snapshot = toSnapshot(ctx.config, sub);
   const inputs = { now: ctx.now(), graceDays: ctx.config.graceDays, failedAt: hints.failedAt ?? null };
