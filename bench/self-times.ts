@@ -55,7 +55,9 @@ export function printSelfTimeDiff(
     .map((key) => ({ key, ours: ours.get(key) ?? 0, floor: floor.get(key) ?? 0 }))
     .sort((a, b) => b.ours - b.floor - (a.ours - a.floor));
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  console.log(`profiled: service ${sum(ours).toFixed(1)} µs, stack floor ${sum(floor).toFixed(1)} µs per ${unit}`);
+  console.log(
+    `profiled: service ${sum(ours).toFixed(1)} µs, stack floor ${sum(floor).toFixed(1)} µs per ${unit}`,
+  );
   console.log(`   diff  service    floor  function (self time, µs per ${unit})`);
   for (const r of rows.slice(0, top)) {
     console.log(

@@ -8,7 +8,11 @@ import { freePort } from '../tools/free-port';
 import { EmulatorControl, type SignedDelivery } from '../tools/stripe-emulator/client';
 import { startScript } from './server';
 
-export async function startEmulator(): Promise<{ url: string; control: EmulatorControl; stop(): Promise<void> }> {
+export async function startEmulator(): Promise<{
+  url: string;
+  control: EmulatorControl;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = ['--port', String(port), '--mode', 'pull', '--frozen-clock', '--quiet'];

@@ -182,7 +182,9 @@ describe('item 3: two Checkout sessions', () => {
       expect((await b.stripe.subscriptions.retrieve(older)).status).toBe('trialing');
       expect((await row(readerId)).stripe_subscription_id).toBe(older);
       expect((await me(email)).entitlement.entitled).toBe(true);
-      const ended = (await audits(readerId)).filter((r) => r.action === 'member.duplicate_subscription_ended');
+      const ended = (await audits(readerId)).filter(
+        (r) => r.action === 'member.duplicate_subscription_ended',
+      );
       expect(ended.map((r) => JSON.parse(r.before).subscription)).toEqual([newer]);
     },
   );
