@@ -6,21 +6,13 @@
  */
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { type Column, columnDefault } from './bound';
 import type { Db } from './client';
-
-type Column = ReturnType<typeof getTableColumns<SQLiteTable>>[string];
 
 /** A column's value in the row, or what drizzle's own insert uses when the row leaves it out. */
 function columnValue(column: Column, value: unknown): SQL {
-  if (value !== undefined) return is(value, SQL) ? value : sql`${sql.param(value, column)}`;
-  if (column.default !== null && column.default !== undefined) {
-    return is(column.default, SQL) ? column.default : sql`${sql.param(column.default, column)}`;
-  }
-  if (column.defaultFn !== undefined) {
-    const made = column.defaultFn();
-    return is(made, SQL) ? made : sql`${sql.param(made, column)}`;
-  }
-  return sql`null`;
+  const chosen = value !== undefined ? value : columnDefault(column);
+  return is(chosen, SQL) ? chosen : sql`${sql.param(chosen, column)}`;
 }
 
 /**

@@ -4,14 +4,52 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../../app/context';
+import { bound, placeholderRow, rowValues } from '../../../db/bound';
 import { preparedPerDatabase } from '../../../db/client';
 import { insertIf } from '../../../db/insert-if';
 import { membershipColumns, toMembership } from '../../../db/memberships';
-import { memberships, outbox, stripeEvents } from '../../../db/schema';
+import { memberships, outbox, stripeEvents, stripePendingEvents } from '../../../db/schema';
 import { endedByChange, sendWebhooksSoon } from '../../webhooks';
 import type { Decision } from './decide';
 import type { Change } from './handlers';
-import { releaseEvent } from './pending';
+
+const ph = sql.placeholder;
+
+/** Whether this batch's own versioned update landed: the row is at the next version, marked with the event. */
+function landedSql(readerId: unknown, nextVersion: unknown, eventId: unknown) {
+  return sql`exists (select 1 from ${memberships} where ${memberships.readerId} = ${readerId} and ${memberships.version} = ${nextVersion} and ${memberships.lastEventId} = ${eventId})`;
+}
+/** The landed condition of the bound statements below, bound from `landedReader`, `landedVersion`, `landedEvent`. */
+const landed = () => landedSql(ph('landedReader'), ph('landedVersion'), ph('landedEvent'));
+
+// The statements of every processed event, built once per database (src/db/bound.ts).
+const recordEvent = bound((db) =>
+  db
+    .insert(stripeEvents)
+    .values(placeholderRow(stripeEvents))
+    .onConflictDoNothing()
+    .returning({ id: stripeEvents.id }),
+);
+const queueMail = bound((db) => db.insert(outbox).values(placeholderRow(outbox)).onConflictDoNothing());
+const recordEventIfLanded = bound((db) => insertIf(db, stripeEvents, placeholderRow(stripeEvents), landed()));
+const queueMailIfLanded = bound((db) => insertIf(db, outbox, placeholderRow(outbox), landed()));
+/** Drops the event from the held ones (src/features/billing/webhook/pending.ts), in the batch that processes it. */
+const releaseEvent = bound((db) =>
+  db.delete(stripePendingEvents).where(eq(stripePendingEvents.id, ph('landedEvent'))),
+);
+const releaseEventIfLanded = bound((db) =>
+  db.delete(stripePendingEvents).where(sql`${stripePendingEvents.id} = ${ph('landedEvent')} and ${landed()}`),
+);
+/** The versioned update; its shape is the list of columns it sets, each bound from its own name. */
+const updateMembership = bound((db, shape) =>
+  db
+    .update(memberships)
+    .set(Object.fromEntries(shape.split(',').map((key) => [key, ph(key)])))
+    .where(
+      sql`${memberships.readerId} = ${ph('whereReader')} and ${memberships.version} = ${ph('whereVersion')} and not exists (select 1 from ${stripeEvents} where ${stripeEvents.id} = ${ph('landedEvent')})`,
+    )
+    .returning({ version: memberships.version }),
+);
 
 /**
  * Records an event that changes no membership (unmatched or unchanged), with its mail (deduplicated
@@ -24,13 +62,9 @@ export async function commitRecordOnly(
   decision: Decision,
 ): Promise<boolean> {
   const [recorded] = await ctx.db.batch([
-    ctx.db
-      .insert(stripeEvents)
-      .values(decision.record)
-      .onConflictDoNothing()
-      .returning({ id: stripeEvents.id }),
-    ...(change.mails ?? []).map((m) => ctx.db.insert(outbox).values(m).onConflictDoNothing()),
-    releaseEvent(ctx, decision.record.id),
+    recordEvent(ctx.db, rowValues(stripeEvents, decision.record)),
+    ...(change.mails ?? []).map((m) => queueMail(ctx.db, rowValues(outbox, m))),
+    releaseEvent(ctx.db, { landedEvent: decision.record.id }),
   ]);
   return recorded.length > 0;
 }
@@ -49,9 +83,8 @@ export async function commitChange(
 ): Promise<'landed' | 'duplicate' | 'raced'> {
   const { before, record } = decision;
   const eventId = record.id;
-  const now = record.processedAt;
   const version = before.version;
-  const landed = sql`exists (select 1 from ${memberships} where ${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version + 1} and ${memberships.lastEventId} = ${eventId})`;
+  const landing = { landedReader: before.readerId, landedVersion: version + 1, landedEvent: eventId };
   // Publishers hear of an access the event ends (a subscription deleted, a refund).
   const ended = change.next
     ? endedByChange(ctx, {
@@ -60,26 +93,25 @@ export async function commitChange(
         after: change.next,
         reason: record.type === 'charge.refunded' ? 'refunded' : 'canceled',
         cause: `stripe:${eventId}`,
-        condition: landed,
+        condition: landedSql(before.readerId, version + 1, eventId),
       })
     : [];
+  const set = {
+    ...(change.next ? membershipColumns(change.next) : {}),
+    ...change.links,
+    version: version + 1,
+    lastEventId: eventId,
+    updatedAt: record.processedAt,
+  };
   const [updated] = await ctx.db.batch([
-    ctx.db
-      .update(memberships)
-      .set({
-        ...(change.next ? membershipColumns(change.next) : {}),
-        ...change.links,
-        version: version + 1,
-        lastEventId: eventId,
-        updatedAt: now,
-      })
-      .where(
-        sql`${memberships.readerId} = ${before.readerId} and ${memberships.version} = ${version} and not exists (select 1 from ${stripeEvents} where ${stripeEvents.id} = ${eventId})`,
-      )
-      .returning({ version: memberships.version }),
-    insertIf(ctx.db, stripeEvents, record, landed),
-    ...(change.mails ?? []).map((m) => insertIf(ctx.db, outbox, m, landed)),
-    releaseEvent(ctx, eventId, landed),
+    updateMembership(
+      ctx.db,
+      { ...set, whereReader: before.readerId, whereVersion: version, landedEvent: eventId },
+      Object.keys(set).join(','),
+    ),
+    recordEventIfLanded(ctx.db, { ...rowValues(stripeEvents, record), ...landing }),
+    ...(change.mails ?? []).map((m) => queueMailIfLanded(ctx.db, { ...rowValues(outbox, m), ...landing })),
+    releaseEventIfLanded(ctx.db, landing),
     ...ended,
   ]);
   if (updated.length > 0) {

@@ -38,15 +38,6 @@ export async function holdEvent(
     });
 }
 
-/**
- * The statement that drops an event from the held ones; it goes into the batch that processes it,
- * conditional on that batch's own write having landed when there is such a condition.
- */
-export function releaseEvent(ctx: AppContext, eventId: string, landed?: SQL) {
-  const held = eq(stripePendingEvents.id, eventId);
-  return ctx.db.delete(stripePendingEvents).where(landed ? sql`${held} and ${landed}` : held);
-}
-
 /** Held events about any of these customers or subscriptions, oldest first (Stripe's creation order). */
 export async function heldFor(
   ctx: AppContext,
