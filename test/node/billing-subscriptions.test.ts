@@ -104,6 +104,30 @@ async function concurrentSession(readerId: string, customer: string, trialEnd: n
   });
 }
 
+/**
+ * A reader on the free trial with two subscriptions: Stripe reproduces the double subscription of
+ * two Checkout sessions both completed, a second apart. Their events are left undelivered.
+ */
+async function twoTrialSubscriptions(address: string) {
+  const { email, token, readerId } = await signUp(address);
+  const url = await checkout(token);
+  const { stripe_customer_id: customer } = await row(readerId);
+  const trialEnd = Date.parse((await me(email)).membership.trial_ends_at as string) / 1000;
+  const racing = await concurrentSession(readerId, customer ?? '', trialEnd);
+  const a = await payCheckout(b.control, url);
+  await b.control.advance({ seconds: 1 });
+  const c = await b.control.completeCheckout(racing.id, TEST_CARDS.success);
+  expect(a.ok && c.ok).toBe(true);
+  return {
+    email,
+    readerId,
+    customer,
+    trialEnd,
+    older: a.ok ? a.subscription.id : '',
+    newer: c.ok ? c.subscription.id : '',
+  };
+}
+
 describe('item 3: two Checkout sessions', () => {
   it('opening a second expires the first: it can no longer complete, one subscription only', async () => {
     const { token, readerId } = await signUp('two.tabs@example.com');
@@ -121,18 +145,8 @@ describe('item 3: two Checkout sessions', () => {
   });
 
   it('both completed during the trial: the newer is canceled at once, nothing charged, audited; one charge at trial end', async () => {
-    const { email, token, readerId } = await signUp('two.trials@example.com');
-    const url = await checkout(token);
-    const { stripe_customer_id: customer } = await row(readerId);
-    const trialEnd = Date.parse((await me(email)).membership.trial_ends_at as string) / 1000;
-    const racing = await concurrentSession(readerId, customer ?? '', trialEnd);
-    // Stripe reproduces the double subscription: both sessions complete.
-    const a = await payCheckout(b.control, url);
-    await b.control.advance({ seconds: 1 });
-    const c = await b.control.completeCheckout(racing.id, TEST_CARDS.success);
-    expect(a.ok && c.ok).toBe(true);
-    const older = a.ok ? a.subscription.id : '';
-    const newer = c.ok ? c.subscription.id : '';
+    const { email, readerId, customer, trialEnd, older, newer } =
+      await twoTrialSubscriptions('two.trials@example.com');
     await deliverOk();
 
     expect((await b.stripe.subscriptions.retrieve(newer)).status).toBe('canceled');
@@ -163,17 +177,9 @@ describe('item 3: two Checkout sessions', () => {
   it.each(['forward', 'reverse'] as const)(
     'both completed, every event delivered at once (%s): the newer is canceled, once, and the membership follows the older',
     async (order) => {
-      const { email, token, readerId } = await signUp(`two.at.once.${order}@example.com`);
-      const url = await checkout(token);
-      const { stripe_customer_id: customer } = await row(readerId);
-      const trialEnd = Date.parse((await me(email)).membership.trial_ends_at as string) / 1000;
-      const racing = await concurrentSession(readerId, customer ?? '', trialEnd);
-      const a = await payCheckout(b.control, url);
-      await b.control.advance({ seconds: 1 });
-      const c = await b.control.completeCheckout(racing.id, TEST_CARDS.success);
-      expect(a.ok && c.ok).toBe(true);
-      const older = a.ok ? a.subscription.id : '';
-      const newer = c.ok ? c.subscription.id : '';
+      const { email, readerId, older, newer } = await twoTrialSubscriptions(
+        `two.at.once.${order}@example.com`,
+      );
       // Both subscriptions' events race for a membership linked to neither yet.
       expect((await b.deliverAtOnce(order)).filter((s) => s !== 200)).toEqual([]);
       await deliverOk(); // what ending the newer one sent

@@ -281,16 +281,7 @@ describe('subscriptionsToEnd: one subscription per reader', () => {
 
 describe('governingOf: the subscription a membership follows', () => {
   const s = (id: string, status: string, created: number) => ({ id, status, created });
-  const STATUSES = [
-    'trialing',
-    'active',
-    'past_due',
-    'unpaid',
-    'paused',
-    'incomplete',
-    'incomplete_expired',
-    'canceled',
-  ];
+  const STATUSES = 'trialing active past_due unpaid paused incomplete incomplete_expired canceled'.split(' ');
   it('is the one subscriptionsToEnd keeps when either can entitle, else the newer; in either order', () => {
     for (const x of STATUSES) {
       for (const y of STATUSES) {
