@@ -96,13 +96,16 @@ export async function commitChange(
         condition: landedSql(before.readerId, version + 1, eventId),
       })
     : [];
-  const set = {
-    ...(change.next ? membershipColumns(change.next) : {}),
-    ...change.links,
-    version: version + 1,
-    lastEventId: eventId,
-    updatedAt: record.processedAt,
-  };
+  // A link left undefined leaves its column alone, as in drizzle's own `set`.
+  const set = Object.fromEntries(
+    Object.entries({
+      ...(change.next ? membershipColumns(change.next) : {}),
+      ...change.links,
+      version: version + 1,
+      lastEventId: eventId,
+      updatedAt: record.processedAt,
+    }).filter(([, value]) => value !== undefined),
+  );
   const [updated] = await ctx.db.batch([
     updateMembership(
       ctx.db,
