@@ -4,11 +4,11 @@
  * `incomplete` subscription (item 4), `paused` and `incomplete_expired` (item 5), and a Stripe
  * trial cut short by `customer.deleted` (item 2b).
  */
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MORE_TEST_CARDS } from '../../tools/stripe-emulator/cards';
 import { EMULATOR_PRICE_MONTHLY, TEST_CARDS } from '../../tools/stripe-emulator/constants';
 import { type BillingHarness, payCheckout, startBillingHarness } from './billing-harness';
+import { subscriptionStories } from './subscription-stories';
 
 const HOUR = 3600;
 const DAY = 86_400;
@@ -20,142 +20,36 @@ afterAll(async () => {
   await b.close();
 });
 
-async function signUp(email: string) {
-  const res = await b.h.call('POST', '/v1/readers', { body: { email, password: 'pass phrase 1' } });
-  expect(res.status, res.text).toBe(201);
-  // A confirmed address, so that the free trial runs its full length (these stories span days).
-  await b.h.ctx.db.run(
-    sql`UPDATE readers SET email_verified_at = created_at WHERE id = ${res.json.reader.id as string}`,
-  );
-  return { email, token: res.json.session_token as string, readerId: res.json.reader.id as string };
-}
-
-/** A fresh session token: these stories move the clock by weeks. */
-async function signIn(email: string) {
-  const res = await b.h.call('POST', '/v1/sessions', { body: { email, password: 'pass phrase 1' } });
-  expect(res.status).toBe(200);
-  return res.json.session_token as string;
-}
-
-async function me(email: string) {
-  const res = await b.h.call('GET', '/v1/me', { token: await signIn(email) });
-  return res.json as {
-    membership: Record<string, unknown> & { status: string };
-    entitlement: { entitled: boolean; reason: string | null };
-  };
-}
-
-async function setTrialEnd(readerId: string, at: number) {
-  const res = await b.h.call('POST', `/v1/admin/members/${readerId}/trial`, {
-    token: b.h.adminKey,
-    body: { ends_at: new Date(at * 1000).toISOString() },
-  });
-  expect(res.status, res.text).toBe(200);
-}
-
-/** A reader whose free trial is over: Checkout charges at once. */
-async function readerWithoutTrial(email: string) {
-  const reader = await signUp(email);
-  await setTrialEnd(reader.readerId, b.emulatorNow() + 60);
-  await b.control.advance({ seconds: 120 });
-  expect((await me(email)).entitlement.entitled).toBe(false);
-  return reader;
-}
-
-async function checkout(token: string) {
-  const res = await b.h.call('POST', '/v1/me/checkout', { token, body: { plan: 'monthly' } });
-  expect(res.status, res.text).toBe(200);
-  return res.json.url as string;
-}
-
-async function row(readerId: string) {
-  const rows = await b.h.ctx.db.all<{
-    stripe_subscription_id: string | null;
-    stripe_customer_id: string | null;
-  }>(sql`SELECT stripe_subscription_id, stripe_customer_id FROM memberships WHERE reader_id = ${readerId}`);
-  const found = rows[0];
-  if (!found) throw new Error('no membership');
-  return found;
-}
-
-async function audits(readerId: string) {
-  return b.h.ctx.db.all<{ action: string; actor_key_id: string; before: string; after: string }>(
-    sql`SELECT action, actor_key_id, before, after FROM audit_log WHERE target_id = ${readerId} ORDER BY created_at, id`,
-  );
-}
-
-async function deliverOk() {
-  expect((await b.deliver()).filter((s) => s >= 500)).toEqual([]);
-}
-
-/**
- * A second session as a concurrent checkout would have opened it (both passed the check before
- * either existed): the service's own parameters, straight to Stripe.
- */
-async function concurrentSession(readerId: string, customer: string, trialEnd: number | null) {
-  return b.stripe.checkout.sessions.create({
-    mode: 'subscription',
-    customer,
-    client_reference_id: readerId,
-    metadata: { reader_id: readerId },
-    line_items: [{ price: EMULATOR_PRICE_MONTHLY, quantity: 1 }],
-    subscription_data: { metadata: { reader_id: readerId }, ...(trialEnd ? { trial_end: trialEnd } : {}) },
-    success_url: 'http://127.0.0.1:8787/subscribe/success',
-  });
-}
-
-/**
- * A reader on the free trial with two subscriptions: Stripe reproduces the double subscription of
- * two Checkout sessions both completed, a second apart. Their events are left undelivered.
- */
-async function twoTrialSubscriptions(address: string) {
-  const { email, token, readerId } = await signUp(address);
-  const url = await checkout(token);
-  const { stripe_customer_id: customer } = await row(readerId);
-  const trialEnd = Date.parse((await me(email)).membership.trial_ends_at as string) / 1000;
-  const racing = await concurrentSession(readerId, customer ?? '', trialEnd);
-  const a = await payCheckout(b.control, url);
-  await b.control.advance({ seconds: 1 });
-  const c = await b.control.completeCheckout(racing.id, TEST_CARDS.success);
-  expect(a.ok && c.ok).toBe(true);
-  return {
-    email,
-    readerId,
-    customer,
-    trialEnd,
-    older: a.ok ? a.subscription.id : '',
-    newer: c.ok ? c.subscription.id : '',
-  };
-}
+const story = subscriptionStories(() => b);
 
 describe('item 3: two Checkout sessions', () => {
   it('opening a second expires the first: it can no longer complete, one subscription only', async () => {
-    const { token, readerId } = await signUp('two.tabs@example.com');
-    const first = await checkout(token);
-    const second = await checkout(token);
+    const { token, readerId } = await story.signUp('two.tabs@example.com');
+    const first = await story.checkout(token);
+    const second = await story.checkout(token);
     const firstId = first.split('/').pop() ?? '';
     expect((await b.stripe.checkout.sessions.retrieve(firstId)).status).toBe('expired');
     const late = await payCheckout(b.control, first);
     expect(late).toMatchObject({ ok: false, error: { code: 'session_expired' } });
     expect((await payCheckout(b.control, second)).ok).toBe(true);
-    await deliverOk();
-    const { stripe_customer_id: customer } = await row(readerId);
+    await story.deliverOk();
+    const { stripe_customer_id: customer } = await story.row(readerId);
     const subs = await b.stripe.subscriptions.list({ customer: customer ?? '', status: 'all' });
     expect(subs.data.map((s) => s.status)).toEqual(['trialing']);
   });
 
   it('both completed during the trial: the newer is canceled at once, nothing charged, audited; one charge at trial end', async () => {
     const { email, readerId, customer, trialEnd, older, newer } =
-      await twoTrialSubscriptions('two.trials@example.com');
-    await deliverOk();
+      await story.twoTrialSubscriptions('two.trials@example.com');
+    await story.deliverOk();
 
     expect((await b.stripe.subscriptions.retrieve(newer)).status).toBe('canceled');
     expect((await b.stripe.subscriptions.retrieve(older)).status).toBe('trialing');
-    expect((await row(readerId)).stripe_subscription_id).toBe(older);
-    const view = await me(email);
+    expect((await story.row(readerId)).stripe_subscription_id).toBe(older);
+    const view = await story.me(email);
     expect(view.membership.status).toBe('active');
     expect(view.entitlement.entitled).toBe(true);
-    const [entry, ...more] = (await audits(readerId)).filter(
+    const [entry, ...more] = (await story.audits(readerId)).filter(
       (r) => r.action === 'member.duplicate_subscription_ended',
     );
     expect(more).toHaveLength(0);
@@ -168,27 +62,27 @@ describe('item 3: two Checkout sessions', () => {
     expect(JSON.parse(entry?.after ?? '{}')).toMatchObject({ status: 'canceled', refunded_amount: 0 });
 
     await b.control.advance({ to: trialEnd + HOUR });
-    await deliverOk();
+    await story.deliverOk();
     const charges = (await b.stripe.charges.list({ customer: customer ?? '' })).data;
     expect(charges).toHaveLength(1);
-    expect((await me(email)).entitlement.entitled).toBe(true);
+    expect((await story.me(email)).entitlement.entitled).toBe(true);
   });
 
   it.each(['forward', 'reverse'] as const)(
     'both completed, every event delivered at once (%s): the newer is canceled, once, and the membership follows the older',
     async (order) => {
-      const { email, readerId, older, newer } = await twoTrialSubscriptions(
+      const { email, readerId, older, newer } = await story.twoTrialSubscriptions(
         `two.at.once.${order}@example.com`,
       );
       // Both subscriptions' events race for a membership linked to neither yet.
       expect((await b.deliverAtOnce(order)).filter((s) => s !== 200)).toEqual([]);
-      await deliverOk(); // what ending the newer one sent
+      await story.deliverOk(); // what ending the newer one sent
 
       expect((await b.stripe.subscriptions.retrieve(newer)).status).toBe('canceled');
       expect((await b.stripe.subscriptions.retrieve(older)).status).toBe('trialing');
-      expect((await row(readerId)).stripe_subscription_id).toBe(older);
-      expect((await me(email)).entitlement.entitled).toBe(true);
-      const ended = (await audits(readerId)).filter(
+      expect((await story.row(readerId)).stripe_subscription_id).toBe(older);
+      expect((await story.me(email)).entitlement.entitled).toBe(true);
+      const ended = (await story.audits(readerId)).filter(
         (r) => r.action === 'member.duplicate_subscription_ended',
       );
       expect(ended.map((r) => JSON.parse(r.before).subscription)).toEqual([newer]);
@@ -196,27 +90,29 @@ describe('item 3: two Checkout sessions', () => {
   );
 
   it('both completed and charged (no trial left): the newer is canceled and its payment refunded, audited so', async () => {
-    const { email, token, readerId } = await readerWithoutTrial('two.paid@example.com');
-    const url = await checkout(token);
-    const { stripe_customer_id: customer } = await row(readerId);
-    const racing = await concurrentSession(readerId, customer ?? '', null);
+    const { email, token, readerId } = await story.readerWithoutTrial('two.paid@example.com');
+    const url = await story.checkout(token);
+    const { stripe_customer_id: customer } = await story.row(readerId);
+    const racing = await story.concurrentSession(readerId, customer ?? '', null);
     const a = await payCheckout(b.control, url);
     await b.control.advance({ seconds: 1 });
     const c = await b.control.completeCheckout(racing.id, TEST_CARDS.success);
     expect(a.ok && c.ok).toBe(true);
     const older = a.ok ? a.subscription.id : '';
     const newer = c.ok ? c.subscription.id : '';
-    await deliverOk();
+    await story.deliverOk();
 
     expect((await b.stripe.subscriptions.retrieve(newer)).status).toBe('canceled');
     expect((await b.stripe.subscriptions.retrieve(older)).status).toBe('active');
     const charges = (await b.stripe.charges.list({ customer: customer ?? '' })).data;
     expect(charges.map((ch) => ch.amount_refunded).sort()).toEqual([0, 999]);
-    const view = await me(email);
+    const view = await story.me(email);
     expect(view.membership.status).toBe('active');
     expect(view.entitlement.entitled).toBe(true);
-    expect((await row(readerId)).stripe_subscription_id).toBe(older);
-    const entry = (await audits(readerId)).find((r) => r.action === 'member.duplicate_subscription_ended');
+    expect((await story.row(readerId)).stripe_subscription_id).toBe(older);
+    const entry = (await story.audits(readerId)).find(
+      (r) => r.action === 'member.duplicate_subscription_ended',
+    );
     expect(JSON.parse(entry?.after ?? '{}')).toMatchObject({ subscription: newer, refunded_amount: 999 });
   });
 });
@@ -230,51 +126,55 @@ describe('item 4: an incomplete subscription does not lock the reader out', () =
   ])(
     '%s: incomplete, not entitled; checking out again works and ends the stale one',
     async (_label, number, charged) => {
-      const { email, token, readerId } = await readerWithoutTrial(`incomplete.${number}@example.com`);
-      const url = await checkout(token);
+      const { email, token, readerId } = await story.readerWithoutTrial(`incomplete.${number}@example.com`);
+      const url = await story.checkout(token);
       const failed = await b.control.completeCheckout(url.split('/').pop() ?? '', {
         number,
         authenticate: false,
       });
       expect(failed.ok).toBe(false);
-      await deliverOk();
-      const { stripe_customer_id: customer } = await row(readerId);
+      await story.deliverOk();
+      const { stripe_customer_id: customer } = await story.row(readerId);
       const [stale] = (await b.stripe.subscriptions.list({ customer: customer ?? '' })).data;
       expect(stale?.status).toBe('incomplete');
       expect((await b.stripe.charges.list({ customer: customer ?? '' })).data.length > 0).toBe(charged);
-      expect((await me(email)).entitlement.entitled).toBe(false);
+      expect((await story.me(email)).entitlement.entitled).toBe(false);
 
       // Today's 409 "manage it in the portal" is gone: the reader pays again.
       const again = await b.h.call('POST', '/v1/me/checkout', {
-        token: await signIn(email),
+        token: await story.signIn(email),
         body: { plan: 'monthly' },
       });
       expect(again.status, again.text).toBe(200);
       expect((await b.stripe.subscriptions.retrieve(stale?.id ?? '')).status).not.toBe('incomplete');
       expect((await payCheckout(b.control, again.json.url as string)).ok).toBe(true);
-      await deliverOk();
+      await story.deliverOk();
       const live = (await b.stripe.subscriptions.list({ customer: customer ?? '' })).data;
       expect(live.map((s) => s.status)).toEqual(['active']);
-      const view = await me(email);
+      const view = await story.me(email);
       expect(view.membership.status).toBe('active');
       expect(view.entitlement.entitled).toBe(true);
     },
   );
 
   it('left alone, it turns incomplete_expired after 23 hours and entitles to nothing', async () => {
-    const { email, token, readerId } = await readerWithoutTrial('incomplete.expired@example.com');
-    const url = await checkout(token);
+    const { email, token, readerId } = await story.readerWithoutTrial('incomplete.expired@example.com');
+    const url = await story.checkout(token);
     expect((await payCheckout(b.control, url, TEST_CARDS.declined)).ok).toBe(false);
-    await deliverOk();
-    const { stripe_customer_id: customer } = await row(readerId);
+    await story.deliverOk();
+    const { stripe_customer_id: customer } = await story.row(readerId);
     const [stale] = (await b.stripe.subscriptions.list({ customer: customer ?? '' })).data;
     await b.control.advance({ seconds: 23 * HOUR + 60 });
-    await deliverOk();
+    await story.deliverOk();
     expect((await b.stripe.subscriptions.retrieve(stale?.id ?? '')).status).toBe('incomplete_expired');
-    expect((await me(email)).entitlement).toMatchObject({ entitled: false });
+    expect((await story.me(email)).entitlement).toMatchObject({ entitled: false });
     expect(
-      (await b.h.call('POST', '/v1/me/checkout', { token: await signIn(email), body: { plan: 'monthly' } }))
-        .status,
+      (
+        await b.h.call('POST', '/v1/me/checkout', {
+          token: await story.signIn(email),
+          body: { plan: 'monthly' },
+        })
+      ).status,
     ).toBe(200);
   });
 });
@@ -298,96 +198,96 @@ describe('item 5: paused and incomplete_expired are not entitled', () => {
     });
     const done = await b.control.completeCheckout(session.id, null);
     if (!done.ok) throw new Error(done.error.message);
-    await deliverOk();
+    await story.deliverOk();
     return done.subscription.id;
   }
 
   it('paused at trial end for a missing payment method: not entitled, though its period has not ended', async () => {
-    const { email, token, readerId } = await signUp('paused.trial@example.com');
+    const { email, token, readerId } = await story.signUp('paused.trial@example.com');
     const freeTrialEnd = b.emulatorNow() + 3 * DAY;
-    await setTrialEnd(readerId, freeTrialEnd);
-    await checkout(token); // makes the reader's customer
-    const { stripe_customer_id: customer } = await row(readerId);
+    await story.setTrialEnd(readerId, freeTrialEnd);
+    await story.checkout(token); // makes the reader's customer
+    const { stripe_customer_id: customer } = await story.row(readerId);
     const subId = await cardlessTrial(readerId, customer ?? '', freeTrialEnd);
-    expect((await me(email)).membership.status).toBe('active');
+    expect((await story.me(email)).membership.status).toBe('active');
 
     await b.control.advance({ to: freeTrialEnd + 60 });
-    await deliverOk();
+    await story.deliverOk();
     const sub = await b.stripe.subscriptions.retrieve(subId);
     expect(sub.status).toBe('paused');
     expect(sub.status_details?.paused.subscription.type).toBe('trial_end_without_payment_method');
-    const view = await me(email);
+    const view = await story.me(email);
     expect(view.membership.status).toBe('expired');
     expect(view.entitlement).toMatchObject({ entitled: false, reason: 'payment_failed' });
 
     // Nothing but an API call would resume it: a new Checkout replaces it instead of a 409.
     const again = await b.h.call('POST', '/v1/me/checkout', {
-      token: await signIn(email),
+      token: await story.signIn(email),
       body: { plan: 'monthly' },
     });
     expect(again.status, again.text).toBe(200);
     expect((await b.stripe.subscriptions.retrieve(subId)).status).toBe('canceled');
     expect((await payCheckout(b.control, again.json.url as string)).ok).toBe(true);
-    await deliverOk();
-    const paid = await me(email);
+    await story.deliverOk();
+    const paid = await story.me(email);
     expect(paid.membership.status).toBe('active');
     expect(paid.entitlement.entitled).toBe(true);
   });
 
   it('paused while the reader’s own free trial still runs: the free trial is kept, then ends', async () => {
-    const { email, token, readerId } = await signUp('paused.early@example.com');
+    const { email, token, readerId } = await story.signUp('paused.early@example.com');
     const freeTrialEnd = b.emulatorNow() + 10 * DAY;
-    await setTrialEnd(readerId, freeTrialEnd);
-    await checkout(token);
-    const { stripe_customer_id: customer } = await row(readerId);
+    await story.setTrialEnd(readerId, freeTrialEnd);
+    await story.checkout(token);
+    const { stripe_customer_id: customer } = await story.row(readerId);
     const stripeTrialEnd = b.emulatorNow() + 3 * DAY;
     const subId = await cardlessTrial(readerId, customer ?? '', stripeTrialEnd);
 
     await b.control.advance({ to: stripeTrialEnd + 60 });
-    await deliverOk();
+    await story.deliverOk();
     expect((await b.stripe.subscriptions.retrieve(subId)).status).toBe('paused');
-    let view = await me(email);
+    let view = await story.me(email);
     expect(view.membership).toMatchObject({ status: 'trialing' });
     expect(Date.parse(view.membership.trial_ends_at as string) / 1000).toBe(freeTrialEnd);
     expect(view.entitlement.entitled).toBe(true);
     await b.control.advance({ to: freeTrialEnd });
-    view = await me(email);
+    view = await story.me(email);
     expect(view.entitlement).toMatchObject({ entitled: false, reason: 'trial_expired' });
   });
 });
 
 describe('item 2b: customer.deleted during a Stripe trial', () => {
   it('the reader keeps access until the Stripe trial would have ended, past the free trial, and not after', async () => {
-    const { email, token, readerId } = await signUp('deleted.trial@example.com');
+    const { email, token, readerId } = await story.signUp('deleted.trial@example.com');
     const freeTrialEnd = b.emulatorNow() + 30 * HOUR;
-    await setTrialEnd(readerId, freeTrialEnd);
-    expect((await payCheckout(b.control, await checkout(token))).ok).toBe(true);
-    await deliverOk();
-    const { stripe_customer_id: customer, stripe_subscription_id: subId } = await row(readerId);
+    await story.setTrialEnd(readerId, freeTrialEnd);
+    expect((await payCheckout(b.control, await story.checkout(token))).ok).toBe(true);
+    await story.deliverOk();
+    const { stripe_customer_id: customer, stripe_subscription_id: subId } = await story.row(readerId);
     const stripeTrialEnd = (await b.stripe.subscriptions.retrieve(subId ?? '')).trial_end ?? 0;
     expect(stripeTrialEnd).toBeGreaterThan(freeTrialEnd);
 
     await b.stripe.customers.del(customer ?? '');
-    await deliverOk();
-    expect(await row(readerId)).toEqual({ stripe_subscription_id: null, stripe_customer_id: null });
-    let view = await me(email);
+    await story.deliverOk();
+    expect(await story.row(readerId)).toEqual({ stripe_subscription_id: null, stripe_customer_id: null });
+    let view = await story.me(email);
     expect(view.membership.status).toBe('trialing');
     expect(Date.parse(view.membership.trial_ends_at as string) / 1000).toBe(stripeTrialEnd);
 
     await b.control.advance({ to: freeTrialEnd + HOUR });
-    view = await me(email);
+    view = await story.me(email);
     expect(view.entitlement.entitled).toBe(true);
     await b.control.advance({ to: stripeTrialEnd });
-    view = await me(email);
+    view = await story.me(email);
     expect(view.entitlement).toMatchObject({ entitled: false, reason: 'trial_expired' });
   });
   it('the same when customer.deleted arrives before the subscription’s own deletion', async () => {
-    const { email, token, readerId } = await signUp('deleted.first@example.com');
+    const { email, token, readerId } = await story.signUp('deleted.first@example.com');
     const freeTrialEnd = b.emulatorNow() + 30 * HOUR;
-    await setTrialEnd(readerId, freeTrialEnd);
-    expect((await payCheckout(b.control, await checkout(token))).ok).toBe(true);
-    await deliverOk();
-    const { stripe_customer_id: customer, stripe_subscription_id: subId } = await row(readerId);
+    await story.setTrialEnd(readerId, freeTrialEnd);
+    expect((await payCheckout(b.control, await story.checkout(token))).ok).toBe(true);
+    await story.deliverOk();
+    const { stripe_customer_id: customer, stripe_subscription_id: subId } = await story.row(readerId);
     const stripeTrialEnd = (await b.stripe.subscriptions.retrieve(subId ?? '')).trial_end ?? 0;
 
     await b.stripe.customers.del(customer ?? '');
@@ -410,9 +310,9 @@ describe('item 2b: customer.deleted during a Stripe trial', () => {
       expect(res.status).toBeLessThan(500);
       await b.control.reportDelivery(d.id, res.status);
       // After customer.deleted alone, already: the trial is kept, never an access ended meanwhile.
-      if (i === 0) expect((await me(email)).membership.status).toBe('trialing');
+      if (i === 0) expect((await story.me(email)).membership.status).toBe('trialing');
     }
-    const view = await me(email);
+    const view = await story.me(email);
     expect(view.membership.status).toBe('trialing');
     expect(Date.parse(view.membership.trial_ends_at as string) / 1000).toBe(stripeTrialEnd);
     expect(view.entitlement.entitled).toBe(true);
