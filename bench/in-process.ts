@@ -1,6 +1,7 @@
 /**
  * @module The Node app in process (no HTTP) on a fresh temp database, with a publisher and a
- * signed-up reader: what the in-process profiles (profile-issuance.ts, profile-diff.ts) issue on.
+ * signed-up reader: what the in-process profiles (profile-issuance.ts, profile-diff.ts,
+ * profile-webhooks.ts) run on.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

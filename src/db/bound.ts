@@ -7,6 +7,7 @@
  */
 import { getTableColumns, is, Param, Placeholder, SQL, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { oncePer } from '../lib/once-per';
 import type { Db } from './client';
 
 /**
@@ -67,13 +68,9 @@ function boundValue(slot: Slot, values: Values): unknown {
  * ```
  */
 export function bound<Q>(build: (db: Db, shape: string) => Q): (db: Db, values: Values, shape?: string) => Q {
-  const builtPer = new WeakMap<Db, Map<string, Built>>();
+  const shapesOf = oncePer((_db: Db) => new Map<string, Built>());
   return (db, values, shape = '') => {
-    let shapes = builtPer.get(db);
-    if (shapes === undefined) {
-      shapes = new Map();
-      builtPer.set(db, shapes);
-    }
+    const shapes = shapesOf(db);
     let built = shapes.get(shape);
     if (built === undefined) {
       const prepared = (build(db, shape) as unknown as Preparable)._prepare(false);

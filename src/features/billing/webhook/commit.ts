@@ -19,8 +19,8 @@ const ph = sql.placeholder;
 function landedSql(readerId: unknown, nextVersion: unknown, eventId: unknown) {
   return sql`exists (select 1 from ${memberships} where ${memberships.readerId} = ${readerId} and ${memberships.version} = ${nextVersion} and ${memberships.lastEventId} = ${eventId})`;
 }
-/** The landed condition of the bound statements below, bound from `landedReader`, `landedVersion`, `landedEvent`. */
-const landed = () => landedSql(ph('landedReader'), ph('landedVersion'), ph('landedEvent'));
+/** The landed condition of the bound statements below, bound from `landedReader`, `landedVersion`, `eventId`. */
+const landed = () => landedSql(ph('landedReader'), ph('landedVersion'), ph('eventId'));
 
 // The statements of every processed event, built once per database (src/db/bound.ts).
 const recordEvent = bound((db) =>
@@ -35,10 +35,10 @@ const recordEventIfLanded = bound((db) => insertIf(db, stripeEvents, placeholder
 const queueMailIfLanded = bound((db) => insertIf(db, outbox, placeholderRow(outbox), landed()));
 /** Drops the event from the held ones (src/features/billing/webhook/pending.ts), in the batch that processes it. */
 const releaseEvent = bound((db) =>
-  db.delete(stripePendingEvents).where(eq(stripePendingEvents.id, ph('landedEvent'))),
+  db.delete(stripePendingEvents).where(eq(stripePendingEvents.id, ph('eventId'))),
 );
 const releaseEventIfLanded = bound((db) =>
-  db.delete(stripePendingEvents).where(sql`${stripePendingEvents.id} = ${ph('landedEvent')} and ${landed()}`),
+  db.delete(stripePendingEvents).where(sql`${stripePendingEvents.id} = ${ph('eventId')} and ${landed()}`),
 );
 /** The versioned update; its shape is the list of columns it sets, each bound from its own name. */
 const updateMembership = bound((db, shape) =>
@@ -46,7 +46,7 @@ const updateMembership = bound((db, shape) =>
     .update(memberships)
     .set(Object.fromEntries(shape.split(',').map((key) => [key, ph(key)])))
     .where(
-      sql`${memberships.readerId} = ${ph('whereReader')} and ${memberships.version} = ${ph('whereVersion')} and not exists (select 1 from ${stripeEvents} where ${stripeEvents.id} = ${ph('landedEvent')})`,
+      sql`${memberships.readerId} = ${ph('whereReader')} and ${memberships.version} = ${ph('whereVersion')} and not exists (select 1 from ${stripeEvents} where ${stripeEvents.id} = ${ph('eventId')})`,
     )
     .returning({ version: memberships.version }),
 );
@@ -64,7 +64,7 @@ export async function commitRecordOnly(
   const [recorded] = await ctx.db.batch([
     recordEvent(ctx.db, rowValues(stripeEvents, decision.record)),
     ...(change.mails ?? []).map((m) => queueMail(ctx.db, rowValues(outbox, m))),
-    releaseEvent(ctx.db, { landedEvent: decision.record.id }),
+    releaseEvent(ctx.db, { eventId: decision.record.id }),
   ]);
   return recorded.length > 0;
 }
@@ -84,7 +84,7 @@ export async function commitChange(
   const { before, record } = decision;
   const eventId = record.id;
   const version = before.version;
-  const landing = { landedReader: before.readerId, landedVersion: version + 1, landedEvent: eventId };
+  const landing = { landedReader: before.readerId, landedVersion: version + 1, eventId };
   // Publishers hear of an access the event ends (a subscription deleted, a refund).
   const ended = change.next
     ? endedByChange(ctx, {
@@ -109,7 +109,7 @@ export async function commitChange(
   const [updated] = await ctx.db.batch([
     updateMembership(
       ctx.db,
-      { ...set, whereReader: before.readerId, whereVersion: version, landedEvent: eventId },
+      { ...set, whereReader: before.readerId, whereVersion: version, eventId },
       Object.keys(set).join(','),
     ),
     recordEventIfLanded(ctx.db, { ...rowValues(stripeEvents, record), ...landing }),
