@@ -29,12 +29,12 @@ async function measure(candidate: Candidate, ms: number): Promise<number> {
   return (ops * 1000) / (performance.now() - start);
 }
 
-function median(values: number[]): number {
+export function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Runs every candidate `rounds` times, interleaved so that machine noise hits all of them alike. */
+/** Runs every candidate `rounds` times, interleaved (in alternating order) so that machine noise hits all of them alike. */
 export async function compare(
   candidates: Candidate[],
   options: { rounds?: number; ms?: number } = {},
@@ -44,12 +44,46 @@ export async function compare(
   for (const c of candidates) await measure(c, 100); // warm-up (JIT, caches)
   const samples = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const c of candidates) samples.get(c.name)?.push(await measure(c, ms));
+    // Forward in even rounds, backward in odd ones, so that no candidate always runs first (right
+    // after the previous round's last, with its garbage) or always last.
+    const order = r % 2 === 0 ? candidates : [...candidates].reverse();
+    for (const c of order) samples.get(c.name)?.push(await measure(c, ms));
   }
   return candidates.map((c) => {
     const rounds = samples.get(c.name) ?? [];
-    return { name: c.name, opsPerSecond: median(rounds), rounds };
+    return { name: c.name, opsPerSecond: medianOf(rounds), rounds };
   });
+}
+
+/**
+ * Two candidates head to head: `rounds` rounds of `pairs` pairs of short slices, in ABBA order (a
+ * then b, b then a), so that both meet the same state of the machine; each round's figure is a's
+ * operations over b's across its slices. Returns the rounds' ratios.
+ */
+export async function headToHead(
+  a: Candidate,
+  b: Candidate,
+  options: { rounds?: number; pairs?: number; ms?: number } = {},
+): Promise<number[]> {
+  const { rounds = 5, pairs = 10, ms = 100 } = options;
+  await measure(a, 100);
+  await measure(b, 100);
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let opsA = 0;
+    let opsB = 0;
+    for (let p = 0; p < pairs; p++) {
+      if (p % 2 === 0) {
+        opsA += await measure(a, ms);
+        opsB += await measure(b, ms);
+      } else {
+        opsB += await measure(b, ms);
+        opsA += await measure(a, ms);
+      }
+    }
+    ratios.push(opsA / opsB);
+  }
+  return ratios;
 }
 
 export function printRatios(title: string, results: Result[], baseline: string): Map<string, number> {

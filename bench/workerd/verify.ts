@@ -44,7 +44,7 @@ export async function verifyInWorkerd(
   });
   try {
     // compare() counts requests; each verifies BATCH tokens, which the ratios do not change.
-    const results = await compare([batch('raw'), batch('sdk')], { rounds: 7, ms: 1500 });
+    const results = await compare([batch('raw'), batch('sdk')], { rounds: 9, ms: 1500 });
     return results.map((r) => ({
       name: r.name === 'raw' ? 'raw crypto.subtle.verify' : 'OnePass SDK verify (WebCrypto)',
       opsPerSecond: r.opsPerSecond * BATCH,

@@ -4,6 +4,7 @@ import { createClaimsCheck } from './lib/claims.js';
 import { badSignature, EntitlementError, expired, malformed } from './lib/errors.js';
 import { createHeaderReader } from './lib/header.js';
 import { createKeySet, remoteKeyLoader, staticKeyLoader } from './lib/jwks.js';
+import type { VerificationKey } from './lib/keys.js';
 import { MAX_TOKEN_LENGTH, SIGNATURE_BYTES, SIGNATURE_CHARS } from './lib/limits.js';
 import { resolveOptions } from './lib/options.js';
 import type { PayloadClaims } from './lib/payload.js';
@@ -121,14 +122,17 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
     }
     const signingInput = bytes.subarray(0, secondDot);
     keySet.refreshIfDue(nowMs, context);
-    return (async () => {
-      const key = known ?? (await keySet.resolveMissing(kid));
+    const check = (key: VerificationKey) => {
       // WebCrypto's check answers later (on another thread in Node): the payload is read
       // meanwhile, which hides its cost; its verdict counts only once the signature is known good.
       const verdict = checkSignature(subtle, node, key, signingInput, signature);
       const read = readPayload(bytes, ascii, firstDot, secondDot, nowMs);
-      return conclude(token, read, typeof verdict === 'boolean' ? verdict : await verdict);
-    })();
+      return typeof verdict === 'boolean'
+        ? conclude(token, read, verdict)
+        : verdict.then((valid) => conclude(token, read, valid));
+    };
+    // A known key is checked at once, with no promise but WebCrypto's own.
+    return known !== undefined ? check(known) : keySet.resolveMissing(kid).then(check);
   }
 
   /** Never throws: a refusal is kept until the signature's verdict is known. */
