@@ -1,19 +1,7 @@
 /** @module The entitlement verifier and the JWKS: fetching, caching, rotation, failures and limits. */
 import { describe, expect, it, vi } from 'vitest';
 import { createEntitlementVerifier } from '../src/index.js';
-import {
-  claimsAt,
-  expectCode,
-  ISSUER,
-  type JwksServer,
-  makeClock,
-  makeKey,
-  PUBLISHER_ID,
-  rejectionOf,
-  signToken,
-  startJwksServer,
-  type TestKey,
-} from './fixtures.js';
+import { claimsAt, expectCode, ISSUER, makeClock, PUBLISHER_ID, rejectionOf, signToken } from './fixtures.js';
 import { next, ours, serve, stranger, verifierFor } from './verifier-setup.js';
 
 describe('the JWKS', () => {

@@ -1,19 +1,7 @@
 /** @module The entitlement verifier: good tokens, time, claims, the token cache and misconfiguration. */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEntitlementVerifier, type EntitlementVerifierOptions } from '../src/index.js';
-import {
-  claimsAt,
-  expectCode,
-  ISSUER,
-  type JwksServer,
-  makeClock,
-  makeKey,
-  PUBLISHER_ID,
-  rejectionOf,
-  signToken,
-  startJwksServer,
-  type TestKey,
-} from './fixtures.js';
+import { claimsAt, expectCode, ISSUER, makeClock, PUBLISHER_ID, signToken } from './fixtures.js';
 import { next, ours, serve, stranger, verifierFor } from './verifier-setup.js';
 
 describe('a good token', () => {

@@ -3,7 +3,7 @@
  * ledger), members by status per day and monthly recurring revenue (from the daily snapshot the
  * scheduled job records), and MRR now from the Stripe prices.
  */
-import { and, count, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { membersNow, prunePastWindows } from '../../db/member-counts';
 import { dailyMetrics, jobState, memberships, readers, trialClaims } from '../../db/schema';

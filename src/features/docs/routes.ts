@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../../app/env';
-import { ApiError, ERROR_CODES } from '../../app/errors';
+import { ERROR_CODES } from '../../app/errors';
 import { publicSecurity } from '../../http/openapi';
 import { serveStaticScript } from '../../http/static-asset';
 import { randomToken } from '../../lib/crypto';

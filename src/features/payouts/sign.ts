@@ -17,7 +17,6 @@ import {
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../app/context';
 import { type PayoutLineRow, type PayoutRow, payoutLines, payouts } from '../../db/schema';
-import { monthBounds } from '../../domain/payout';
 import { epochSeconds } from '../../domain/time';
 import { signEs256 } from '../../lib/jws';
 import { type AuditPrincipal, auditEntryIf } from '../audit';

@@ -4,7 +4,7 @@
  * again when a membership gets linked to one of them, or at a reconciliation. One too old to match
  * any more is recorded `unmatched` for good.
  */
-import { asc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { AppContext } from '../../../app/context';
 import { stripeEvents, stripePendingEvents } from '../../../db/schema';
