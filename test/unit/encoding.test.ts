@@ -1,7 +1,7 @@
 /** Byte encodings and ids: the native (Buffer) and portable paths agree, ids are well-formed and unique. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isId, newId } from '../../src/db/ids';
+import { idChars, isId, newId } from '../../src/db/ids';
 import { asciiBytes, base32, base64url, base64urlPortable, base64urlText } from '../../src/lib/encoding';
 
 describe('base64url', () => {
@@ -72,6 +72,18 @@ describe('newId', () => {
     for (let pos = 4; pos < 24; pos++) {
       expect(new Set([...ids].map((id) => id[pos])).size).toBeGreaterThan(20);
     }
+  });
+
+  it('writes the first 100 bits of its 13 bytes as base32 does, wherever they sit in the pool', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 13, maxLength: 64 }), fc.nat(), (bytes, n) => {
+        const at = n % (bytes.length - 12);
+        expect(idChars(bytes, at)).toBe(base32(bytes.subarray(at, at + 13)).slice(0, 20));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(idChars(new Uint8Array(13), 0)).toBe('a'.repeat(20));
+    expect(idChars(new Uint8Array(13).fill(255), 0)).toBe('7'.repeat(20));
   });
 
   it('encodes base32 in the ids’ alphabet', () => {
