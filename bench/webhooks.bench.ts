@@ -3,14 +3,17 @@
  * emulator, batch write on a libSQL file), first deliveries and duplicates, against the bare floor
  * measured in the same run (target ≥ 0.8× of the floor's rate for both, issue 16).
  *
- * Three processes, as in production: the service (Node door), the Stripe emulator standing in for
- * Stripe (it answers the re-fetches), and the load generator (autocannon, 8 connections, for the
- * events and the baseline alike). Then the same deliveries go to the bare floor server
- * (`bench/floor/webhook-server.ts`, only the mandated work, no framework or SDK) on a copy of the
- * database taken before the first delivery, against its own health route. Then the house stack's
- * floor (`bench/floor/webhook-stack.ts`: the same work behind @hono/node-server and the Stripe SDK,
- * nothing of the service's own) on a copy of its own, which splits the gap into what the stack
- * costs and what the service's own code adds.
+ * Processes as in production: the service (Node door), the Stripe emulator standing in for Stripe
+ * (it answers the re-fetches), and the load generator (autocannon, 8 connections). Beside the
+ * service run the bare floor (`bench/floor/webhook-server.ts`, only the mandated work, no framework
+ * or SDK) and the house stack's floor (`bench/floor/webhook-stack.ts`: the same work behind
+ * @hono/node-server and the Stripe SDK, nothing of the service's own), each on a copy of the
+ * database taken before the first delivery; the stack floor splits the gap into what the stack
+ * costs and what the service's own code adds. The deliveries go in interleaved rounds: Stripe's
+ * order cut into `BENCH_WEBHOOK_ROUNDS` runs (default 3), each run delivered to all three servers
+ * in turn (the order rotating by round) before the next, so that every server gets every event in
+ * Stripe's order and a slow patch of the machine lands on all three alike; a first run, before the
+ * rounds, warms all three up unmeasured. Then the duplicates of the rounds' deliveries, the same way.
  */
 import path from 'node:path';
 import type autocannon from 'autocannon';
@@ -24,6 +27,7 @@ import { startEmulator, subscribeReaders } from './webhook-setup';
 // 300 subscriptions: 1,800 handled first deliveries, long enough for a steady rate (100 gave runs
 // of under a second, whose ratios swung between 0.4× and 1.1×).
 const READERS = Number(process.env.BENCH_WEBHOOK_READERS ?? 300);
+const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const CONNECTIONS = 8;
 const HEALTH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -45,23 +49,21 @@ const deliveries = await subscribeReaders(
   READERS,
 );
 
-// The floor server gets its own copy of the database as it is now, before any event is applied.
-const floorDb = path.join(path.dirname(server.dbFile), 'floor.db');
-const stackDb = path.join(path.dirname(server.dbFile), 'stack.db');
-const copy = new Database(server.dbFile);
-copy.exec(`VACUUM INTO '${floorDb}'`);
-copy.exec(`VACUUM INTO '${stackDb}'`);
-copy.close();
+/** What one pass of deliveries to one server came to. */
+interface Pass {
+  events: number;
+  seconds: number;
+  failures: number;
+  /** The receiving server's CPU µs over the pass, where the OS tells. */
+  cpu: number | null;
+}
 
-/**
- * Sends every delivery exactly once over `CONNECTIONS` connections; counts non-200 answers, and the
- * receiving server's CPU µs per delivery where the OS tells (steadier than rates on a shared machine).
- */
+/** Sends every delivery exactly once over `CONNECTIONS` connections. */
 async function deliverAll(
   items: SignedDelivery[],
-  endpoint = `${server.url}/v1/webhooks/stripe`,
-  cpu: () => number | null = server.cpuMicros,
-): Promise<{ rate: number; failures: number; cpuPerEvent: number | null }> {
+  endpoint: string,
+  cpu: () => number | null,
+): Promise<Pass> {
   let next = 0;
   const cpuBefore = cpu();
   const result = await runAutocannon({
@@ -85,122 +87,205 @@ async function deliverAll(
     ],
   });
   const cpuAfter = cpu();
-  const cpuPerEvent =
-    cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / Math.max(1, items.length) : null;
-  return { rate: perSecond(result), failures: result.non2xx + result.errors, cpuPerEvent };
+  return {
+    events: items.length,
+    seconds: result.duration,
+    failures: result.non2xx + result.errors,
+    cpu: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+  };
 }
 
-const health = (base = server.url) =>
-  runAutocannon({ url: `${base}/health`, connections: CONNECTIONS, duration: HEALTH_SECONDS });
-
-await runAutocannon({ url: `${server.url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
-const health1 = await health();
-await control.resetRequests();
-const first = await deliverAll(deliveries);
-const serviceCalls = await control.requests();
 if (PROFILE_DIR) {
-  console.log(`  first deliveries: ${Math.round(first.rate)} ev/s; profile in ${PROFILE_DIR}`);
+  const endpoint = `${server.url}/v1/webhooks/stripe`;
+  const first = await deliverAll(deliveries, endpoint, server.cpuMicros);
+  console.log(
+    `  first deliveries: ${Math.round(first.events / first.seconds)} ev/s; profile in ${PROFILE_DIR}`,
+  );
   if (process.env.BENCH_WEBHOOK_PROFILE_DUPLICATES) {
     // Then duplicates only, for a few seconds: the profile's last seconds are theirs instead.
-    const again = await deliverAll([
-      ...deliveries,
-      ...deliveries,
-      ...deliveries,
-      ...deliveries,
-      ...deliveries,
-    ]);
-    console.log(`  duplicates: ${Math.round(again.rate)} ev/s`);
+    const again = await deliverAll(Array(5).fill(deliveries).flat(), endpoint, server.cpuMicros);
+    console.log(`  duplicates: ${Math.round(again.events / again.seconds)} ev/s`);
   }
   await server.stop();
   await emu.stop();
   process.exit(0);
 }
-const duplicates = await deliverAll(deliveries);
-const health2 = await health();
-const baseline = (perSecond(health1) + perSecond(health2)) / 2;
 
-/** One floor server on its copy of the database: its health, first deliveries and duplicates. */
-async function measureFloor(script: string, file: string) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const floor = await startScript(script, [file, String(port), emu.url], `${url}/health`);
-  await runAutocannon({ url: `${url}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
-  const floorHealth = perSecond(await health(url));
-  await control.resetRequests();
-  const floorFirst = await deliverAll(deliveries, `${url}/webhook`, floor.cpuMicros);
-  const floorCalls = await control.requests();
-  const floorDuplicates = await deliverAll(deliveries, `${url}/webhook`, floor.cpuMicros);
-  await floor.stop();
-  return { floorHealth, floorFirst, floorCalls, floorDuplicates };
+// Each floor gets its own copy of the database as it is now, before any event is applied.
+const floorDb = path.join(path.dirname(server.dbFile), 'floor.db');
+const stackDb = path.join(path.dirname(server.dbFile), 'stack.db');
+const copy = new Database(server.dbFile);
+copy.exec(`VACUUM INTO '${floorDb}'`);
+copy.exec(`VACUUM INTO '${stackDb}'`);
+copy.close();
+
+/** One server under test: where its deliveries and health go, its CPU, and what it has done. */
+interface Side {
+  label: string;
+  base: string;
+  endpoint: string;
+  db: string;
+  cpu: () => number | null;
+  stop(): Promise<void>;
+  first: Pass[];
+  duplicates: Pass[];
+  calls: Record<string, number>;
+  health: number;
 }
-process.stdout.write('  measuring the bare node:http floor, then the house stack floor\n');
-const { floorHealth, floorFirst, floorCalls, floorDuplicates } = await measureFloor(
-  'bench/floor/webhook-server.ts',
-  floorDb,
+
+async function startFloor(label: string, script: string, db: string): Promise<Side> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const floor = await startScript(script, [db, String(port), emu.url], `${base}/health`);
+  return {
+    label,
+    base,
+    endpoint: `${base}/webhook`,
+    db,
+    cpu: floor.cpuMicros,
+    stop: floor.stop,
+    first: [],
+    duplicates: [],
+    calls: {},
+    health: 0,
+  };
+}
+const service: Side = {
+  label: 'service',
+  base: server.url,
+  endpoint: `${server.url}/v1/webhooks/stripe`,
+  db: server.dbFile,
+  cpu: server.cpuMicros,
+  stop: server.stop,
+  first: [],
+  duplicates: [],
+  calls: {},
+  health: 0,
+};
+const bare = await startFloor('bare floor', 'bench/floor/webhook-server.ts', floorDb);
+const stack = await startFloor('stack floor', 'bench/floor/webhook-stack.ts', stackDb);
+const sides = [service, bare, stack];
+
+for (const side of sides) {
+  await runAutocannon({ url: `${side.base}/health`, connections: CONNECTIONS, duration: 1 }); // warm-up
+  side.health = perSecond(
+    await runAutocannon({ url: `${side.base}/health`, connections: CONNECTIONS, duration: HEALTH_SECONDS }),
+  );
+}
+
+// Stripe's order cut in ROUNDS + 1 runs: the first warms every server up (its JIT, its caches, its
+// connections to the emulator) unmeasured, as a server in production is warm; the rest are the rounds.
+const size = Math.ceil(deliveries.length / (ROUNDS + 1));
+const warmUp = deliveries.slice(0, size);
+const runs = Array.from({ length: ROUNDS }, (_, r) => deliveries.slice((r + 1) * size, (r + 2) * size));
+/** Delivers `items` to `side`; the Stripe calls of first deliveries are added to its count. */
+async function deliverTo(side: Side, items: SignedDelivery[], counted: boolean): Promise<Pass> {
+  await control.resetRequests();
+  const pass = await deliverAll(items, side.endpoint, side.cpu);
+  if (counted) {
+    for (const [route, n] of Object.entries(await control.requests())) {
+      side.calls[route] = (side.calls[route] ?? 0) + n;
+    }
+  }
+  return pass;
+}
+for (const side of sides) await deliverTo(side, warmUp, true);
+process.stdout.write(
+  `  the service, the bare floor and the stack floor in turn, ${ROUNDS} rounds: first deliveries`,
 );
-const stack = await measureFloor('bench/floor/webhook-stack.ts', stackDb);
-/** Events a database records as processed: both servers must have done the same work. */
+for (const kind of ['first', 'duplicates'] as const) {
+  if (kind === 'duplicates') process.stdout.write(', duplicates');
+  for (const [r, items] of runs.entries()) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(r + k) % sides.length] as Side;
+      // Stripe calls of first deliveries only (a duplicate is answered before any).
+      side[kind].push(await deliverTo(side, items, kind === 'first'));
+    }
+    process.stdout.write(` ${r + 1}`);
+  }
+}
+process.stdout.write('\n');
+
+/** Events a database records as processed: the three servers must have done the same work. */
 function recordedIn(file: string): number {
   const db = new Database(file);
   const row = db.prepare('SELECT count(*) AS n FROM stripe_events').get() as { n: number };
   db.close();
   return row.n;
 }
-const recorded = {
-  service: recordedIn(server.dbFile),
-  floor: recordedIn(floorDb),
-  stack: recordedIn(stackDb),
+const total = (passes: Pass[]) => {
+  // The rounds only: the warm-up is not among them.
+  const events = passes.reduce((a, p) => a + p.events, 0);
+  const seconds = passes.reduce((a, p) => a + p.seconds, 0);
+  const cpus = passes.map((p) => p.cpu);
+  const cpu = cpus.every((c) => c !== null) ? cpus.reduce((a: number, c) => a + (c as number), 0) : null;
+  return { rate: events / seconds, cpuPerEvent: cpu === null ? null : cpu / events };
 };
+const rateOf = (side: Side, kind: 'first' | 'duplicates') => total(side[kind]).rate;
+const cpuOf = (side: Side, kind: 'first' | 'duplicates') => total(side[kind]).cpuPerEvent;
+// Read before the service stops: its temp folder, which holds the floors' copies too, goes with it.
+const recorded = Object.fromEntries(sides.map((s) => [s.label, recordedIn(s.db)]));
+for (const side of sides) await side.stop();
+await emu.stop();
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(7);
 console.log(
-  `\nWebhook ingestion (${deliveries.length} events from ${READERS} subscriptions, ${CONNECTIONS} connections, libSQL file, emulator in its own process), against the bare floor of the same run`,
+  `\nWebhook ingestion (${deliveries.length} events from ${READERS} subscriptions, ${CONNECTIONS} connections, libSQL file, emulator in its own process, ${ROUNDS} interleaved rounds), against the bare floor of the same run`,
 );
 console.log('                                       service        floor (bare node:http)   service/floor');
-const row = (label: string, service: number, bare: number, unit: string) =>
+const row = (label: string, ours: number, floor: number, unit: string) =>
   console.log(
-    `  ${label.padEnd(37)}${fmt(service)} ${unit}   ${fmt(bare)} ${unit}          ${(service / bare).toFixed(2)}×`,
+    `  ${label.padEnd(37)}${fmt(ours)} ${unit}   ${fmt(floor)} ${unit}          ${(ours / floor).toFixed(2)}×`,
   );
-row('events applied (first delivery)', first.rate, floorFirst.rate, 'ev/s ');
-row('duplicates (dedupe only)', duplicates.rate, floorDuplicates.rate, 'ev/s ');
-row('GET /health (same client)', baseline, floorHealth, 'req/s');
-/** Server CPU µs per delivery: the service, the bare floor, the stack floor. */
-const cpuRow = (label: string, service: number | null, bare: number | null, stackCpu: number | null) => {
-  if (service === null || bare === null || stackCpu === null) return;
+row('events applied (first delivery)', rateOf(service, 'first'), rateOf(bare, 'first'), 'ev/s ');
+row('duplicates (dedupe only)', rateOf(service, 'duplicates'), rateOf(bare, 'duplicates'), 'ev/s ');
+row('GET /health (same client)', service.health, bare.health, 'req/s');
+for (const kind of ['first', 'duplicates'] as const) {
+  const ours = cpuOf(service, kind);
+  const floor = cpuOf(bare, kind);
+  const stackCpu = cpuOf(stack, kind);
+  if (ours === null || floor === null || stackCpu === null) continue;
+  const label = kind === 'first' ? 'first delivery' : 'duplicate';
   console.log(
-    `    server CPU per ${label.padEnd(24)}${fmt(service)} µs        ${fmt(bare)} µs             ${(bare / service).toFixed(2)}×   (stack floor ${Math.round(stackCpu)} µs)`,
+    `    server CPU per ${label.padEnd(24)}${fmt(ours)} µs        ${fmt(floor)} µs             ${(floor / ours).toFixed(2)}×   (stack floor ${Math.round(stackCpu)} µs)`,
   );
-};
-cpuRow('first delivery', first.cpuPerEvent, floorFirst.cpuPerEvent, stack.floorFirst.cpuPerEvent);
-cpuRow('duplicate', duplicates.cpuPerEvent, floorDuplicates.cpuPerEvent, stack.floorDuplicates.cpuPerEvent);
+}
+const byRound = (kind: 'first' | 'duplicates') =>
+  service[kind]
+    .map((p, r) =>
+      (p.events / p.seconds / ((bare[kind][r]?.events ?? 0) / (bare[kind][r]?.seconds ?? 1))).toFixed(2),
+    )
+    .join(', ');
 console.log(
-  `  non-200 answers: ${first.failures + duplicates.failures + floorFirst.failures + floorDuplicates.failures + stack.floorFirst.failures + stack.floorDuplicates.failures}`,
+  `  service / bare floor by round: first deliveries ${byRound('first')}; duplicates ${byRound('duplicates')}`,
 );
 console.log(
-  `  events recorded as processed: service ${recorded.service}, floor ${recorded.floor}, stack floor ${recorded.stack}`,
+  `  non-200 answers: ${sides.flatMap((s) => [...s.first, ...s.duplicates]).reduce((a, p) => a + p.failures, 0)}`,
+);
+console.log(
+  `  events recorded as processed: service ${recorded.service}, floor ${recorded['bare floor']}, stack floor ${recorded['stack floor']}`,
 );
 /** Stripe API calls per recorded event on first delivery, and the routes they went to. */
-const calls = (by: Record<string, number>, events: number) => {
-  const total = Object.values(by).reduce((a, b) => a + b, 0);
-  const routes = Object.entries(by)
+const calls = (side: Side) => {
+  const events = recorded[side.label] ?? 1;
+  const count = Object.values(side.calls).reduce((a, b) => a + b, 0);
+  const routes = Object.entries(side.calls)
     .sort((a, b) => b[1] - a[1])
     .map(([route, n]) => `${route} ${(n / events).toFixed(2)}`);
-  return `${(total / events).toFixed(2)} (${routes.join(', ')})`;
+  return `${(count / events).toFixed(2)} (${routes.join(', ')})`;
 };
-console.log(`  Stripe calls per event, service: ${calls(serviceCalls, recorded.service)}`);
-console.log(`  Stripe calls per event, floor:   ${calls(floorCalls, recorded.floor)}`);
+console.log(`  Stripe calls per event, service: ${calls(service)}`);
+console.log(`  Stripe calls per event, floor:   ${calls(bare)}`);
 console.log(
   '  (the floor does only the mandated work: signature, dedupe read, re-fetch, membership read, one transaction)',
 );
-const split = (label: string, service: number, stackRate: number, bare: number) =>
-  console.log(
-    `  house stack floor, ${label}: ${fmt(stackRate).trim()} ev/s; stack floor / bare floor ${(stackRate / bare).toFixed(2)}× (what the stack costs), service / stack floor ${(service / stackRate).toFixed(2)}× (what the service's own code costs)`,
-  );
 console.log('  (the house stack floor: the same work behind @hono/node-server and the Stripe SDK)');
-split('first deliveries', first.rate, stack.floorFirst.rate, floorFirst.rate);
-split('duplicates', duplicates.rate, stack.floorDuplicates.rate, floorDuplicates.rate);
-console.log(`  Stripe calls per event, stack floor: ${calls(stack.floorCalls, recorded.stack)}`);
-target('webhook events / floor', first.rate / floorFirst.rate, 0.8);
-target('duplicate deliveries / floor', duplicates.rate / floorDuplicates.rate, 0.8);
-await server.stop();
-await emu.stop();
+for (const kind of ['first', 'duplicates'] as const) {
+  const stackRate = rateOf(stack, kind);
+  console.log(
+    `  house stack floor, ${kind === 'first' ? 'first deliveries' : 'duplicates'}: ${fmt(stackRate).trim()} ev/s; stack floor / bare floor ${(stackRate / rateOf(bare, kind)).toFixed(2)}× (what the stack costs), service / stack floor ${(rateOf(service, kind) / stackRate).toFixed(2)}× (what the service's own code costs)`,
+  );
+}
+console.log(`  Stripe calls per event, stack floor: ${calls(stack)}`);
+target('webhook events / floor', rateOf(service, 'first') / rateOf(bare, 'first'), 0.8);
+target('duplicate deliveries / floor', rateOf(service, 'duplicates') / rateOf(bare, 'duplicates'), 0.8);

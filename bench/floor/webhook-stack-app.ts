@@ -2,7 +2,7 @@
  * @module The house stack floor's app for webhook ingestion: a Hono route reading the raw body over
  * the mandated work (`webhook-work.ts`), with the Stripe SDK checking the signature
  * (`constructEvent`, five minutes' tolerance) and re-fetching the subscription through its platform
- * HTTP client, configured as the service configures it; and a health route. Served by
+ * HTTP client, configured and started as the service does it; and a health route. Served by
  * `webhook-stack.ts`; `bench/profile-webhooks.ts` calls it in process.
  */
 import { Hono } from 'hono';
@@ -33,7 +33,19 @@ export function webhookStackApp(file: string, stripeBase: string): Hono {
         return null;
       }
     },
-    fetchSubscription: async (id) => (await stripe.subscriptions.retrieve(id)) as unknown as Sub,
+    // Started with stack traces off, as the service starts every Stripe call (`callStripe`): the
+    // SDK formats a call-site stack trace at the start of each request (stripe-node#2688).
+    fetchSubscription: async (id) => {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      let started: Promise<unknown>;
+      try {
+        started = stripe.subscriptions.retrieve(id);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+      return (await started) as Sub;
+    },
   });
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok' }));
