@@ -79,8 +79,8 @@ function summary(s: Subject) {
   };
 }
 
-// The three servers take turns, round by round: a slow spell of this shared machine then falls on
-// all of them, not on whichever happened to be measured in it.
+// The three servers take turns, round by round (the first of a round rotating): a slow spell of this
+// shared machine then falls on all of them, not on whichever happened to be measured in it.
 const subjects = [
   subject(server.url, server.cpuMicros),
   subject(floor.url, floor.cpuMicros),
@@ -94,7 +94,9 @@ for (const s of subjects) {
   await runAutocannon({ ...s.issuance, duration: 1 });
 }
 for (let i = 0; i < ROUNDS; i++) {
-  for (const s of subjects) {
+  // Which server goes first rotates by round, so that none always runs right after another.
+  for (let k = 0; k < subjects.length; k++) {
+    const s = subjects[(i + k) % subjects.length] as (typeof subjects)[number];
     s.rounds.push({
       health: await run(s, s.health, s.cpuPer.health),
       token: await run(s, s.issuance, s.cpuPer.token),

@@ -18,7 +18,7 @@ import { setUpWorkers } from './workerd/setup';
 import { printVerify, verifyInWorkerd } from './workerd/verify';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = 2;
+const ROUNDS = 4;
 const COLD_STARTS = 5;
 
 const bench = await setUpWorkers();

@@ -61,9 +61,11 @@ export async function loadRounds(
   const key = (worker: string, route: string) => `${worker} ${route}`;
   for (const route of list)
     for (const base of Object.values(workers)) await runAutocannon({ ...route.options(base), duration: 1 });
+  const entries = Object.entries(workers);
   for (let r = 0; r < rounds; r++) {
     for (const route of list) {
-      for (const [worker, base] of Object.entries(workers)) {
+      // Forward in even rounds, backward in odd ones: neither Worker always runs first.
+      for (const [worker, base] of r % 2 === 0 ? entries : [...entries].reverse()) {
         const before = cpuMicrosOf(pid);
         const result = await runAutocannon(route.options(base));
         const after = cpuMicrosOf(pid);

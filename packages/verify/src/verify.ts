@@ -74,7 +74,7 @@ export function createEntitlementVerifier(options: EntitlementVerifierOptions): 
   const cache = createTokenCache(settings.maxCachedTokens);
   const fastCheck = node === null ? null : createFastCheck(node);
 
-  /** Throws synchronously for anything decidable before the signature check; `verify` turns that into a rejection. */
+  /** Throws synchronously for anything decided without waiting (a refusal before or after a synchronous check); `verify` turns that into a rejection. */
   function verifyUncached(
     token: string,
     nowMs: number,
