@@ -27,51 +27,34 @@ let pool = new Uint8Array(0);
 let offset = 0;
 
 const B32_CODES = Uint8Array.from('abcdefghijklmnopqrstuvwxyz234567', (c) => c.charCodeAt(0));
+// The character codes of the id being written: filled and read within one synchronous call.
+const codes: number[] = Array.from({ length: 20 }, () => 0);
 
 /**
  * The 20 base32 characters of the first 100 bits of `bytes[at..at+13)`, as `base32` and a cut to
- * 20 would write them (the property test holds them to it): words of 32, 8, 32, 8 and 24 bits read
- * straight from the pool, one string made at once, with no view, no loop and no concatenation.
+ * 20 would write them (the property test holds them to it): read straight from the pool in two
+ * groups of 40 bits (8 characters each) and one of 24 (the last 4), then made one string at once,
+ * with no view and no concatenation. The table lookups are written out: a small helper closure for
+ * them measured five times slower per id under tsx.
  */
 export function idChars(bytes: Uint8Array, at: number): string {
-  const a =
-    (((bytes[at] ?? 0) << 24) |
-      ((bytes[at + 1] ?? 0) << 16) |
-      ((bytes[at + 2] ?? 0) << 8) |
-      (bytes[at + 3] ?? 0)) >>>
-    0;
-  const a8 = bytes[at + 4] ?? 0;
-  const b =
-    (((bytes[at + 5] ?? 0) << 24) |
-      ((bytes[at + 6] ?? 0) << 16) |
-      ((bytes[at + 7] ?? 0) << 8) |
-      (bytes[at + 8] ?? 0)) >>>
-    0;
-  const b8 = bytes[at + 9] ?? 0;
-  const c = ((bytes[at + 10] ?? 0) << 16) | ((bytes[at + 11] ?? 0) << 8) | (bytes[at + 12] ?? 0);
-  const C = B32_CODES;
-  return String.fromCharCode(
-    C[a >>> 27] ?? 0,
-    C[(a >>> 22) & 31] ?? 0,
-    C[(a >>> 17) & 31] ?? 0,
-    C[(a >>> 12) & 31] ?? 0,
-    C[(a >>> 7) & 31] ?? 0,
-    C[(a >>> 2) & 31] ?? 0,
-    C[((a & 3) << 3) | (a8 >>> 5)] ?? 0,
-    C[a8 & 31] ?? 0,
-    C[b >>> 27] ?? 0,
-    C[(b >>> 22) & 31] ?? 0,
-    C[(b >>> 17) & 31] ?? 0,
-    C[(b >>> 12) & 31] ?? 0,
-    C[(b >>> 7) & 31] ?? 0,
-    C[(b >>> 2) & 31] ?? 0,
-    C[((b & 3) << 3) | (b8 >>> 5)] ?? 0,
-    C[b8 & 31] ?? 0,
-    C[c >>> 19] ?? 0,
-    C[(c >>> 14) & 31] ?? 0,
-    C[(c >>> 9) & 31] ?? 0,
-    C[(c >>> 4) & 31] ?? 0,
-  );
+  for (let group = 0; group < 2; group++) {
+    const o = at + group * 5;
+    // 40 bits as 32 + 8: bitwise operators work on 32 bits.
+    const high =
+      (((bytes[o] ?? 0) << 24) |
+        ((bytes[o + 1] ?? 0) << 16) |
+        ((bytes[o + 2] ?? 0) << 8) |
+        (bytes[o + 3] ?? 0)) >>>
+      0;
+    const low = bytes[o + 4] ?? 0;
+    for (let k = 0; k < 6; k++) codes[group * 8 + k] = B32_CODES[(high >>> (27 - 5 * k)) & 31] ?? 0;
+    codes[group * 8 + 6] = B32_CODES[(((high & 3) << 3) | (low >>> 5)) & 31] ?? 0;
+    codes[group * 8 + 7] = B32_CODES[low & 31] ?? 0;
+  }
+  const last = ((bytes[at + 10] ?? 0) << 16) | ((bytes[at + 11] ?? 0) << 8) | (bytes[at + 12] ?? 0);
+  for (let k = 0; k < 4; k++) codes[16 + k] = B32_CODES[(last >>> (19 - 5 * k)) & 31] ?? 0;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /**
