@@ -11,7 +11,7 @@
 import { createClient } from '@libsql/client';
 import type autocannon from 'autocannon';
 import { freePort } from '../tools/free-port';
-import { runAutocannon, target } from './lib';
+import { inTurn, runAutocannon, target } from './lib';
 import { seedPublisherAndReader, startScript, startServer } from './server';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
@@ -95,8 +95,7 @@ for (const s of subjects) {
 }
 for (let i = 0; i < ROUNDS; i++) {
   // Which server goes first rotates by round, so that none always runs right after another.
-  for (let k = 0; k < subjects.length; k++) {
-    const s = subjects[(i + k) % subjects.length] as (typeof subjects)[number];
+  for (const s of inTurn(subjects, i)) {
     s.rounds.push({
       health: await run(s, s.health, s.cpuPer.health),
       token: await run(s, s.issuance, s.cpuPer.token),

@@ -29,12 +29,21 @@ async function measure(candidate: Candidate, ms: number): Promise<number> {
   return (ops * 1000) / (performance.now() - start);
 }
 
+/**
+ * The order of round `round`: `items` rotated by it, so that over the rounds each goes first in
+ * turn and none always runs right after the same other (for two, every other round reversed).
+ */
+export function inTurn<T>(items: readonly T[], round: number): T[] {
+  const k = round % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
 export function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Runs every candidate `rounds` times, interleaved (in alternating order) so that machine noise hits all of them alike. */
+/** Runs every candidate `rounds` times, interleaved (in turn, see `inTurn`) so that machine noise hits all of them alike. */
 export async function compare(
   candidates: Candidate[],
   options: { rounds?: number; ms?: number } = {},
@@ -44,10 +53,8 @@ export async function compare(
   for (const c of candidates) await measure(c, 100); // warm-up (JIT, caches)
   const samples = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
-    // Forward in even rounds, backward in odd ones, so that no candidate always runs first (right
-    // after the previous round's last, with its garbage) or always last.
-    const order = r % 2 === 0 ? candidates : [...candidates].reverse();
-    for (const c of order) samples.get(c.name)?.push(await measure(c, ms));
+    // No candidate always runs first, right after the previous round's last with its garbage.
+    for (const c of inTurn(candidates, r)) samples.get(c.name)?.push(await measure(c, ms));
   }
   return candidates.map((c) => {
     const rounds = samples.get(c.name) ?? [];

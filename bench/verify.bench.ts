@@ -30,22 +30,15 @@ const sdkFresh = createEntitlementVerifier({
   maxCachedTokens: 1,
 });
 const sdkCached = createEntitlementVerifier({ issuer: ISSUER, publisherId: PUBLISHER, jwks });
-const fastFresh = fastJwtVerifier({
-  key: pem,
-  algorithms: ['ES256'],
-  allowedIss: ISSUER,
-  allowedAud: PUBLISHER,
-});
-const fastCached = fastJwtVerifier({
-  key: pem,
-  algorithms: ['ES256'],
-  allowedIss: ISSUER,
-  allowedAud: PUBLISHER,
-  cache: true,
-});
+const fastOptions = { key: pem, algorithms: ['ES256' as const], allowedIss: ISSUER, allowedAud: PUBLISHER };
+const fastFresh = fastJwtVerifier(fastOptions);
+const fastCached = fastJwtVerifier({ ...fastOptions, cache: true });
 const hot = tokens[0] ?? '';
 await sdkCached.verify(hot);
 const at = (i: number) => tokens[i % TOKENS] ?? '';
+
+/** A head-to-head's rounds, as printed. */
+const roundsOf = (ratios: number[]) => ratios.map((r) => `${r.toFixed(2)}×`).join('  ');
 
 const sdkCandidate = { name: 'OnePass SDK verify', run: (i: number) => sdkFresh.verify(at(i)) };
 const fastCandidate = { name: 'fast-jwt verify', run: (i: number) => fastFresh(at(i)) };
@@ -81,25 +74,16 @@ printRatios('Fresh tokens (4,000 distinct, no cache hits)', fresh, 'raw node:cry
 const perRound = await headToHead(sdkCandidate, fastCandidate);
 const ahead = perRound.filter((r) => r > 1).length;
 console.log(
-  `  fresh SDK / fast-jwt head to head (5 rounds of 10 ABBA pairs of 100 ms slices): ${perRound.map((r) => `${r.toFixed(2)}×`).join('  ')}  (ahead in ${ahead} of ${perRound.length})`,
+  `  fresh SDK / fast-jwt head to head (5 rounds of 10 ABBA pairs of 100 ms slices): ${roundsOf(perRound)}  (ahead in ${ahead} of ${perRound.length})`,
 );
 
 const sdkOverRaw = await headToHead(sdkCandidate, rawCandidate);
-console.log(
-  `  fresh SDK / raw node:crypto head to head: ${sdkOverRaw.map((r) => `${r.toFixed(2)}×`).join('  ')}`,
-);
+console.log(`  fresh SDK / raw node:crypto head to head: ${roundsOf(sdkOverRaw)}`);
 
 // The method's own bias, measured: fast-jwt head to head with a second verifier of its own.
-const fastAgain = fastJwtVerifier({
-  key: pem,
-  algorithms: ['ES256'],
-  allowedIss: ISSUER,
-  allowedAud: PUBLISHER,
-});
+const fastAgain = fastJwtVerifier(fastOptions);
 const control = await headToHead(fastCandidate, { name: 'fast-jwt again', run: (i) => fastAgain(at(i)) });
-console.log(
-  `  control, fast-jwt head to head with itself: ${control.map((r) => `${r.toFixed(2)}×`).join('  ')}`,
-);
+console.log(`  control, fast-jwt head to head with itself: ${roundsOf(control)}`);
 
 const cached = await compare([
   {

@@ -20,7 +20,7 @@ import type autocannon from 'autocannon';
 import Database from 'libsql';
 import { freePort } from '../tools/free-port';
 import type { SignedDelivery } from '../tools/stripe-emulator/client';
-import { runAutocannon, target } from './lib';
+import { inTurn, runAutocannon, target } from './lib';
 import { json, startScript, startServer } from './server';
 import { startEmulator, subscribeReaders } from './webhook-setup';
 
@@ -196,8 +196,7 @@ process.stdout.write(
 for (const kind of ['first', 'duplicates'] as const) {
   if (kind === 'duplicates') process.stdout.write(', duplicates');
   for (const [r, items] of runs.entries()) {
-    for (let k = 0; k < sides.length; k++) {
-      const side = sides[(r + k) % sides.length] as Side;
+    for (const side of inTurn(sides, r)) {
       // Stripe calls of first deliveries only (a duplicate is answered before any).
       side[kind].push(await deliverTo(side, items, kind === 'first'));
     }

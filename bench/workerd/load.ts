@@ -4,7 +4,7 @@
  * CPU time per request over each run.
  */
 import type autocannon from 'autocannon';
-import { runAutocannon } from '../lib';
+import { inTurn, runAutocannon } from '../lib';
 import { cpuMicrosOf } from '../server';
 
 export interface Route {
@@ -64,8 +64,8 @@ export async function loadRounds(
   const entries = Object.entries(workers);
   for (let r = 0; r < rounds; r++) {
     for (const route of list) {
-      // Forward in even rounds, backward in odd ones: neither Worker always runs first.
-      for (const [worker, base] of r % 2 === 0 ? entries : [...entries].reverse()) {
+      // Neither Worker always runs first.
+      for (const [worker, base] of inTurn(entries, r)) {
         const before = cpuMicrosOf(pid);
         const result = await runAutocannon(route.options(base));
         const after = cpuMicrosOf(pid);
