@@ -51,6 +51,19 @@ function databaseError(err: unknown): unknown {
   return new LibsqlError(err.message, base, extended, (err as { rawCode?: number }).rawCode, err);
 }
 
+/** Each column name once, with the index of its first column (the first of a name wins). */
+function firstOfEachName(columns: readonly { name: string }[]): { names: string[]; at: number[] } {
+  const names: string[] = [];
+  const at: number[] = [];
+  columns.forEach(({ name }, i) => {
+    if (!names.includes(name)) {
+      names.push(name);
+      at.push(i);
+    }
+  });
+  return { names, at };
+}
+
 function isBusy(err: unknown): boolean {
   return err instanceof LibsqlError && (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED');
 }
@@ -124,14 +137,16 @@ export class LocalDriver {
       }
       const rows = statement.all(args) as unknown[][];
       // Asked after running: a schema change since the statement was prepared shows only then.
-      const names = statement.columns().map((column) => column.name);
-      return rows.map((row) => {
+      const { names, at } = firstOfEachName(statement.columns());
+      // Every object gets its keys in the same order: one shape, whatever the number of rows.
+      const objects = new Array<Record<string, unknown>>(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r] as unknown[];
         const object: Record<string, unknown> = {};
-        names.forEach((name, i) => {
-          if (!Object.hasOwn(object, name)) object[name] = row[i];
-        });
-        return object;
-      });
+        for (let k = 0; k < names.length; k++) object[names[k] as string] = row[at[k] as number];
+        objects[r] = object;
+      }
+      return objects;
     });
   }
 
