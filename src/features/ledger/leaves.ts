@@ -124,9 +124,12 @@ async function* walkLedgerDb(db: LedgerDb): AsyncGenerator<PublisherLeaf[]> {
     const leaves: PublisherLeaf[] = [];
     for (const r of page) {
       const no = Number(r.publisher_no);
-      // A publisher sealed in since the walk began: its number is read again, once.
-      if (!ids.has(no)) ids = await publishers();
-      const publisherId = ids.get(no);
+      let publisherId = ids.get(no);
+      if (publisherId === undefined) {
+        // A publisher sealed in since the walk began: the numbers are read again.
+        ids = await publishers();
+        publisherId = ids.get(no);
+      }
       if (publisherId === undefined) throw new Error(`ledger read of unknown publisher number ${no}`);
       leaves.push({ publisherId, ...leafOf(r) });
     }
